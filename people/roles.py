@@ -1,0 +1,146 @@
+"""The committee's roles as Django groups, each with exactly the permissions its job needs.
+
+`ROLES` is the single statement of who may do what; `sync_roles()` makes the database match it
+(adding what is missing and removing what is not listed), after every `migrate` and from
+`manage.py sync_roles`. Row-level scope (which members an office sees) is in services.py.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+EDITOR = "编辑"
+SECTOR_LEADER = "界别组长"
+COMMITTEE_OFFICE = "专委会工作室"
+ARCHIVE_OFFICE = "专委会工作六室"
+LIAISON_OFFICE = "委员联络室"
+SECRETARY_GENERAL = "秘书长"
+VICE_CHAIR = "分管副主席"
+CHAIRS_MEETING = "主席会议"
+SYSTEM_ADMIN = "系统管理员"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    job: str
+    permissions: tuple = ()  # "app_label.codename", global
+    page_permissions: tuple = ()  # wagtailcore page permission codenames, on the root page
+    collection_permissions: tuple = ()  # "app_label.codename", on the root collection
+
+
+ADMIN_ACCESS = ("wagtailadmin.access_admin",)
+VIEW_REFERENCE = (
+    "people.view_sector",
+    "people.view_party",
+    "people.view_specialcommittee",
+    "people.view_streetgroup",
+)
+READ_ROSTER = ADMIN_ACCESS + VIEW_REFERENCE + ("people.view_member", "people.view_all_members")
+MANAGE_ROSTER = READ_ROSTER + (
+    "people.add_member",
+    "people.change_member",
+    "people.delete_member",
+    "people.import_roster",
+    "people.export_roster",
+    "people.view_rosterimport",
+)
+IMAGES = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
+DOCUMENTS = (
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+)
+
+ROLES = (
+    Role(
+        EDITOR,
+        "在管理后台编辑、发布委员风采和委员工作室页面，管理图片和文件。",
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE,
+        page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+        collection_permissions=IMAGES + DOCUMENTS,
+    ),
+    Role(
+        SECTOR_LEADER,
+        "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员。",
+        permissions=("people.view_member",),
+    ),
+    Role(
+        COMMITTEE_OFFICE,
+        "查看本专委会及其联系界别的委员，接收并转交界别报来的表格。",
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("people.view_member",),
+    ),
+    Role(ARCHIVE_OFFICE, "汇总存档各界别、党派报来的备案表，查看全体委员。", permissions=READ_ROSTER),
+    Role(
+        LIAISON_OFFICE,
+        "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请。",
+        permissions=MANAGE_ROSTER + ("people.change_streetgroup",),
+        collection_permissions=IMAGES,
+    ),
+    Role(SECRETARY_GENERAL, "签署秘书长意见，查看全体委员。", permissions=READ_ROSTER),
+    Role(VICE_CHAIR, "签署分管副主席意见，查看全体委员。", permissions=READ_ROSTER),
+    Role(CHAIRS_MEETING, "签署主席会议意见，查看全体委员。", permissions=READ_ROSTER),
+    Role(
+        SYSTEM_ADMIN,
+        "维护基础数据（界别、党派、专委会、街道活动小组）、委员名册、账号和角色。",
+        permissions=MANAGE_ROSTER
+        + tuple(
+            f"people.{action}_{model}"
+            for model in ("sector", "party", "specialcommittee", "streetgroup", "profile")
+            for action in ("add", "change", "delete", "view")
+        )
+        + tuple(
+            f"auth.{action}_{model}"
+            for model in ("user", "group")
+            for action in ("add", "change", "delete", "view")
+        ),
+        collection_permissions=IMAGES + DOCUMENTS,
+    ),
+)
+ROLE_NAMES = tuple(role.name for role in ROLES)
+
+
+def _permission(dotted):
+    app_label, codename = dotted.split(".", 1)
+    try:
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    except Permission.DoesNotExist as exc:
+        raise LookupError(f"权限 {dotted} 不存在：请先运行 migrate。") from exc
+
+
+@transaction.atomic
+def sync_roles():
+    """Create every role's group and give it exactly the permissions ROLES lists."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.name)
+        group.permissions.set([_permission(p) for p in role.permissions])
+
+        GroupPagePermission.objects.filter(group=group).delete()
+        for codename in role.page_permissions:
+            GroupPagePermission.objects.create(
+                group=group, page=root_page, permission=_permission(f"wagtailcore.{codename}")
+            )
+        GroupCollectionPermission.objects.filter(group=group).delete()
+        for dotted in role.collection_permissions:
+            GroupCollectionPermission.objects.create(
+                group=group, collection=root_collection, permission=_permission(dotted)
+            )
+
+
+def sync_roles_after_migrate(sender, using="default", verbosity=1, apps=None, **kwargs):
+    from django.apps import apps as global_apps
+    from wagtail.models import Collection, Page
+
+    # Permissions are normally created app by app after migrate; make sure all exist
+    # before the roles refer to them.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    if Page.get_first_root_node() is None or Collection.get_first_root_node() is None:
+        return
+    sync_roles()

@@ -1,0 +1,550 @@
+"""The member roster (委员名册) as a spreadsheet: reading, importing and exporting it.
+
+One service, `import_roster()`, serves the admin (preview, then confirm), the
+`import_roster` command and the benchmark. An import is all or nothing: any bad row, and
+nothing is written. Rows are keyed by 委员证号: re-importing the same file changes nothing,
+an edited file updates exactly the edited members.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import openpyxl
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from import_export import resources, widgets
+from import_export.fields import Field
+from import_export.results import RowResult
+
+from .models import Member, Party, Sector, SpecialCommittee, StreetGroup
+
+# The committee's own headers, in the paper roster's order.
+HEADERS = (
+    "委员证号",
+    "姓名",
+    "性别",
+    "界别",
+    "党派",
+    "专委会",
+    "单位及职务",
+    "联系电话",
+    "是否常委",
+    "街道活动小组",
+)
+# Columns a spreadsheet may carry that the roster does not use.
+IGNORED_HEADERS = ("序号",)
+# Cells starting with these are formulas to Excel and WPS (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PREVIEW_LIMIT = 500
+CODE_CHUNK = 2000
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read as a roster (nothing row-specific)."""
+
+
+# ---------------------------------------------------------------------------
+# Reading the file
+
+
+@dataclass
+class RosterSheet:
+    dataset: tablib.Dataset
+    # Spreadsheet line (1-based, as Excel shows it) of each dataset row.
+    lines: list
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores 委员证号 and phone numbers typed as numbers as floats.
+        return str(int(value))
+    return str(value).replace("\u3000", " ").strip()
+
+
+def _xlsx_rows(data):
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged archive
+        raise RosterFileError(
+            "无法读取这个 .xlsx 文件，文件可能已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 后再上传。"
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _decode_csv(data):
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel in China saves CSV as GBK; GB18030 is its superset.
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise RosterFileError(
+            "无法识别这个文件的文字编码。请上传 .xlsx 文件，或保存为 UTF-8 / GBK 编码的 .csv 文件。"
+        ) from exc
+
+
+def _csv_rows(data):
+    text = _decode_csv(data)
+    for row in csv.reader(io.StringIO(text, newline="")):
+        yield [_cell_text(value) for value in row]
+
+
+def read_roster(data, filename=""):
+    """Parse an uploaded .xlsx or .csv roster into a dataset with the committee's headers.
+
+    Raises RosterFileError with a Chinese message for anything that is not a usable roster.
+    """
+    if not data or not data.strip():
+        raise RosterFileError("文件是空的，没有任何内容。")
+    if data.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RosterFileError("不支持旧版 Excel（.xls）文件。请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。")
+    elif b"\x00" in data[:4096]:
+        raise RosterFileError("这不是表格文件。请上传 .xlsx 或 .csv 格式的委员名册。")
+    else:
+        rows = _csv_rows(data)
+
+    header, header_line = None, 0
+    body, lines = [], []
+    for line, row in enumerate(rows, start=1):
+        if not any(row):
+            continue
+        if header is None:
+            header, header_line = [cell.lstrip("\ufeff").replace(" ", "") for cell in row], line
+            continue
+        body.append(row)
+        lines.append(line)
+
+    if header is None:
+        raise RosterFileError("文件是空的，没有任何内容。")
+    _check_headers(header, header_line)
+    if not body:
+        raise RosterFileError("表格里只有表头，没有委员数据。")
+
+    keep = [i for i, name in enumerate(header) if name in HEADERS]
+    dataset = tablib.Dataset(headers=[header[i] for i in keep])
+    width = len(header)
+    for row in body:
+        row = (row + [""] * width)[:width]
+        dataset.append([row[i] for i in keep])
+    return RosterSheet(dataset=dataset, lines=lines)
+
+
+def _check_headers(header, line):
+    present = [name for name in header if name]
+    if not set(present) & set(HEADERS):
+        raise RosterFileError(
+            f"无法识别的表格：第 {line} 行应是表头（{'、'.join(HEADERS)}）。"
+            "请上传 .xlsx 或 .csv 格式的委员名册，或先导出一份名册作为模板。"
+        )
+    problems = []
+    missing = [name for name in HEADERS if name not in present]
+    if missing:
+        problems.append(f"缺少列：{'、'.join(missing)}")
+    unknown = [name for name in present if name not in HEADERS and name not in IGNORED_HEADERS]
+    if unknown:
+        problems.append(f"无法识别的列：{'、'.join(unknown)}")
+    repeated = sorted({name for name in present if present.count(name) > 1})
+    if repeated:
+        problems.append(f"重复的列：{'、'.join(repeated)}")
+    if problems:
+        raise RosterFileError(
+            f"第 {line} 行的表头不对（{'；'.join(problems)}）。表头应为：{'、'.join(HEADERS)}。"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Cell widgets: Chinese cell values <-> model values, with Chinese errors
+
+
+def unescape_formula(value):
+    """Undo `escape_formula`, so that export then import round-trips."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def escape_formula(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, required=False, max_length=None):
+        super().__init__()
+        self.required = required
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = unescape_formula(_cell_text(value))
+        if self.required and not text:
+            raise ValueError("不能为空。")
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(f"不能超过 {self.max_length} 个字（现有 {len(text)} 个）。")
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class PhoneWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs).replace("－", "-")
+
+
+class ChoiceWidget(widgets.Widget):
+    """A cell holding one of a few Chinese words (性别: 男/女, 是否常委: 是/否)."""
+
+    def __init__(self, choices, blank=None):
+        super().__init__()
+        self.choices = dict(choices)  # cell text -> value
+        self.labels = {value: text for text, value in self.choices.items()}
+        self.blank = blank
+
+    def clean(self, value, row=None, **kwargs):
+        text = _cell_text(value)
+        if not text and self.blank is not None:
+            return self.blank
+        if text not in self.choices:
+            allowed = "”或“".join(self.choices)
+            shown = f"“{text}”" if text else "空白"
+            raise ValueError(f"应填“{allowed}”，不能是{shown}。")
+        return self.choices[text]
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels.get(value, "")
+
+
+class LookupWidget(widgets.Widget):
+    """A cell naming a row of reference data (界别, 党派 …), resolved from a preloaded map so
+    that a 10,000-row import does not run a query per cell."""
+
+    def __init__(self, model, required=False):
+        super().__init__()
+        self.model = model
+        self.required = required
+        self.by_name = None
+
+    def load(self):
+        self.by_name, self.by_pk = {}, {}
+        for obj in self.model.objects.all():
+            self.by_name[obj.name] = obj
+            self.by_pk[obj.pk] = obj.name
+            street = getattr(obj, "street", "")
+            if street:  # 街道活动小组 may be named by its street
+                self.by_name.setdefault(street, obj)
+
+    def clean(self, value, row=None, **kwargs):
+        text = _cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError("不能为空。")
+            return None
+        if self.by_name is None:
+            self.load()
+        try:
+            return self.by_name[text]
+        except KeyError:
+            label = self.model._meta.verbose_name
+            raise ValueError(
+                f"没有名为“{text}”的{label}。请检查是否有错别字，或先在“基础数据 › {label}”中添加。"
+            ) from None
+
+    def name_of(self, pk):
+        return self.by_pk.get(pk, "")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value is not None else ""
+
+
+GENDER_CHOICES = {"男": Member.Gender.MALE, "女": Member.Gender.FEMALE}
+YES_NO_CHOICES = {"是": True, "否": False}
+FOREIGN_KEYS = ("sector", "party", "committee", "street_group")
+
+
+def _max_length(name):
+    return Member._meta.get_field(name).max_length
+
+
+# ---------------------------------------------------------------------------
+# The resource
+
+
+class RosterResource(resources.ModelResource):
+    """Roster rows <-> Member, tuned for whole-roster imports: lookups preloaded, members
+    fetched in chunks by 委员证号, validation without queries, bulk writes."""
+
+    code = Field("code", "委员证号", TextWidget(required=True, max_length=_max_length("code")))
+    name = Field("name", "姓名", TextWidget(required=True, max_length=_max_length("name")))
+    gender = Field("gender", "性别", ChoiceWidget(GENDER_CHOICES))
+    sector = Field("sector", "界别", LookupWidget(Sector, required=True))
+    party = Field("party", "党派", LookupWidget(Party))
+    committee = Field("committee", "专委会", LookupWidget(SpecialCommittee))
+    employer_title = Field(
+        "employer_title", "单位及职务", TextWidget(max_length=_max_length("employer_title"))
+    )
+    phone = Field("phone", "联系电话", PhoneWidget(max_length=_max_length("phone")))
+    is_standing = Field("is_standing", "是否常委", ChoiceWidget(YES_NO_CHOICES, blank=False))
+    street_group = Field("street_group", "街道活动小组", LookupWidget(StreetGroup))
+
+    class Meta:
+        model = Member
+        fields = (
+            "code",
+            "name",
+            "gender",
+            "sector",
+            "party",
+            "committee",
+            "employer_title",
+            "phone",
+            "is_standing",
+            "street_group",
+        )
+        import_order = fields
+        export_order = fields
+        import_id_fields = ("code",)
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        skip_unchanged = True
+        clean_model_instances = False
+        use_transactions = True
+
+    def __init__(self, lines=None, progress=None, **kwargs):
+        super().__init__(**kwargs)
+        self.lines = lines
+        self.progress = progress
+        self.changes = []
+        self._existing = {}
+        self._first_line = {}
+        self._before = None
+
+    # -- line numbers as the spreadsheet shows them
+    def line_of(self, number):
+        if self.lines is None:
+            return number + 1  # header on line 1
+        return self.lines[number - 1]
+
+    # -- loading
+    def before_import(self, dataset, **kwargs):
+        for name in FOREIGN_KEYS:
+            self.fields[name].widget.load()
+        codes = []
+        for number, raw in enumerate(dataset["委员证号"], start=1):
+            code = unescape_formula(_cell_text(raw))
+            if code:
+                codes.append(code)
+                self._first_line.setdefault(code, self.line_of(number))
+        unique = list(dict.fromkeys(codes))
+        for start in range(0, len(unique), CODE_CHUNK):
+            chunk = unique[start : start + CODE_CHUNK]
+            for member in Member.objects.filter(code__in=chunk):
+                self._existing[member.code] = member
+
+    def get_instance(self, instance_loader, row):
+        code = unescape_formula(_cell_text(row.get("委员证号")))
+        return self._existing.get(code)
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        code = unescape_formula(_cell_text(row.get("委员证号")))
+        first = self._first_line.get(code)
+        if code and first is not None and first != self.line_of(row_number):
+            raise ValidationError({"code": f"“{code}”在文件中重复出现，第 {first} 行已有这个委员证号。"})
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._before = None if new else self.snapshot(instance)
+
+    @staticmethod
+    def snapshot(instance):
+        return tuple(
+            getattr(instance, f"{name}_id" if name in FOREIGN_KEYS else name) for name in FIELD_NAMES
+        )
+
+    # -- validation without per-row queries
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or self._before is None:
+            return False
+        return self.snapshot(instance) == self._before
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            # Foreign keys are resolved from the preloaded maps; uniqueness of 委员证号 is
+            # the import key itself. Neither needs a query per row.
+            instance.clean_fields(exclude=list(errors) + list(FOREIGN_KEYS) + ["photo"])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress.update(1)
+        return row_result
+
+    def after_import_row(self, row, row_result, row_number=None, **kwargs):
+        if row_result.import_type not in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
+            return
+        if len(self.changes) >= PREVIEW_LIMIT:
+            return
+        entry = {
+            "line": self.line_of(row_number),
+            "type": row_result.import_type,
+            "code": _cell_text(row.get("委员证号")),
+            "name": _cell_text(row.get("姓名")),
+            "changed": [],
+        }
+        if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
+            entry["changed"] = self._changed_columns(row)
+        self.changes.append(entry)
+
+    def _changed_columns(self, row):
+        changed = []
+        for index, name in enumerate(FIELD_NAMES):
+            old = self._before[index]
+            new = self.fields[name].clean(row)
+            new = getattr(new, "pk", new)
+            if old != new:
+                changed.append(
+                    {"column": COLUMN_OF[name], "old": self._display(name, old), "new": _cell_text(row.get(COLUMN_OF[name]))}
+                )
+        return changed
+
+    def _display(self, name, value):
+        if value is None:
+            return ""
+        if name in FOREIGN_KEYS:
+            return self.fields[name].widget.name_of(value)
+        return self.fields[name].widget.render(value)
+
+    def after_import(self, dataset, result, **kwargs):
+        """Primary keys are never imported, so there is no sequence to reset."""
+
+    # -- export
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+
+FIELD_NAMES = RosterResource._meta.fields
+COLUMN_OF = {name: f.column_name for name, f in RosterResource.fields.items()}
+
+
+# ---------------------------------------------------------------------------
+# Services
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def as_dict(self):
+        return {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+            "changes": self.changes,
+            "dry_run": self.dry_run,
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**data)
+
+
+def _row_messages(result, resource):
+    messages = []
+    for invalid in result.invalid_rows:
+        line = resource.line_of(invalid.number)
+        for name, errors in invalid.error_dict.items():
+            column = COLUMN_OF.get(name)
+            where = f"第 {line} 行「{column}」" if column else f"第 {line} 行"
+            if name == NON_FIELD_ERRORS:
+                where = f"第 {line} 行"
+            for message in errors:
+                messages.append((line, f"{where}：{message}"))
+    for number, errors in result.row_errors():
+        line = resource.line_of(number)
+        for error in errors:
+            messages.append((line, f"第 {line} 行：无法导入（{error.error}）。"))
+    messages.sort(key=lambda item: item[0])
+    return [message for _, message in messages]
+
+
+def import_roster(data, filename="", dry_run=True, progress=None):
+    # `progress`: optional tqdm-like object (reset(total=…), update(n)).
+    """Validate (dry_run) or import a roster file. All or nothing: a report with errors
+    means nothing was written. Raises RosterFileError when the file is not a roster."""
+    report = ImportReport(dry_run=dry_run)
+    sheet = read_roster(data, filename)
+    if progress is not None:
+        progress.reset(total=len(sheet.dataset))
+    resource = RosterResource(lines=sheet.lines, progress=progress)
+    with transaction.atomic():
+        result = resource.import_data(
+            sheet.dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+        errors = [f"导入时发生错误：{error.error}" for error in result.base_errors]
+        errors += _row_messages(result, resource)
+        if errors and not dry_run:
+            transaction.set_rollback(True)
+
+    totals = result.totals
+    report.total = result.total_rows
+    report.created = totals[RowResult.IMPORT_TYPE_NEW]
+    report.updated = totals[RowResult.IMPORT_TYPE_UPDATE]
+    report.unchanged = totals[RowResult.IMPORT_TYPE_SKIP]
+    report.errors = errors
+    report.changes = resource.changes
+    return report
+
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def export_roster(queryset=None, fmt="xlsx"):
+    """The roster as spreadsheet bytes, in the same layout the import reads."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"不支持的导出格式：{fmt}")
+    if queryset is None:
+        queryset = Member.objects.all()
+    queryset = queryset.select_related(*FOREIGN_KEYS).order_by("code")
+    dataset = RosterResource().export(queryset)
+    dataset.title = "委员名册"
+    if fmt == "csv":
+        # With a BOM, so that Excel in China opens it without garbling the Chinese.
+        return dataset.export("csv").encode("utf-8-sig")
+    return dataset.export("xlsx")

@@ -1,0 +1,114 @@
+"""Roster import (upload → preview → confirm) and export, inside the Wagtail admin."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .forms import RosterUploadForm
+from .models import RosterImport
+from .roster import EXPORT_FORMATS, RosterFileError, export_roster, import_roster
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("people.import_roster", raise_exception=True)
+def roster_import_upload(request):
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            report = import_roster(data, upload.name, dry_run=True)
+        except RosterFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            upload.seek(0)
+            record = RosterImport.objects.create(
+                file=upload,
+                original_name=upload.name,
+                uploaded_by=request.user,
+                status=RosterImport.Status.PREVIEWED if report.ok else RosterImport.Status.INVALID,
+                report=report.as_dict(),
+            )
+            return redirect("people_roster_preview", pk=record.pk)
+    return render(request, "people/admin/roster_import.html", {"form": form})
+
+
+def _record_for(request, pk):
+    record = get_object_or_404(RosterImport, pk=pk)
+    if not request.user.has_perm("people.view_rosterimport"):
+        raise PermissionDenied
+    return record
+
+
+@require_http_methods(["GET", "POST"])
+def roster_import_preview(request, pk):
+    record = _record_for(request, pk)
+    can_confirm = (
+        record.status == RosterImport.Status.PREVIEWED
+        and record.uploaded_by_id == request.user.pk
+        and request.user.has_perm("people.import_roster")
+    )
+    if request.method == "POST":
+        if not can_confirm:
+            raise PermissionDenied
+        return _confirm(request, record.pk)
+    return render(
+        request,
+        "people/admin/roster_preview.html",
+        {"record": record, "report": record.report, "can_confirm": can_confirm},
+    )
+
+
+def _confirm(request, pk):
+    with transaction.atomic():
+        # Locks the record: a double click cannot import twice.
+        record = RosterImport.objects.select_for_update().get(pk=pk)
+        if record.status != RosterImport.Status.PREVIEWED:
+            return redirect("people_roster_preview", pk=pk)
+        with record.file.open("rb") as stored:
+            data = stored.read()
+        try:
+            report = import_roster(data, record.original_name, dry_run=False)
+        except RosterFileError as exc:  # the stored file can no longer be read
+            report = None
+            record.report = {**record.report, "errors": [str(exc)]}
+        else:
+            record.report = report.as_dict()
+        record.status = (
+            RosterImport.Status.IMPORTED if report and report.ok else RosterImport.Status.FAILED
+        )
+        record.imported_at = timezone.now()
+        record.save(update_fields=["report", "status", "imported_at"])
+
+    if record.status == RosterImport.Status.IMPORTED:
+        messages.success(
+            request,
+            f"名册已导入：新增 {report.created} 人，更新 {report.updated} 人，"
+            f"{report.unchanged} 人无变化。",
+        )
+        return redirect("people_member_modeladmin_index")
+    messages.error(request, "名册未导入：名册在预览后发生了变化，出现了下面的问题，没有写入任何数据。")
+    return redirect("people_roster_preview", pk=pk)
+
+
+@require_GET
+@permission_required("people.export_roster", raise_exception=True)
+def roster_export(request):
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATS:
+        fmt = "xlsx"
+    filename = f"委员名册-{timezone.localdate():%Y%m%d}.{fmt}"
+    response = HttpResponse(export_roster(fmt=fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

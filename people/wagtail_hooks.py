@@ -1,0 +1,144 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+
+from . import views
+from .models import Member, Party, Profile, RosterImport, Sector, SpecialCommittee, StreetGroup
+from .services import members_visible_to
+
+
+@hooks.register("register_admin_urls")
+def register_roster_urls():
+    return [
+        path("roster/import/", views.roster_import_upload, name="people_roster_import"),
+        path("roster/import/<int:pk>/", views.roster_import_preview, name="people_roster_preview"),
+        path("roster/export/", views.roster_export, name="people_roster_export"),
+    ]
+
+
+class MemberPermissionHelper(PermissionHelper):
+    """Model permissions, narrowed to the members the user's role may see."""
+
+    def _in_scope(self, user, obj):
+        return members_visible_to(user).filter(pk=obj.pk).exists()
+
+    def user_can_inspect_obj(self, user, obj):
+        return super().user_can_inspect_obj(user, obj) and self._in_scope(user, obj)
+
+    def user_can_edit_obj(self, user, obj):
+        return super().user_can_edit_obj(user, obj) and self._in_scope(user, obj)
+
+    def user_can_delete_obj(self, user, obj):
+        return super().user_can_delete_obj(user, obj) and self._in_scope(user, obj)
+
+
+class MemberAdmin(ModelAdmin):
+    model = Member
+    menu_label = _("委员")
+    menu_icon = "group"
+    index_template_name = "people/admin/member_index.html"
+    list_display = ("code", "name", "gender", "sector", "party", "committee", "is_standing", "street_group")
+    list_filter = ("sector", "party", "committee", "is_standing", "street_group")
+    search_fields = ("code", "name", "employer_title")
+    list_per_page = 50
+    inspect_view_enabled = True
+    permission_helper_class = MemberPermissionHelper
+
+    def get_queryset(self, request):
+        return (
+            members_visible_to(request.user)
+            .select_related("sector", "party", "committee", "street_group")
+            .order_by("code")
+        )
+
+
+class SectorAdmin(ModelAdmin):
+    model = Sector
+    menu_icon = "tag"
+    list_display = ("name", "contact_committee", "sort_order")
+    list_filter = ("contact_committee",)
+    search_fields = ("name",)
+
+
+class PartyAdmin(ModelAdmin):
+    model = Party
+    menu_icon = "tag"
+    list_display = ("name", "sort_order")
+    search_fields = ("name",)
+
+
+class SpecialCommitteeAdmin(ModelAdmin):
+    model = SpecialCommittee
+    menu_icon = "clipboard-list"
+    list_display = ("name", "office", "sort_order")
+    search_fields = ("name", "office")
+
+
+class StreetGroupAdmin(ModelAdmin):
+    model = StreetGroup
+    menu_icon = "site"
+    list_display = ("name", "street", "leaders", "liaisons")
+    search_fields = ("name", "street")
+
+
+class ProfileAdmin(ModelAdmin):
+    model = Profile
+    menu_icon = "user"
+    list_display = ("user", "member", "sector", "party", "committee")
+    list_filter = ("committee", "sector", "party")
+    search_fields = ("user__username", "member__name")
+
+
+class RosterImportButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        return [
+            {
+                "url": reverse("people_roster_preview", args=[obj.pk]),
+                "label": _("查看"),
+                "classname": "button button-small button-secondary",
+                "title": _("查看这次导入的预览与结果"),
+            }
+        ]
+
+
+class RosterImportPermissionHelper(PermissionHelper):
+    """Import records are made by uploading a file and are never edited by hand."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class RosterImportAdmin(ModelAdmin):
+    model = RosterImport
+    permission_helper_class = RosterImportPermissionHelper
+    menu_icon = "upload"
+    index_template_name = "people/admin/rosterimport_index.html"
+    list_display = ("original_name", "status", "uploaded_by", "uploaded_at", "imported_at")
+    list_filter = ("status",)
+    button_helper_class = RosterImportButtonHelper
+
+
+class RosterGroup(ModelAdminGroup):
+    menu_label = _("委员名册")
+    menu_icon = "group"
+    menu_order = 200
+    items = (MemberAdmin, RosterImportAdmin)
+
+
+class ReferenceDataGroup(ModelAdminGroup):
+    menu_label = _("基础数据")
+    menu_icon = "cogs"
+    menu_order = 210
+    items = (SectorAdmin, PartyAdmin, SpecialCommitteeAdmin, StreetGroupAdmin, ProfileAdmin)
+
+
+modeladmin_register(RosterGroup)
+modeladmin_register(ReferenceDataGroup)
