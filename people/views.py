@@ -23,8 +23,11 @@ CONTENT_TYPES = {
 @require_http_methods(["GET", "POST"])
 @permission_required("people.import_roster", raise_exception=True)
 def roster_import_upload(request):
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = RosterUploadForm(request.POST, request.FILES)
+    else:
+        form = RosterUploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:

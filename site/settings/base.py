@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "taggit",
     "import_export",
     "formtools",
+    # wagtail-modeladmin uses its list helpers; its URLs are not routed.
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -8,3 +8,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lianxin-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Serve static files from the app folders (no collectstatic outside production).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
