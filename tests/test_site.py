@@ -1,0 +1,130 @@
+"""The site as a newcomer and an operator meet it: settings, demo data, the home page."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import IntegrityError
+
+from people.models import Member, Sector, SpecialCommittee, StreetGroup
+
+from .factories import MemberFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_chinese_language_and_beijing_time():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SETTINGS_MODULE="lianxin_site.settings.production",
+        SECRET_KEY="k" * 20 + "9f8a7d6c5b4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a",
+        ALLOWED_HOSTS="zx.example.gov.cn",
+        DATABASE_URL="postgres://lianxin:secret@db.internal:5432/lianxin",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (1 silenced)" in result.stdout  # W019: see production.py
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.production", "ALLOWED_HOSTS": "x"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.dev",
+           "DATABASE_URL": "postgres://u:p@localhost:5432/lianxin"}
+    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "django.db.backends.postgresql", out.stderr
+    env.pop("DATABASE_URL")
+    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "django.db.backends.sqlite3", out.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_committee_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    counts = (Member.objects.count(), Sector.objects.count(), StreetGroup.objects.count())
+    roster = list(Member.objects.order_by("code").values_list("code", "name", "sector__name", "phone"))
+
+    call_command("seed_demo")
+
+    assert (Member.objects.count(), Sector.objects.count(), StreetGroup.objects.count()) == counts
+    assert list(Member.objects.order_by("code").values_list("code", "name", "sector__name", "phone")) == roster
+    assert counts[0] == 200 and counts[2] == 17
+    assert not Sector.objects.filter(contact_committee__isnull=True).exists(), "every sector has its committee"
+    assert SpecialCommittee.objects.get(office="专委会工作六室")
+    assert "用户名 admin" in first and "http://127.0.0.1:8000/admin/" in first
+    assert Member.objects.values("name").distinct().count() == 200
+
+
+@pytest.mark.django_db
+def test_demo_accounts_log_in_with_the_printed_password(client, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-2026")
+    call_command("seed_demo", verbosity=0)
+    assert client.login(username="liaison", password="demo-pass-2026")
+    assert client.get("/admin/people/member/").status_code == 200
+    assert client.login(username="admin", password="demo-pass-2026")
+
+
+@pytest.mark.django_db
+def test_home_page_is_served_in_chinese_without_private_data(client, members):
+    call_command("seed_demo", verbosity=0)
+    response = client.get("/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans">' in page
+    assert "连心" in page
+    assert "13800138000" not in page
+    assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_member_code_is_unique(reference):
+    MemberFactory(code="14001", sector=reference["education"])
+    with pytest.raises(IntegrityError):
+        MemberFactory(code="14001", sector=reference["education"])
+
+
+@pytest.mark.parametrize("phone", ["13800138000", "010-64012345", "01064012345", "64012345", "010-64012345-801"])
+@pytest.mark.django_db
+def test_phone_formats_a_roster_uses_are_accepted(reference, phone):
+    MemberFactory.build(phone=phone, sector=reference["education"]).full_clean(exclude=["photo"])
+
+
+@pytest.mark.parametrize("phone", ["12345", "23800138000", "138-0013-8000x", "电话"])
+@pytest.mark.django_db
+def test_malformed_phones_are_refused(reference, phone):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="格式不正确"):
+        MemberFactory.build(phone=phone, sector=reference["education"]).full_clean(exclude=["photo"])
