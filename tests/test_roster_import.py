@@ -75,6 +75,14 @@ def test_serial_number_column_and_blank_lines_are_ignored(reference):
     assert Member.objects.count() == 2
 
 
+def test_errors_name_the_line_excel_shows_even_below_blank_rows(reference):
+    rows = [[None], [None], list(HEADERS), list(VALID_ROWS[0]), [None], ["15020", "", "男", "教育界"] + [""] * 6]
+
+    report = import_roster(as_xlsx(rows), "名册.xlsx", dry_run=True)
+
+    assert report.errors == ["第 6 行「姓名」：不能为空。"]
+
+
 def test_dry_run_reports_without_writing(reference):
     report = import_roster(as_xlsx(roster_rows(*VALID_ROWS)), "名册.xlsx", dry_run=True)
 
