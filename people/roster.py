@@ -8,11 +8,11 @@ an edited file updates exactly the edited members.
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.results import RowResult
@@ -272,6 +272,10 @@ class LookupWidget(widgets.Widget):
         return value.name if value is not None else ""
 
 
+def _code_of(row):
+    return unescape_formula(_cell_text(row.get("委员证号")))
+
+
 GENDER_CHOICES = {"男": Member.Gender.MALE, "女": Member.Gender.FEMALE}
 YES_NO_CHOICES = {"是": True, "否": False}
 FOREIGN_KEYS = ("sector", "party", "committee", "street_group")
@@ -347,7 +351,7 @@ class RosterResource(resources.ModelResource):
             self.fields[name].widget.load()
         codes = []
         for number, raw in enumerate(dataset["委员证号"], start=1):
-            code = unescape_formula(_cell_text(raw))
+            code = _code_of({"委员证号": raw})
             if code:
                 codes.append(code)
                 self._first_line.setdefault(code, self.line_of(number))
@@ -358,11 +362,10 @@ class RosterResource(resources.ModelResource):
                 self._existing[member.code] = member
 
     def get_instance(self, instance_loader, row):
-        code = unescape_formula(_cell_text(row.get("委员证号")))
-        return self._existing.get(code)
+        return self._existing.get(_code_of(row))
 
     def before_import_row(self, row, row_number=None, **kwargs):
-        code = unescape_formula(_cell_text(row.get("委员证号")))
+        code = _code_of(row)
         first = self._first_line.get(code)
         if code and first is not None and first != self.line_of(row_number):
             raise ValidationError({"code": f"“{code}”在文件中重复出现，第 {first} 行已有这个委员证号。"})
@@ -407,7 +410,7 @@ class RosterResource(resources.ModelResource):
         entry = {
             "line": self.line_of(row_number),
             "type": row_result.import_type,
-            "code": _cell_text(row.get("委员证号")),
+            "code": _code_of(row),
             "name": _cell_text(row.get("姓名")),
             "changed": [],
         }
@@ -423,7 +426,11 @@ class RosterResource(resources.ModelResource):
             new = getattr(new, "pk", new)
             if old != new:
                 changed.append(
-                    {"column": COLUMN_OF[name], "old": self._display(name, old), "new": _cell_text(row.get(COLUMN_OF[name]))}
+                    {
+                        "column": COLUMN_OF[name],
+                        "old": self._display(name, old),
+                        "new": self._display(name, new),
+                    }
                 )
         return changed
 
@@ -465,19 +472,14 @@ class ImportReport:
         return not self.errors
 
     def as_dict(self):
-        return {
-            "total": self.total,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": self.errors,
-            "changes": self.changes,
-            "dry_run": self.dry_run,
-        }
+        return asdict(self)
 
-    @classmethod
-    def from_dict(cls, data):
-        return cls(**data)
+
+def _base_error_message(error):
+    if isinstance(error, IntegrityError):
+        # Another import (or an edit) wrote the same 委员证号 while this one ran.
+        return "导入时名册被其他人同时修改（委员证号冲突），没有写入任何数据。请重新上传预览后再确认。"
+    return f"导入时发生错误：{error}"
 
 
 def _row_messages(result, resource):
@@ -515,7 +517,7 @@ def import_roster(data, filename="", dry_run=True, progress=None):
             use_transactions=True,
             rollback_on_validation_errors=True,
         )
-        errors = [f"导入时发生错误：{error.error}" for error in result.base_errors]
+        errors = [_base_error_message(error.error) for error in result.base_errors]
         errors += _row_messages(result, resource)
         if errors and not dry_run:
             transaction.set_rollback(True)

@@ -301,3 +301,20 @@ def test_export_roster_command_writes_a_file_that_imports_back(members, tmp_path
     assert import_roster(path.read_bytes(), "out.xlsx").unchanged == 4
     with pytest.raises(CommandError, match=".xlsx 或 .csv"):
         call_command("export_roster", str(tmp_path / "out.pdf"))
+
+
+def test_a_member_written_by_someone_else_mid_import_fails_the_whole_import(reference, monkeypatch):
+    from people.roster import RosterResource
+
+    preload = RosterResource.before_import
+
+    def preload_then_race(self, dataset, **kwargs):
+        preload(self, dataset, **kwargs)
+        MemberFactory(code="15002", name="抢先", sector=reference["education"])
+
+    monkeypatch.setattr(RosterResource, "before_import", preload_then_race)
+
+    report = import_roster(as_xlsx(roster_rows(*VALID_ROWS)), "名册.xlsx", dry_run=False)
+
+    assert report.errors == ["导入时名册被其他人同时修改（委员证号冲突），没有写入任何数据。请重新上传预览后再确认。"]
+    assert not Member.objects.filter(code="15001").exists()
