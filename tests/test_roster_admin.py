@@ -74,6 +74,7 @@ def test_rows_with_errors_are_listed_and_cannot_be_confirmed(reference, liaison)
     assert "整个文件都没有导入" in page
     assert "第 3 行「界别」：没有名为“不存在界”的界别" in page
     assert "确认导入" not in page
+    assert "将要写入的变化" not in page, "an import that will not happen lists no changes"
     client.post(reverse("people_roster_preview", args=[record.pk]))
     assert Member.objects.count() == 0
 
