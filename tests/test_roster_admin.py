@@ -143,3 +143,4 @@ def test_member_index_offers_import_and_export_to_the_liaison_office(members, li
     _, client = liaison
     page = client.get(reverse("people_member_modeladmin_index")).content.decode()
     assert reverse("people_roster_import") in page and reverse("people_roster_export") in page
+    assert "按界别" in page and "By " not in page
