@@ -1,8 +1,120 @@
+"""Public pages: 委员风采 stories and 委员工作室 workstations with their 动态 posts."""
+
+import datetime
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .cjk import index_text
+
+
+
+# The eight activity categories of the statistics tables (seed 001).
+class ActivityCategory(models.TextChoices):
+    READING = "reading", _("读书宣讲")
+    RESEARCH = "research", _("调研协商/监督视察")
+    SUGGESTION = "suggestion", _("微建议/提案/社情民意线索")
+    VISIT = "visit", _("走访界别群众")
+    DUTY = "duty", _("联动值班/联谊交流")
+    CHARITY = "charity", _("公益帮扶")
+    SECTOR = "sector", _("界别特色活动")
+    OTHER = "other", _("其他")
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("图片"))
+    caption = blocks.CharBlock(label=_("图片说明"), required=False, max_length=200)
+    alt = blocks.CharBlock(
+        label=_("替代文字"), required=False, max_length=200, help_text=_("为视障读者描述图片内容；留空则使用图片说明。")
+    )
+
+    class Meta:
+        icon = "image"
+        template = "content/blocks/image.html"
+
+    def get_api_representation(self, value, context=None):
+        image = value["image"]
+        rendition = image.get_rendition("width-960") if image else None
+        return {
+            "image": rendition
+            and {"id": image.pk, "url": rendition.url, "width": rendition.width, "height": rendition.height},
+            "caption": value["caption"],
+            "alt": value["alt"] or value["caption"],
+        }
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("引文"))
+    source = blocks.CharBlock(label=_("出处"), required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "content/blocks/quote.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    # A link, not an oEmbed: the site fetches nothing from other hosts when rendering.
+    url = blocks.URLBlock(label=_("视频链接"))
+    title = blocks.CharBlock(label=_("视频标题"))
+
+    class Meta:
+        icon = "media"
+        template = "content/blocks/video.html"
+
+
+class StoryBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(label=_("段落"), features=["bold", "italic", "link", "ol", "ul", "h2", "h3"])
+    image = ImageBlock(label=_("图片"))
+    quote = QuoteBlock(label=_("引文"))
+    video = VideoBlock(label=_("视频"))
+
+
+def stream_text(stream):
+    """Plain text of a StreamField, for search and summaries."""
+    parts = []
+    for block in stream:
+        value = block.value
+        if block.block_type == "paragraph":
+            parts.append(strip_tags(value.source))
+        elif block.block_type == "quote":
+            parts.extend([value["text"], value["source"]])
+        elif block.block_type == "image":
+            parts.append(value["caption"])
+        elif block.block_type == "video":
+            parts.append(value["title"])
+    return " ".join(part for part in parts if part)
+
+
+class CJKSearchMixin:
+    """Adds a bigram-expanded copy of the page's text to the search index (see cjk.py)."""
+
+    def search_text_parts(self):
+        return [self.title]
+
+    def cjk_search_text(self):
+        return index_text(*self.search_text_parts())
+
+    @property
+    def type_label(self):
+        return self._meta.verbose_name
 
 
 class HomePage(Page):
@@ -12,6 +124,419 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1
+    subpage_types = ["content.StoryIndexPage", "content.WorkstationIndexPage"]
 
     class Meta:
         verbose_name = _("首页")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_stories"] = StoryPage.objects.live().public().with_card_data().order_by(
+            "-date", "-pk"
+        )[:6]
+        context["workstations"] = WorkstationPage.objects.live().public().order_by("title")
+        context["upcoming"] = (
+            PlanItem.objects.filter(
+                workstation__live=True, date__gte=timezone.localdate()
+            )
+            .select_related("workstation")
+            .order_by("date", "pk")[:8]
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------
+# 委员风采
+
+
+class StoryIndexPage(RoutablePageMixin, Page):
+    intro = RichTextField(_("导语"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["content.StoryPage"]
+    max_count = 1
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("委员风采栏目")
+
+    def stories(self):
+        return StoryPage.objects.child_of(self).live().public().with_card_data().order_by("-date", "-pk")
+
+    def filtered_stories(self, params):
+        from people.models import Party, Sector, SpecialCommittee
+
+        stories = self.stories()
+        chosen = {}
+        for key, model, field in (
+            ("sector", Sector, "member__sector"),
+            ("party", Party, "member__party"),
+            ("committee", SpecialCommittee, "member__committee"),
+        ):
+            value = params.get(key, "")
+            if value.isdigit():
+                stories = stories.filter(**{f"{field}_id": int(value)})
+                chosen[key] = int(value)
+        year = params.get("year", "")
+        if year.isdigit():
+            stories = stories.filter(date__year=int(year))
+            chosen["year"] = int(year)
+        return stories, chosen
+
+    @path("")
+    def index(self, request):
+        from people.models import Party, Sector, SpecialCommittee
+
+        stories, chosen = self.filtered_stories(request.GET)
+        paginator = Paginator(stories, self.per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(
+            request,
+            context_overrides={
+                "stories": page_obj,
+                "chosen": chosen,
+                "filter_query": query.urlencode(),
+                "sectors": Sector.objects.all(),
+                "parties": Party.objects.all(),
+                "committees": SpecialCommittee.objects.all(),
+                "years": self.stories().dates("date", "year", order="DESC"),
+            },
+        )
+
+    @path("feed/")
+    def feed(self, request):
+        from .feeds import StoryFeed
+
+        return StoryFeed(self)(request)
+
+
+class StoryTag(TaggedItemBase):
+    content_object = ParentalKey("content.StoryPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class StoryPageQuerySet(PageQuerySet):
+    def with_card_data(self):
+        """Everything a story card shows, in a fixed number of queries."""
+        return self.select_related(
+            "member__sector", "member__party", "member__committee", "member__photo"
+        ).prefetch_related("member__photo__renditions")
+
+
+class StoryPage(CJKSearchMixin, Page):
+    member = models.ForeignKey(
+        "people.Member", verbose_name=_("委员"), on_delete=models.PROTECT, related_name="stories"
+    )
+    lead = models.TextField(_("导语"), max_length=300, help_text=_("一两句话概括，显示在列表和分享卡片上。"))
+    body = StreamField(StoryBodyBlock(), verbose_name=_("正文"))
+    date = models.DateField(_("发布日期"), default=datetime.date.today)
+    tags = ClusterTaggableManager(through=StoryTag, blank=True, verbose_name=_("标签"))
+
+    objects = PageManager.from_queryset(StoryPageQuerySet)()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("member"),
+        FieldPanel("date"),
+        FieldPanel("lead"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    parent_page_types = ["content.StoryIndexPage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [
+        index.SearchField("lead"),
+        index.SearchField("cjk_search_text"),
+        index.FilterField("date"),
+    ]
+    api_fields = [
+        APIField("date"),
+        APIField("lead"),
+        APIField("body"),
+        APIField("tags"),
+        APIField("member_card"),
+    ]
+
+    class Meta:
+        verbose_name = _("委员风采")
+        verbose_name_plural = _("委员风采")
+
+    def search_text_parts(self):
+        return [self.title, self.lead, stream_text(self.body), self.member.name, self.member.sector.name]
+
+    @property
+    def member_card(self):
+        return public_member(self.member)
+
+
+def public_member(member, rendition="fill-400x400"):
+    """The public face of a member: never the phone or the 委员证号."""
+    if member is None:
+        return None
+    photo = None
+    if member.photo_id:
+        image = member.photo.get_rendition(rendition)
+        photo = {"url": image.url, "width": image.width, "height": image.height, "alt": member.name}
+    return {
+        "id": member.pk,
+        "name": member.name,
+        "sector": member.sector.name,
+        "party": member.party.name if member.party_id else None,
+        "committee": member.committee.name if member.committee_id else None,
+        "employer_title": member.employer_title,
+        "is_standing": member.is_standing,
+        "photo": photo,
+    }
+
+
+# ---------------------------------------------------------------------------
+# 委员工作室
+
+
+class WorkstationIndexPage(Page):
+    intro = RichTextField(_("导语"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["content.WorkstationPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("委员工作室栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["workstations"] = (
+            WorkstationPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("lead_member__sector", "sign_photo")
+            .prefetch_related("sign_photo__renditions")
+            .order_by("title")
+        )
+        return context
+
+
+class WorkstationPage(CJKSearchMixin, Page):
+    class Basis(models.TextChoices):
+        SECTOR = "sector", _("界别")
+        STREET = "street", _("街道活动小组")
+        COMMITTEE = "committee", _("专委会")
+
+    class Mode(models.TextChoices):
+        OFFLINE = "offline", _("线下")
+        ONLINE = "online", _("线上")
+        BOTH = "both", _("线上线下结合")
+
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    mode = models.CharField(_("形式"), max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
+    basis = models.CharField(_("依托"), max_length=10, choices=Basis.choices)
+    sector = models.ForeignKey(
+        "people.Sector", verbose_name=_("依托界别"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    street_group = models.ForeignKey(
+        "people.StreetGroup",
+        verbose_name=_("依托街道活动小组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    committee = models.ForeignKey(
+        "people.SpecialCommittee",
+        verbose_name=_("对口委室"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workstations",
+    )
+    lead_member = models.ForeignKey(
+        "people.Member", verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="led_workstations"
+    )
+    members = ParentalManyToManyField("people.Member", verbose_name=_("参与委员"), blank=True, related_name="workstations")
+    specialties = models.CharField(_("专长领域"), max_length=200, blank=True)
+    public_contact = models.CharField(
+        _("公开联系方式"), max_length=200, blank=True, help_text=_("对外公布的电话或邮箱（不是委员本人的手机）。")
+    )
+    reception_days = models.CharField(_("委员接待日"), max_length=200, blank=True, help_text=_("如“每月第一个周三 9:00—11:30”。"))
+    sign_photo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("标识牌照片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    duties = RichTextField(_("工作职责"), blank=True)
+    workflow = RichTextField(_("工作流程"), blank=True)
+    rules = RichTextField(_("工作制度"), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldPanel("mode"), FieldPanel("public_contact"), FieldPanel("reception_days")],
+            heading=_("基本信息"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("basis"), FieldPanel("sector"), FieldPanel("street_group"), FieldPanel("committee")],
+            heading=_("依托"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("lead_member"), FieldPanel("members"), FieldPanel("specialties")], heading=_("委员")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("sign_photo"), FieldPanel("duties"), FieldPanel("workflow"), FieldPanel("rules")],
+            heading=_("公示内容"),
+        ),
+        InlinePanel("photos", label=_("照片")),
+        InlinePanel("plan_items", label=_("年度计划")),
+    ]
+    parent_page_types = ["content.WorkstationIndexPage"]
+    subpage_types = ["content.WorkstationPostPage"]
+
+    search_fields = Page.search_fields + [index.SearchField("cjk_search_text")]
+    api_fields = [
+        APIField("address"),
+        APIField("mode"),
+        APIField("basis"),
+        APIField("lead_member_card"),
+        APIField("member_cards"),
+        APIField("specialties"),
+        APIField("public_contact"),
+        APIField("reception_days"),
+        APIField("sign_photo", serializer=ImageRenditionField("fill-800x600")),
+        APIField("duties"),
+        APIField("workflow"),
+        APIField("rules"),
+        APIField("photos"),
+        APIField("plan_items"),
+    ]
+
+    class Meta:
+        verbose_name = _("委员工作室")
+        verbose_name_plural = _("委员工作室")
+
+    def search_text_parts(self):
+        return [
+            self.title,
+            self.address,
+            self.specialties,
+            strip_tags(self.duties),
+            strip_tags(self.workflow),
+            strip_tags(self.rules),
+            self.lead_member.name,
+        ]
+
+    @property
+    def lead_member_card(self):
+        return public_member(self.lead_member)
+
+    @property
+    def member_cards(self):
+        return [public_member(m) for m in self.members.select_related("sector", "party", "committee", "photo")]
+
+    def posts(self):
+        return WorkstationPostPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+
+    def months_with_activity(self, year):
+        """{month: number of 动态 posts} for a year: 一站一计划、月月有活动."""
+        counts = (
+            self.posts()
+            .filter(date__year=year)
+            .annotate(month=ExtractMonth("date"))
+            .values("month")
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        )
+        return {row["month"]: row["n"] for row in counts}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        year = request.GET.get("year", "")
+        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        activity = self.months_with_activity(year)
+        context["year"] = year
+        context["months"] = [{"month": m, "count": activity.get(m, 0)} for m in range(1, 13)]
+        context["recent_posts"] = self.posts().select_related("cover").prefetch_related("cover__renditions")[:10]
+        context["plan"] = self.plan_items.filter(date__year=year).order_by("date")
+        context["team"] = self.members.select_related("sector", "party")
+        return context
+
+
+class WorkstationPhoto(Orderable):
+    page = ParentalKey(WorkstationPage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("图片"), on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+    api_fields = [APIField("image", serializer=ImageRenditionField("fill-800x600")), APIField("caption")]
+
+
+class PlanItem(Orderable):
+    """一站一计划：an activity the workstation plans for a month."""
+
+    workstation = ParentalKey(WorkstationPage, on_delete=models.CASCADE, related_name="plan_items")
+    date = models.DateField(_("日期"))
+    title = models.CharField(_("活动"), max_length=200)
+    participants = models.CharField(_("参加人员"), max_length=200, blank=True)
+
+    panels = [FieldPanel("date"), FieldPanel("title"), FieldPanel("participants")]
+    api_fields = [APIField("date"), APIField("title"), APIField("participants")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("计划活动")
+
+
+class WorkstationPostPage(CJKSearchMixin, Page):
+    """动态: what a workstation did, with the activity category of the statistics tables."""
+
+    date = models.DateField(_("活动日期"), default=datetime.date.today)
+    category = models.CharField(_("活动类别"), max_length=12, choices=ActivityCategory.choices)
+    text = RichTextField(_("内容"))
+    cover = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("封面图片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("category"),
+        FieldPanel("cover"),
+        FieldPanel("text"),
+        InlinePanel("pictures", label=_("图片")),
+    ]
+    parent_page_types = ["content.WorkstationPage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [index.SearchField("cjk_search_text"), index.FilterField("date")]
+    api_fields = [
+        APIField("date"),
+        APIField("category"),
+        APIField("category_label"),
+        APIField("text"),
+        APIField("cover", serializer=ImageRenditionField("fill-800x600")),
+        APIField("pictures"),
+        APIField("workstation_id"),
+    ]
+
+    class Meta:
+        verbose_name = _("动态")
+        verbose_name_plural = _("动态")
+
+    @property
+    def category_label(self):
+        return self.get_category_display()
+
+    @cached_property
+    def workstation_id(self):
+        return self.get_parent().pk
+
+    def search_text_parts(self):
+        return [self.title, strip_tags(self.text), self.get_category_display()]
+
+
+class PostPicture(Orderable):
+    page = ParentalKey(WorkstationPostPage, on_delete=models.CASCADE, related_name="pictures")
+    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("图片"), on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+    api_fields = [APIField("image", serializer=ImageRenditionField("fill-800x600")), APIField("caption")]

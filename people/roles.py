@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 EDITOR = "编辑"
+REVIEWER = "审核员"
 SECTOR_LEADER = "界别组长"
 COMMITTEE_OFFICE = "专委会工作室"
 ARCHIVE_OFFICE = "专委会工作六室"
@@ -57,7 +58,14 @@ DOCUMENTS = (
 ROLES = (
     Role(
         EDITOR,
-        "在管理后台编辑、发布委员风采和委员工作室页面，管理图片和文件。",
+        "在管理后台撰写委员风采、委员工作室和动态页面，提交审核；管理图片和文件。",
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE,
+        page_permissions=("add_page", "change_page", "lock_page", "unlock_page"),
+        collection_permissions=IMAGES + DOCUMENTS,
+    ),
+    Role(
+        REVIEWER,
+        "审核编辑提交的页面，批准后发布（也可直接修改）。",
         permissions=ADMIN_ACCESS + VIEW_REFERENCE,
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=IMAGES + DOCUMENTS,

@@ -521,6 +521,10 @@ def import_roster(data, filename="", dry_run=True, progress=None):
         errors += _row_messages(result, resource)
         if errors and not dry_run:
             transaction.set_rollback(True)
+        elif not dry_run:
+            from lianxin_site.cache import clear_public_cache
+
+            transaction.on_commit(clear_public_cache)
 
     totals = result.totals
     report.total = result.total_rows

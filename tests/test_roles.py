@@ -21,7 +21,7 @@ def test_migrate_creates_exactly_the_committees_roles():
     names = set(Group.objects.values_list("name", flat=True))
     assert set(roles.ROLE_NAMES) <= names
     assert set(roles.ROLE_NAMES) == {
-        "编辑", "界别组长", "专委会工作室", "专委会工作六室", "委员联络室",
+        "编辑", "审核员", "界别组长", "专委会工作室", "专委会工作六室", "委员联络室",
         "秘书长", "分管副主席", "主席会议", "系统管理员",
     }
 
@@ -46,9 +46,11 @@ def test_sync_roles_takes_back_a_permission_granted_by_hand():
     assert perms_of(group) == {"people.view_member"}
 
 
-def test_only_the_editor_role_may_touch_pages():
+def test_only_editors_and_reviewers_touch_pages_and_only_reviewers_publish():
     holders = set(GroupPagePermission.objects.filter(group__name__in=roles.ROLE_NAMES).values_list("group__name", flat=True))
-    assert holders == {roles.EDITOR}
+    assert holders == {roles.EDITOR, roles.REVIEWER}
+    publishers = GroupPagePermission.objects.filter(permission__codename="publish_page", group__name__in=roles.ROLE_NAMES)
+    assert set(publishers.values_list("group__name", flat=True)) == {roles.REVIEWER}
 
 
 # --- who sees which members

@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from content.models import HomePage
+from content.demo import seed_content
+from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
 
@@ -33,10 +34,18 @@ class Command(BaseCommand):
         demo.seed_members()
         roles.sync_roles()
         self.seed_home_page()
+        seed_content()
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         self.seed_accounts(password)
 
-        self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{Member.objects.count()} 名委员，{Sector.objects.count()} 个界别。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据就绪：{Member.objects.count()} 名委员，{Sector.objects.count()} 个界别，"
+                f"{StoryPage.objects.count()} 篇委员风采，{WorkstationPage.objects.count()} 个委员工作室，"
+                f"{WorkstationPostPage.objects.count()} 条动态。"
+            )
+        )
+        self.stdout.write("网站首页：http://127.0.0.1:8000/")
         self.stdout.write("")
         self.stdout.write("管理后台：http://127.0.0.1:8000/admin/")
         self.stdout.write(f"  超级管理员  用户名 admin  密码 {password}")

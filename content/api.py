@@ -1,0 +1,62 @@
+"""Headless delivery (Wagtail API v2) for TV, newspaper, WeChat and the committee website.
+
+/api/v2/pages/?type=content.StoryPage&fields=*&sector=<id>&party=<id>
+/api/v2/pages/?type=content.WorkstationPostPage&fields=*&workstation=<id>
+Members are serialised by content.models.public_member: never the phone or 委员证号.
+"""
+
+from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from .models import StoryPage, WorkstationPage, WorkstationPostPage
+
+
+def _id(request, name):
+    value = request.GET.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise BadRequestError(f"{name} 应为数字 id")
+    return int(value)
+
+
+class ContentFilter(BaseFilterBackend):
+    """?sector= and ?party= (the story's member, or the workstation's lead member and
+    basis), ?workstation= (a post's workstation)."""
+
+    def filter_queryset(self, request, queryset, view):
+        sector, party, workstation = (_id(request, n) for n in ("sector", "party", "workstation"))
+        if sector is None and party is None and workstation is None:
+            return queryset
+        model = queryset.model
+        if workstation is not None:
+            if model is not WorkstationPostPage:
+                raise BadRequestError("workstation 过滤只用于 type=content.WorkstationPostPage")
+            parent = WorkstationPage.objects.filter(pk=workstation).first()
+            queryset = queryset.child_of(parent) if parent else queryset.none()
+        if model is StoryPage:
+            if sector is not None:
+                queryset = queryset.filter(member__sector_id=sector)
+            if party is not None:
+                queryset = queryset.filter(member__party_id=party)
+        elif model is WorkstationPage:
+            if sector is not None:
+                queryset = queryset.filter(sector_id=sector) | queryset.filter(lead_member__sector_id=sector)
+            if party is not None:
+                queryset = queryset.filter(lead_member__party_id=party)
+        elif sector is not None or party is not None:
+            raise BadRequestError("sector / party 过滤只用于 type=content.StoryPage 或 content.WorkstationPage")
+        return queryset
+
+
+class ContentPagesAPIViewSet(PagesAPIViewSet):
+    filter_backends = [ContentFilter, *PagesAPIViewSet.filter_backends]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["sector", "party", "workstation"])
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", ContentPagesAPIViewSet)
+api_router.register_endpoint("images", ImagesAPIViewSet)

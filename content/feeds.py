@@ -1,0 +1,47 @@
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Rss201rev2Feed
+
+
+class StoryFeed(Feed):
+    """RSS 2.0 feed of the latest 委员风采 stories, for the committee's other channels."""
+
+    feed_type = Rss201rev2Feed
+    language = "zh-cn"
+
+    def __init__(self, index_page):
+        super().__init__()
+        self.index_page = index_page
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        return self.index_page.title
+
+    def link(self):
+        return self.index_page.get_url(self.request)
+
+    def description(self):
+        return "区政协委员风采"
+
+    def items(self):
+        return self.index_page.stories()[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return f"{item.member.name}（{item.member.sector.name}）：{item.lead}"
+
+    def item_link(self, item):
+        return item.get_full_url(self.request)
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_author_name(self, item):
+        return item.member.name
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]

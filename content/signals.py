@@ -1,0 +1,21 @@
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from lianxin_site.cache import clear_public_cache
+from people.models import Member, Party, Sector, SpecialCommittee
+
+page_published.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-publish")
+page_unpublished.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-unpublish")
+
+
+@receiver(post_delete, dispatch_uid="lianxin-clear-on-page-delete")
+def clear_on_page_delete(sender, **kwargs):
+    if issubclass(sender, Page):
+        clear_public_cache()
+
+
+# Stories and workstations show members' names, sectors and parties.
+for model in (Member, Sector, Party, SpecialCommittee):
+    post_save.connect(clear_public_cache, sender=model, dispatch_uid=f"lianxin-clear-{model.__name__}")
