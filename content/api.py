@@ -6,11 +6,16 @@ Members are serialised by content.models.public_member: never the phone or 委�
 """
 
 from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
+
+from .cjk import query_terms
 from .models import StoryPage, WorkstationPage, WorkstationPostPage
 
 
@@ -52,8 +57,28 @@ class ContentFilter(BaseFilterBackend):
         return queryset
 
 
+class CJKSearchFilter(SearchFilter):
+    """?search= matched the way the site's search box matches Chinese (content/cjk.py)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        terms = query_terms(request.GET["search"])
+        if not terms:
+            return queryset.none()
+        if "order" not in request.GET:
+            queryset = queryset.order_by("-first_published_at")  # as the search page does
+        try:
+            return get_search_backend().search(" ".join(terms), queryset, operator="and", order_by_relevance=False)
+        except (FilterFieldError, OrderByFieldError) as exc:
+            raise BadRequestError(f"搜索时不能按 {exc.field_name} 过滤或排序") from exc
+
+
 class ContentPagesAPIViewSet(PagesAPIViewSet):
-    filter_backends = [ContentFilter, *PagesAPIViewSet.filter_backends]
+    filter_backends = [
+        ContentFilter,
+        *(CJKSearchFilter if f is SearchFilter else f for f in PagesAPIViewSet.filter_backends),
+    ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["sector", "party", "workstation"])
 
 

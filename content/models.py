@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models.functions import ExtractMonth
@@ -103,6 +104,17 @@ def stream_text(stream):
     return " ".join(part for part in parts if part)
 
 
+def route_to_child(parent, request, path_components, queryset):
+    """Route /parent/<slug>/ straight to the specific child page in one query (Wagtail's
+    generic routing spends two queries per path segment), or None to fall back."""
+    if len(path_components) != 1:
+        return None
+    child = queryset.child_of(parent).filter(slug=path_components[0]).first()
+    if child is None:
+        return None
+    return child.route(request, [])
+
+
 class CJKSearchMixin:
     """Adds a bigram-expanded copy of the page's text to the search index (see cjk.py)."""
 
@@ -163,6 +175,15 @@ class StoryIndexPage(RoutablePageMixin, Page):
     def stories(self):
         return StoryPage.objects.child_of(self).live().public().with_card_data().order_by("-date", "-pk")
 
+    def story_years(self):
+        """Years that have stories, for the filter; cached (cleared on every publish)."""
+        key = f"lianxin:story-years:{self.pk}"
+        years = cache.get(key)
+        if years is None:
+            years = [d.year for d in self.stories().dates("date", "year", order="DESC")]
+            cache.set(key, years, None)
+        return years
+
     def filtered_stories(self, params):
         from people.models import Party, Sector, SpecialCommittee
 
@@ -206,9 +227,13 @@ class StoryIndexPage(RoutablePageMixin, Page):
                 "sectors": Sector.objects.all(),
                 "parties": Party.objects.all(),
                 "committees": SpecialCommittee.objects.all(),
-                "years": self.stories().dates("date", "year", order="DESC"),
+                "years": self.story_years(),
             },
         )
+
+    def route(self, request, path_components):
+        stories = StoryPage.objects.with_card_data()
+        return route_to_child(self, request, path_components, stories) or super().route(request, path_components)
 
     @path("feed/")
     def feed(self, request):
@@ -235,7 +260,7 @@ class StoryPage(CJKSearchMixin, Page):
     )
     lead = models.TextField(_("导语"), max_length=300, help_text=_("一两句话概括，显示在列表和分享卡片上。"))
     body = StreamField(StoryBodyBlock(), verbose_name=_("正文"))
-    date = models.DateField(_("发布日期"), default=datetime.date.today)
+    date = models.DateField(_("发布日期"), default=datetime.date.today, db_index=True)
     tags = ClusterTaggableManager(through=StoryTag, blank=True, verbose_name=_("标签"))
 
     objects = PageManager.from_queryset(StoryPageQuerySet)()
@@ -308,6 +333,12 @@ class WorkstationIndexPage(Page):
 
     class Meta:
         verbose_name = _("委员工作室栏目")
+
+    def route(self, request, path_components):
+        stations = WorkstationPage.objects.select_related(
+            "lead_member__sector", "sector", "street_group", "committee", "sign_photo"
+        )
+        return route_to_child(self, request, path_components, stations) or super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -437,6 +468,10 @@ class WorkstationPage(CJKSearchMixin, Page):
     def posts(self):
         return WorkstationPostPage.objects.child_of(self).live().public().order_by("-date", "-pk")
 
+    def route(self, request, path_components):
+        posts = WorkstationPostPage.objects.select_related("cover")
+        return route_to_child(self, request, path_components, posts) or super().route(request, path_components)
+
     def months_with_activity(self, year):
         """{month: number of 动态 posts} for a year: 一站一计划、月月有活动."""
         counts = (
@@ -489,7 +524,7 @@ class PlanItem(Orderable):
 class WorkstationPostPage(CJKSearchMixin, Page):
     """动态: what a workstation did, with the activity category of the statistics tables."""
 
-    date = models.DateField(_("活动日期"), default=datetime.date.today)
+    date = models.DateField(_("活动日期"), default=datetime.date.today, db_index=True)
     category = models.CharField(_("活动类别"), max_length=12, choices=ActivityCategory.choices)
     text = RichTextField(_("内容"))
     cover = models.ForeignKey(

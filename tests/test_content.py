@@ -172,6 +172,12 @@ def test_api_serves_workstations_and_their_posts(client, site):
     assert other["meta"]["total_count"] == 0
 
 
+def test_api_search_matches_chinese_like_the_search_box(client, site):
+    found = api(client, type="content.StoryPage", search="垃圾分类")
+    assert [item["title"] for item in found["items"]] == ["赵敏：推动垃圾分类进社区"]
+    assert api(client, type="content.StoryPage", search="火星基地")["meta"]["total_count"] == 0
+
+
 def test_api_refuses_a_bad_filter(client, site):
     assert client.get("/api/v2/pages/", {"type": "content.StoryPage", "sector": "abc"}).status_code == 400
     assert client.get("/api/v2/pages/", {"type": "content.StoryPage", "workstation": "1"}).status_code == 400

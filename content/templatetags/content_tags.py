@@ -1,4 +1,5 @@
 from django import template
+from django.core.cache import cache
 from wagtail.models import Site
 
 from content.models import StoryIndexPage, WorkstationIndexPage
@@ -8,16 +9,18 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def site_sections(context):
-    """The two public sections for the navigation, looked up once per request."""
+    """URLs of the two public sections for the navigation. Kept in the cache, which is
+    cleared whenever a page is published (content/signals.py)."""
     request = context.get("request")
-    cache = getattr(request, "_lianxin_sections", None)
-    if cache is None:
-        site = Site.find_for_request(request) if request else None
-        root = site.root_page if site else None
-        cache = {
-            "stories": StoryIndexPage.objects.live().descendant_of(root).first() if root else None,
-            "workstations": WorkstationIndexPage.objects.live().descendant_of(root).first() if root else None,
-        }
-        if request is not None:
-            request._lianxin_sections = cache
-    return cache
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return {}
+    key = f"lianxin:sections:{site.pk}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = {}
+        for name, model in (("stories", StoryIndexPage), ("workstations", WorkstationIndexPage)):
+            page = model.objects.live().descendant_of(site.root_page).first()
+            sections[name] = page.get_url(request) if page else None
+        cache.set(key, sections, None)
+    return sections

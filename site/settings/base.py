@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors without cookies get cached pages before the rest of the stack runs;
+    # everyone else passes straight through (lianxin_site/cache.py).
+    "lianxin_site.cache.AnonymousFetchFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,7 +70,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "lianxin_site.cache.AnonymousFetchFromCacheMiddleware",
 ]
 
 # Shared by all worker processes on a host, so that clearing it on publish reaches every
