@@ -497,13 +497,19 @@ class WorkstationPage(CJKSearchMixin, Page):
         return context
 
 
-class WorkstationPhoto(Orderable):
-    page = ParentalKey(WorkstationPage, on_delete=models.CASCADE, related_name="photos")
+class CaptionedImage(Orderable):
     image = models.ForeignKey("wagtailimages.Image", verbose_name=_("图片"), on_delete=models.CASCADE, related_name="+")
     caption = models.CharField(_("说明"), max_length=200, blank=True)
 
     panels = [FieldPanel("image"), FieldPanel("caption")]
     api_fields = [APIField("image", serializer=ImageRenditionField("fill-800x600")), APIField("caption")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class WorkstationPhoto(CaptionedImage):
+    page = ParentalKey(WorkstationPage, on_delete=models.CASCADE, related_name="photos")
 
 
 class PlanItem(Orderable):
@@ -568,10 +574,5 @@ class WorkstationPostPage(CJKSearchMixin, Page):
         return [self.title, strip_tags(self.text), self.get_category_display()]
 
 
-class PostPicture(Orderable):
+class PostPicture(CaptionedImage):
     page = ParentalKey(WorkstationPostPage, on_delete=models.CASCADE, related_name="pictures")
-    image = models.ForeignKey("wagtailimages.Image", verbose_name=_("图片"), on_delete=models.CASCADE, related_name="+")
-    caption = models.CharField(_("说明"), max_length=200, blank=True)
-
-    panels = [FieldPanel("image"), FieldPanel("caption")]
-    api_fields = [APIField("image", serializer=ImageRenditionField("fill-800x600")), APIField("caption")]
