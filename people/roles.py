@@ -73,14 +73,22 @@ ROLES = (
     Role(
         SECTOR_LEADER,
         "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员。",
-        permissions=("people.view_member",),
+        permissions=("people.view_member", "forms_app.add_fiveonesfiling"),
     ),
     Role(
         COMMITTEE_OFFICE,
         "查看本专委会及其联系界别的委员，接收并转交界别报来的表格。",
-        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("people.view_member",),
+        permissions=ADMIN_ACCESS
+        + VIEW_REFERENCE
+        + ("people.view_member", "forms_app.view_fiveonesfiling", "forms_app.receive_filing"),
     ),
-    Role(ARCHIVE_OFFICE, "汇总存档各界别、党派报来的备案表，查看全体委员。", permissions=READ_ROSTER),
+    Role(
+        ARCHIVE_OFFICE,
+        "汇总存档各界别、党派报来的备案表，设置报送截止日期，查看全体委员。",
+        permissions=READ_ROSTER
+        + ("forms_app.view_fiveonesfiling", "forms_app.archive_filing")
+        + tuple(f"forms_app.{a}_filingyear" for a in ("add", "change", "view")),
+    ),
     Role(
         LIAISON_OFFICE,
         "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请。",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("search/", content_views.search, name="search"),
+    path("forms/", include("forms_app.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,226 @@
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
+
+from people.services import user_profile
+
+from . import filing as rules
+from .forms import (
+    ActivityForm,
+    InfoForm,
+    ResultForm,
+    ReflectionFormSet,
+    ReviewForm,
+    ShowcaseForm,
+    ThemeForm,
+)
+from .models import Attendance, FiveOnesFiling
+from .pdf import filing_pdf
+from .wizard import DraftWizardView
+
+STEPS = [
+    ("info", InfoForm, "基本信息"),
+    ("theme", ThemeForm, "明确一个活动主题"),
+    ("activity", ActivityForm, "组织一次走进基层活动"),
+    ("result", ResultForm, "提交一篇履职成果"),
+    ("showcase", ShowcaseForm, "展示一名委员履职风采"),
+    ("reflections", ReflectionFormSet, "提交一批履职心语"),
+    ("review", ReviewForm, "核对提交"),
+]
+FILING_FIELDS = [
+    "leader_name", "filled_on", "theme", "theme_reason", "activity_date", "activity_place", "activity_kind",
+    "activity_plan", "result_kind", "result_title", "result_summary", "showcase_member", "showcase_reason",
+]
+
+
+class FiveOnesWizard(LoginRequiredMixin, DraftWizardView):
+    """/forms/five-ones/?year=2026 — the 界别组长's 五个一活动备案表, one per sector per year."""
+
+    form_list = [(name, form) for name, form, _ in STEPS]
+    step_titles = {name: title for name, _, title in STEPS}
+    template_name = "forms_app/five_ones/wizard.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.sector, self.party = rules.filer_of(request.user)
+        for key, mine in (("sector", self.sector), ("party", self.party)):
+            asked = request.GET.get(key)
+            if asked and (mine is None or asked != str(mine.pk)):
+                raise PermissionDenied("你只能填报本界别（党派）的备案表。")
+        self.year = rules.parse_year(request.GET.get("year"))
+        self.existing = rules.existing_filing(self.year, self.sector, self.party)
+        if self.existing and self.existing.status != FiveOnesFiling.Status.RETURNED:
+            messages.info(request, f"{self.existing.filer_name} {self.year} 年的备案表已经提交，不能重复填报。")
+            return redirect("five_ones_detail", pk=self.existing.pk)
+        self.members = rules.members_of(self.sector, self.party)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def filer(self):
+        return self.sector or self.party
+
+    def get_draft_key(self):
+        kind = "sector" if self.sector else "party"
+        return f"five-ones-{self.year}-{kind}-{self.filer.pk}"
+
+    def get_form_kwargs(self, step=None):
+        scope = {"members": self.members, "year": self.year}
+        if step == "reflections":
+            return {"form_kwargs": scope}
+        return scope
+
+    def get_form_initial(self, step):
+        filing = self.existing  # a returned filing: start from what was filed
+        if step == "reflections":
+            if filing:
+                return [{"member": r.member_id, "text": r.text} for r in filing.reflections.all()]
+            return []
+        if filing:
+            initial = {name: getattr(filing, name) for name in FILING_FIELDS}
+            initial["showcase_member"] = filing.showcase_member_id
+            initial["participants"] = list(filing.participants.values_list("pk", flat=True))
+            return initial
+        if step == "info":
+            profile = user_profile(self.request.user)
+            name = profile.member.name if profile and profile.member else self.request.user.get_full_name()
+            return {"leader_name": name, "filled_on": timezone.localdate()}
+        return {}
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context.update(filer=self.filer, year=self.year, existing=self.existing)
+        if self.steps.current == "review":
+            context["summary"] = self.summary()
+        return context
+
+    def summary(self):
+        """Everything entered so far, step by step, for the 核对提交 page."""
+        sections = []
+        for name, _form, title in STEPS[:-1]:
+            cleaned = self.get_cleaned_data_for_step(name)
+            rows = []
+            if cleaned is None:
+                rows = None
+            elif name == "reflections":
+                rows = [(f"{entry['member'].name}", entry["text"]) for entry in cleaned if entry.get("member")]
+            else:
+                form = self.get_form(step=name)
+                for field_name, value in cleaned.items():
+                    field = form.fields[field_name]
+                    if isinstance(field, django_forms.ModelMultipleChoiceField):
+                        value = "、".join(m.name for m in value)
+                    elif isinstance(field, django_forms.ModelChoiceField):
+                        value = value.name
+                    elif isinstance(field, django_forms.ChoiceField):
+                        value = dict(field.choices).get(value, value)
+                    rows.append((field.label, value))
+            sections.append({"step": name, "title": title, "rows": rows})
+        return sections
+
+    def done(self, form_list, form_dict, **kwargs):
+        data = {}
+        for name in ("info", "theme", "activity", "result", "showcase"):
+            data.update(form_dict[name].cleaned_data)
+        participants = data.pop("participants")
+        try:
+            filing = rules.submit_filing(
+                self.request.user, self.year, self.sector, self.party, data, participants,
+                form_dict["reflections"].entries(),
+            )
+        except rules.RouteError as exc:
+            messages.error(self.request, str(exc))
+            return redirect("five_ones_wizard")
+        messages.success(self.request, f"备案表已提交，请等待{rules.route_office(filing)}接收。")
+        return redirect("five_ones_detail", pk=filing.pk)
+
+
+def _visible_filing(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return get_object_or_404(rules.filings_visible_to(request.user), pk=pk)
+
+
+def _is_filer(user, filing):
+    try:
+        sector, party = rules.filer_of(user)
+    except PermissionDenied:
+        return False
+    return (filing.sector_id and sector and filing.sector_id == sector.pk) or (
+        filing.party_id and party and filing.party_id == party.pk
+    )
+
+
+def five_ones_detail(request, pk):
+    filing = _visible_filing(request, pk)
+    return render(request, "forms_app/five_ones/detail.html", {
+        "filing": filing,
+        "events": filing.events.select_related("actor"),
+        "reflections": filing.reflections.select_related("member"),
+        "participants": filing.participants.all(),
+        "is_filer": _is_filer(request.user, filing),
+        "route_office": rules.route_office(filing),
+        "attendance": filing.attendance.select_related("member"),
+    })
+
+
+def five_ones_pdf(request, pk):
+    filing = _visible_filing(request, pk)
+    response = HttpResponse(filing_pdf(filing), content_type="application/pdf")
+    filename = f"{filing.year}年{filing.filer_name}五个一活动备案表.pdf"
+    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1", filename)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def five_ones_attendance(request, pk):
+    """出勤登记: who attended the grassroots activity and what role each played."""
+    filing = _visible_filing(request, pk)
+    if not _is_filer(request.user, filing):
+        raise PermissionDenied("只有本界别（党派）的界别组长可以登记出勤。")
+    members = list(rules.members_of(filing.sector, filing.party).order_by("name"))
+    participant_ids = set(filing.participants.values_list("pk", flat=True))
+    members.sort(key=lambda m: (m.pk not in participant_ids, m.name))
+    recorded = {a.member_id: a for a in Attendance.objects.filter(filing=filing)}
+    rows, errors = [], []
+    for member in members:
+        if request.method == "POST":
+            attended = request.POST.get(f"attended-{member.pk}") == "on"
+            role = request.POST.get(f"role-{member.pk}", "").strip()
+        else:
+            record = recorded.get(member.pk)
+            attended, role = (record.attended, record.role) if record else (False, "")
+        error = ""
+        if role and not attended:
+            error = "未出勤的委员不填写发挥的作用。"
+        elif len(role) > 200:
+            error = "发挥的作用请控制在 200 字以内。"
+        if error:
+            errors.append(f"{member.name}：{error}")
+        rows.append({"member": member, "attended": attended, "role": role, "error": error,
+                     "participant": member.pk in participant_ids})
+    if request.method == "POST" and not errors:
+        rules.record_attendance(filing, request.user, [(r["member"], r["attended"], r["role"]) for r in rows])
+        messages.success(request, f"出勤登记已保存：{sum(r['attended'] for r in rows)} 人出勤。")
+        return redirect("five_ones_detail", pk=filing.pk)
+    return render(request, "forms_app/five_ones/attendance.html", {"filing": filing, "rows": rows, "errors": errors})
+
+
+def forms_home(request):
+    """The leader's entry page: this year's filing, or where to start."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('wagtailadmin_login')}?next={request.path}")
+    filings = rules.filings_visible_to(request.user).order_by("-year")[:10]
+    try:
+        rules.filer_of(request.user)
+        can_file = True
+    except PermissionDenied:
+        can_file = False
+    return render(request, "forms_app/home.html", {"filings": filings, "can_file": can_file, "year": rules.default_year()})

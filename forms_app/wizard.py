@@ -1,0 +1,97 @@
+"""Multi-step paper forms that survive a closed browser. Every wizard of the platform
+builds on DraftWizardView.
+
+django-formtools' session wizard has three habits a leader filling a long form would
+notice, and this module removes them:
+- it keys its storage by the view's class name, so two wizards open in one browser share
+  one slot and overwrite each other. Here the key names the document (form, year, filer).
+- "back" (wizard_goto_step) drops what was typed on the current step. Here the current
+  step's input is stored first, unvalidated, and validated when the form is submitted.
+- a plain GET starts over, and the session is the only storage. Here the draft is a
+  database row per user and document: after a closed browser, an expired session or
+  another device, the leader resumes at the step they left.
+"""
+
+from abc import ABCMeta, abstractmethod
+
+from django.db import transaction
+from formtools.wizard.storage.base import BaseStorage
+from formtools.wizard.views import WizardView
+
+from .models import WizardDraft
+
+
+class DraftStorage(BaseStorage):
+    """formtools storage in a WizardDraft row (requires a logged-in user)."""
+
+    def __init__(self, prefix, request=None, file_storage=None):
+        super().__init__(prefix, request, file_storage)
+        self.prefix = prefix  # the document key, not formtools' "wizard_<class name>"
+        self._deleted = False
+        self.draft = WizardDraft.objects.filter(user=request.user, key=prefix).first()
+        if self.draft is None:
+            self.draft = WizardDraft(user=request.user, key=prefix)
+            self.init_data()
+
+    def _get_data(self):
+        return self.draft.data
+
+    def _set_data(self, value):
+        self.draft.data = value
+
+    data = property(_get_data, _set_data)
+
+    def reset(self):
+        super().reset()
+        self._deleted = True
+
+    def update_response(self, response):
+        super().update_response(response)
+        if self._deleted:
+            if self.draft.pk:
+                self.draft.delete()
+        else:
+            with transaction.atomic():
+                self.draft.save()
+
+
+class DraftWizardView(WizardView, metaclass=ABCMeta):
+    """A wizard whose draft lives on the server under `get_draft_key()`.
+
+    Subclasses set form_list and implement get_draft_key() and done().
+    Templates get `wizard.steps` plus `step_titles` [(name, title, is_current)].
+    """
+
+    storage_name = "forms_app.wizard.DraftStorage"
+    step_titles = {}
+
+    @abstractmethod
+    def get_draft_key(self):
+        """The document this draft belongs to, e.g. "five-ones-2026-sector-3"; it also prefixes
+        the wizard's management form."""
+
+    def get_prefix(self, request, *args, **kwargs):
+        return self.get_draft_key()
+
+    def get(self, request, *args, **kwargs):
+        if "restart" in request.GET:
+            self.storage.reset()
+            self.storage._deleted = False
+        step = self.storage.current_step
+        if step not in self.get_form_list():
+            self.storage.current_step = self.steps.first
+            return self.render(self.get_form())
+        return self.render(self.get_form(data=self.storage.get_step_data(step)))
+
+    def post(self, *args, **kwargs):
+        goto = self.request.POST.get("wizard_goto_step")
+        if goto and goto in self.get_form_list():
+            # Keep what was typed on this step, valid or not; it is validated on submit.
+            self.storage.set_step_data(self.steps.current, self.request.POST)
+        return super().post(*args, **kwargs)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        current = self.steps.current
+        context["step_titles"] = [(name, self.step_titles.get(name, name), name == current) for name in self.get_form_list()]
+        return context
