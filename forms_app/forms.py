@@ -7,7 +7,12 @@ from .models import ActivityKind, ResultKind
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which only accepts ISO dates (zh-hans would write 2026/3/5)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def required(label, **kwargs):

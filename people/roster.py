@@ -18,6 +18,8 @@ from import_export.fields import Field
 from import_export.results import RowResult
 from python_calamine import CalamineError, CalamineWorkbook
 
+from lianxin_site.spreadsheet import safe_cell, unsafe_cell
+
 from .models import Member, Party, Sector, SpecialCommittee, StreetGroup
 
 # The committee's own headers, in the paper roster's order.
@@ -35,8 +37,6 @@ HEADERS = (
 )
 # Columns a spreadsheet may carry that the roster does not use.
 IGNORED_HEADERS = ("序号",)
-# Cells starting with these are formulas to Excel and WPS (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PREVIEW_LIMIT = 500
 CODE_CHUNK = 2000
 
@@ -171,19 +171,6 @@ def _check_headers(header, line):
 # Cell widgets: Chinese cell values <-> model values, with Chinese errors
 
 
-def unescape_formula(value):
-    """Undo `escape_formula`, so that export then import round-trips."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
-
-
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 class TextWidget(widgets.Widget):
     def __init__(self, required=False, max_length=None):
         super().__init__()
@@ -191,7 +178,7 @@ class TextWidget(widgets.Widget):
         self.max_length = max_length
 
     def clean(self, value, row=None, **kwargs):
-        text = unescape_formula(_cell_text(value))
+        text = unsafe_cell(_cell_text(value))
         if self.required and not text:
             raise ValueError("不能为空。")
         if self.max_length and len(text) > self.max_length:
@@ -273,7 +260,7 @@ class LookupWidget(widgets.Widget):
 
 
 def _code_of(row):
-    return unescape_formula(_cell_text(row.get("委员证号")))
+    return unsafe_cell(_cell_text(row.get("委员证号")))
 
 
 GENDER_CHOICES = {"男": Member.Gender.MALE, "女": Member.Gender.FEMALE}
@@ -446,7 +433,7 @@ class RosterResource(resources.ModelResource):
 
     # -- export
     def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
+        return safe_cell(super().export_field(field, instance, **kwargs))  # formula injection
 
 
 FIELD_NAMES = RosterResource._meta.fields

@@ -62,3 +62,69 @@ def test_reader_follows_a_story_and_a_workstation_filters_and_searches(
     page.get_by_label("搜索").press("Enter")
     assert "“养老”共找到 2 条结果" in page.inner_text("main")
     page.screenshot(path=ARTIFACTS / f"search-{name}.png", full_page=True)
+
+
+def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(browser, live_server, make_user, members, reference, tmp_path):
+    import subprocess
+
+    from people import roles
+
+    from .content_helpers import site_sections
+    from .factories import MemberFactory
+
+    site_sections()
+    second = MemberFactory(name="孙悦", sector=reference["education"])
+    leader = make_user(roles.SECTOR_LEADER, sector=reference["education"], member=members["teacher"])
+    leader.set_password("pw-lianxin-123")
+    leader.save()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(live_server.url + "/admin/login/?next=/forms/five-ones/")
+    page.fill("#id_username", leader.username)
+    page.fill("#id_password", "pw-lianxin-123")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/forms/five-ones/")
+
+    next_button = page.get_by_role("button", name="下一步")
+    page.get_by_label("界别组长姓名").fill("王丽")
+    next_button.click()
+    page.get_by_label("活动主题").fill("助力课后服务提质")
+    page.get_by_label("为什么适合本界别").fill("教育界委员熟悉学校和家长的需求，最适合推动课后服务。")
+    next_button.click()
+    page.get_by_label("活动日期").fill(f"{__import__('datetime').date.today().year}-03-05")
+    page.get_by_label("活动地点").fill("区实验小学")
+    page.get_by_label("活动形式").select_option(label="送教育进基层")
+    page.get_by_label("孙悦（区第一中学 教师）").check()
+    page.get_by_label("活动安排").fill("走进学校座谈，了解课后服务开展情况。")
+    next_button.click()
+    page.get_by_label("成果类别").select_option(label="提案")
+    page.get_by_label("标题").fill("关于提升课后服务质量的提案")
+    page.get_by_label("内容摘要").fill("建议引入科技馆、博物馆等社会资源进校园。")
+    next_button.click()
+    page.get_by_label("推荐的委员").select_option(label="孙悦（区第一中学 教师）")
+    page.get_by_label("推荐理由").fill("孙悦委员扎根基层教学二十年，带头开展课后服务，深受家长信任。")
+
+    # Back, then forward: nothing typed is lost.
+    page.get_by_role("button", name="上一步").click()
+    assert page.get_by_label("标题").input_value() == "关于提升课后服务质量的提案"
+    next_button.click()
+    assert "扎根基层教学二十年" in page.get_by_label("推荐理由").input_value()
+    next_button.click()
+
+    page.locator("#id_reflections-0-member").select_option(label="王丽（区第一中学 教师）")
+    page.locator("#id_reflections-0-text").fill("把群众的事当成自己的事。")
+    next_button.click()
+    assert "助力课后服务提质" in page.inner_text("main")
+    page.screenshot(path=ARTIFACTS / "five-ones-review.png", full_page=True)
+    page.get_by_label("我已核对以上内容，确认提交").check()
+    page.get_by_role("button", name="提交备案表").click()
+    assert "备案表已提交" in page.inner_text("main")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 PDF").click()
+    pdf = tmp_path / "filing.pdf"
+    download.value.save_as(pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "助力课后服务提质" in text and "孙悦" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf), str(ARTIFACTS / "five-ones-browser-page1")],
+                   check=True)

@@ -80,6 +80,7 @@ def test_leader_walks_every_step_and_submits(client, leader, edu_members, refere
     response = client.get(URL)
     page = response.content.decode()
     assert "教育界" in page and "按账号确定" in page
+    assert f'type="date" name="info-filled_on" value="{datetime.date.today():%Y-%m-%d}"' in page, "the date picker is prefilled"
     assert current_step(response) == "info"
 
     for step, following in zip(STEPS, STEPS[1:]):
