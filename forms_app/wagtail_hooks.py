@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -57,7 +58,7 @@ class FiveOnesFilingAdmin(ModelAdmin):
     model = FiveOnesFiling
     menu_label = _("备案表")
     menu_icon = "doc-full"
-    list_display = ("year", "filer_name", "leader_name", "status", "submitted_at")
+    list_display = ("year", "filer", "leader_name", "status", "submitted_at")
     list_filter = ("year", "status")
     search_fields = ("theme", "leader_name", "sector__name", "party__name")
     inspect_view_enabled = True
@@ -67,6 +68,10 @@ class FiveOnesFilingAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return rules.filings_visible_to(request.user).order_by("-year", "status")
+
+    @admin.display(description=_("党派、界别名称"))
+    def filer(self, obj):
+        return obj.filer_name
 
 
 class FilingYearAdmin(ModelAdmin):

@@ -130,6 +130,8 @@ def test_offices_act_from_the_admin_inspect_page(people, reference, client):
     client.force_login(people["edu_office"])
     page = client.get(reverse("forms_app_fiveonesfiling_modeladmin_inspect", args=[filing.pk])).content.decode()
     assert "专委会工作室接收" in page and "退回修改" in page and "助力课后服务提质" in page
+    listing = client.get(reverse("forms_app_fiveonesfiling_modeladmin_index")).content.decode()
+    assert "党派、界别名称" in listing and "教育界" in listing
 
     client.post(reverse("five_ones_act", args=[filing.pk]), {"action": "receive"})
     response = client.post(reverse("five_ones_act", args=[filing.pk]), {"action": "return", "note": ""}, follow=True)

@@ -43,7 +43,7 @@ def test_sync_roles_takes_back_a_permission_granted_by_hand():
 
     roles.sync_roles()
 
-    assert perms_of(group) == {"people.view_member"}
+    assert perms_of(group) == {"people.view_member", "forms_app.add_fiveonesfiling"}
 
 
 def test_only_editors_and_reviewers_touch_pages_and_only_reviewers_publish():

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from content.demo import seed_content
+from forms_app.demo import seed_filings
 from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
@@ -37,11 +38,12 @@ class Command(BaseCommand):
         seed_content()
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         self.seed_accounts(password)
+        seed_filings()
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据就绪：{Member.objects.count()} 名委员，{Sector.objects.count()} 个界别，"
-                f"{StoryPage.objects.count()} 篇委员风采，{WorkstationPage.objects.count()} 个委员工作室，"
+                f"{StoryPage.objects.live().count()} 篇委员风采，{WorkstationPage.objects.count()} 个委员工作室，"
                 f"{WorkstationPostPage.objects.count()} 条动态。"
             )
         )

@@ -1,0 +1,51 @@
+"""Demo filings for the current year: one archived, one waiting at its committee office,
+one returned, and the rest not yet filed, so the board and the route show real states."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from people.models import Member, Party, Sector
+
+from . import filing as rules
+from .models import FiveOnesFiling
+
+# Sectors contacted by 教科文卫体委员会, whose office the demo account office4 staffs.
+DEMO = [
+    ("教育界", None, "助力课后服务提质", [rules.Action.RECEIVE, rules.Action.FORWARD, rules.Action.ARCHIVE]),
+    ("医药卫生界", None, "健康义诊进社区", [rules.Action.RECEIVE]),
+    ("文化艺术界", None, "非遗技艺进社区", [(rules.Action.RETURN, "活动安排写得太简略，请补充服务对象和场次。")]),
+    (None, "民盟", "守护老城胡同文化", []),
+]
+
+
+def seed_filings():
+    year = timezone.localdate().year
+    User = get_user_model()
+    staff = {
+        "office": User.objects.filter(username="office4").first(),
+        "archive": User.objects.filter(username="archive").first(),
+        "leader": User.objects.filter(username="leader_edu").first(),
+        "party_leader": User.objects.filter(username="leader_minmeng").first(),
+    }
+    for sector_name, party_name, theme, actions in DEMO:
+        sector = Sector.objects.filter(name=sector_name).first() if sector_name else None
+        party = Party.objects.filter(name=party_name).first() if party_name else None
+        if FiveOnesFiling.objects.filter(year=year, sector=sector, party=party).exists():
+            continue
+        members = list(rules.members_of(sector, party)[:3]) or list(Member.objects.all()[:3])
+        filing = rules.submit_filing(
+            staff["party_leader"] if party else staff["leader"], year, sector, party,
+            dict(
+                leader_name=members[0].name, filled_on=timezone.localdate().replace(month=3, day=10),
+                theme=theme, theme_reason=f"{(sector or party).name}委员专业相近、资源集中，适合围绕“{theme}”开展活动。",
+                activity_date=timezone.localdate().replace(month=3, day=5), activity_place="区委员之家",
+                activity_kind="community", activity_plan=f"围绕“{theme}”走进社区，面对面听取群众意见。",
+                result_kind="opinion", result_title=f"关于{theme}的社情民意信息", result_summary="梳理群众反映的三方面问题并提出建议。",
+                showcase_member=members[-1], showcase_reason=f"{members[-1].name}委员履职积极，带头开展“{theme}”活动，群众评价很高。",
+            ),
+            members, [(m, "把群众的事当成自己的事。") for m in members],
+        )
+        for action in actions:
+            action, note = action if isinstance(action, tuple) else (action, "")
+            actor = staff["archive"] if action == rules.Action.ARCHIVE else staff["office"]
+            filing = rules.act(filing.pk, actor, action, note)
