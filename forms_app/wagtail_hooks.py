@@ -3,9 +3,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
+
+from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
 
 from . import admin_views
 from . import filing as rules
@@ -22,17 +23,8 @@ def register_filing_urls():
     ]
 
 
-class FilingPermissionHelper(PermissionHelper):
+class FilingPermissionHelper(ReadOnlyPermissionHelper):
     """Filings come from leaders' wizards: offices read them and move them along the route."""
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
     def user_can_inspect_obj(self, user, obj):
         return rules.filings_visible_to(user).filter(pk=obj.pk).exists()

@@ -4,6 +4,8 @@ from wagtail import hooks
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
+
 from . import views
 from .models import Member, Party, Profile, RosterImport, Sector, SpecialCommittee, StreetGroup
 from .services import members_visible_to
@@ -103,22 +105,9 @@ class RosterImportButtonHelper(ButtonHelper):
         ]
 
 
-class RosterImportPermissionHelper(PermissionHelper):
-    """Import records are made by uploading a file and are never edited by hand."""
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
-
-
 class RosterImportAdmin(ModelAdmin):
     model = RosterImport
-    permission_helper_class = RosterImportPermissionHelper
+    permission_helper_class = ReadOnlyPermissionHelper  # made by uploading a file
     menu_icon = "upload"
     index_template_name = "people/admin/rosterimport_index.html"
     list_display = ("original_name", "status", "uploaded_by", "uploaded_at", "imported_at")
