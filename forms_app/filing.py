@@ -110,6 +110,12 @@ def holding_office(filing):
     return route_office(filing)
 
 
+def _locked(filings):
+    """Lock the filing rows only. Their sector and party are nullable outer joins (in
+    select_related and the default ordering), which PostgreSQL refuses to lock."""
+    return filings.order_by("pk").select_for_update(of=("self",))
+
+
 NEXT_STATUS = {
     Action.RECEIVE: Status.RECEIVED,
     Action.FORWARD: Status.FORWARDED,
@@ -122,7 +128,7 @@ NEXT_STATUS = {
 def act(filing_id, user, action, note=""):
     """Move a filing one stage along its route. Locks the row: two clicks, or two people
     at once, cannot both act on the same stage."""
-    filing = FiveOnesFiling.objects.select_for_update().select_related("sector__contact_committee").get(pk=filing_id)
+    filing = _locked(FiveOnesFiling.objects.select_related("sector__contact_committee")).get(pk=filing_id)
     if action not in allowed_actions(user, filing):
         raise RouteError(f"这份备案表目前为“{filing.get_status_display()}”，你不能执行“{Action(action).label}”。")
     note = note.strip()
@@ -148,7 +154,7 @@ def submit_filing(user, year, sector, party, data, participants, reflections):
 
     `data`: the filing's own fields; `reflections`: [(member, text)]. Returns the filing.
     """
-    filing = FiveOnesFiling.objects.select_for_update().filter(year=year, sector=sector, party=party).first()
+    filing = _locked(FiveOnesFiling.objects.filter(year=year, sector=sector, party=party)).first()
     if filing is not None and filing.status != Status.RETURNED:
         raise RouteError(f"{filing.filer_name} {year} 年的备案表已经提交，不能重复填报。")
     action = Action.RESUBMIT if filing else Action.SUBMIT
