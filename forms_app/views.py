@@ -218,9 +218,14 @@ def forms_home(request):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('wagtailadmin_login')}?next={request.path}")
     filings = rules.filings_visible_to(request.user).order_by("-year")[:10]
+    year = rules.default_year()
     try:
-        rules.filer_of(request.user)
-        can_file = True
+        sector, party = rules.filer_of(request.user)
     except PermissionDenied:
-        can_file = False
-    return render(request, "forms_app/home.html", {"filings": filings, "can_file": can_file, "year": rules.default_year()})
+        can_file, this_year = False, None
+    else:
+        this_year = rules.existing_filing(year, sector, party)
+        can_file = this_year is None or this_year.status == FiveOnesFiling.Status.RETURNED
+    return render(request, "forms_app/home.html", {
+        "filings": filings, "can_file": can_file, "this_year": this_year, "year": year,
+    })
