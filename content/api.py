@@ -79,7 +79,28 @@ class ContentPagesAPIViewSet(PagesAPIViewSet):
         ContentFilter,
         *(CJKSearchFilter if f is SearchFilter else f for f in PagesAPIViewSet.filter_backends),
     ]
+
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["sector", "party", "workstation"])
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        prefetch = LIST_PREFETCH.get(queryset.model)
+        return prefetch(queryset.select_related("locale")) if prefetch else queryset
+
+
+# What each type's fields read, loaded once per list rather than once per item.
+LIST_PREFETCH = {
+    StoryPage: lambda qs: qs.with_card_data().prefetch_related("tags"),
+    WorkstationPage: lambda qs: qs.select_related(
+        "lead_member__sector", "lead_member__party", "lead_member__committee", "lead_member__photo", "sign_photo"
+    ).prefetch_related(
+        "lead_member__photo__renditions", "sign_photo__renditions", "photos__image__renditions", "plan_items",
+        "members__sector", "members__party", "members__committee", "members__photo__renditions",
+    ),
+    WorkstationPostPage: lambda qs: qs.with_workstation_id()
+    .select_related("cover")
+    .prefetch_related("cover__renditions", "pictures__image__renditions"),
+}
 
 
 api_router = WagtailAPIRouter("wagtailapi")

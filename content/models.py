@@ -5,12 +5,14 @@ import datetime
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models.functions import ExtractMonth
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import ExtractMonth, Length, Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
+from rest_framework import serializers
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail import blocks
@@ -242,6 +244,16 @@ class StoryIndexPage(RoutablePageMixin, Page):
         return StoryFeed(self)(request)
 
 
+class TagNamesField(serializers.Field):
+    """Tag names from the prefetched tags (Wagtail's own field queries once per page)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return sorted(tag.name for tag in value.all())
+
+
 class StoryTag(TaggedItemBase):
     content_object = ParentalKey("content.StoryPage", on_delete=models.CASCADE, related_name="tagged_items")
 
@@ -284,7 +296,7 @@ class StoryPage(CJKSearchMixin, Page):
         APIField("date"),
         APIField("lead"),
         APIField("body"),
-        APIField("tags"),
+        APIField("tags", serializer=TagNamesField()),
         APIField("member_card"),
     ]
 
@@ -463,7 +475,7 @@ class WorkstationPage(CJKSearchMixin, Page):
 
     @property
     def member_cards(self):
-        return [public_member(m) for m in self.members.select_related("sector", "party", "committee", "photo")]
+        return [public_member(m) for m in self.members.all()]  # prefetched by the API list
 
     def posts(self):
         return WorkstationPostPage.objects.child_of(self).live().public().order_by("-date", "-pk")
@@ -527,6 +539,15 @@ class PlanItem(Orderable):
         verbose_name = _("计划活动")
 
 
+class WorkstationPostQuerySet(PageQuerySet):
+    def with_workstation_id(self):
+        """Annotate each post with its workstation's id, read from the tree path."""
+        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+        return self.annotate(
+            parent_workstation_id=Subquery(Page.objects.filter(path=parent_path).values("pk")[:1])
+        )
+
+
 class WorkstationPostPage(CJKSearchMixin, Page):
     """动态: what a workstation did, with the activity category of the statistics tables."""
 
@@ -536,6 +557,8 @@ class WorkstationPostPage(CJKSearchMixin, Page):
     cover = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("封面图片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = PageManager.from_queryset(WorkstationPostQuerySet)()
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
@@ -568,7 +591,8 @@ class WorkstationPostPage(CJKSearchMixin, Page):
 
     @cached_property
     def workstation_id(self):
-        return self.get_parent().pk
+        annotated = getattr(self, "parent_workstation_id", None)
+        return annotated if annotated is not None else self.get_parent().pk
 
     def search_text_parts(self):
         return [self.title, strip_tags(self.text), self.get_category_display()]

@@ -178,6 +178,27 @@ def test_api_search_matches_chinese_like_the_search_box(client, site):
     assert api(client, type="content.StoryPage", search="火星基地")["meta"]["total_count"] == 0
 
 
+def test_api_listings_do_not_query_once_per_item(client, site, reference):
+    def count(page_type):
+        from django.core.cache import cache
+
+        api(client, type=page_type)  # new photos get their renditions made once, on first use
+        cache.clear()  # measure the API, not the page cache in front of it
+        with CaptureQueriesContext(connection) as ctx:
+            data = api(client, type=page_type)
+        if page_type == "content.WorkstationPostPage":
+            assert {item["workstation_id"] for item in data["items"]} == {site["ws"].pk}
+        return len(ctx)
+
+    types = ["content.WorkstationPostPage", "content.StoryPage"]
+    few = [count(t) for t in types]
+    for n in range(5):
+        post(site["ws"], f"更多动态{n}", datetime.date(2026, 5, n + 1))
+        member = MemberFactory(sector=reference["education"], party=reference["jiusan"], photo=make_image())
+        story(site["stories"], member, f"更多风采{n}")
+    assert [count(t) for t in types] == few
+
+
 def test_api_refuses_a_bad_filter(client, site):
     assert client.get("/api/v2/pages/", {"type": "content.StoryPage", "sector": "abc"}).status_code == 400
     assert client.get("/api/v2/pages/", {"type": "content.StoryPage", "workstation": "1"}).status_code == 400
