@@ -187,18 +187,12 @@ class StoryIndexPage(RoutablePageMixin, Page):
         return years
 
     def filtered_stories(self, params):
-        from people.models import Party, Sector, SpecialCommittee
-
         stories = self.stories()
         chosen = {}
-        for key, model, field in (
-            ("sector", Sector, "member__sector"),
-            ("party", Party, "member__party"),
-            ("committee", SpecialCommittee, "member__committee"),
-        ):
+        for key in ("sector", "party", "committee"):
             value = params.get(key, "")
             if value.isdigit():
-                stories = stories.filter(**{f"{field}_id": int(value)})
+                stories = stories.filter(**{f"member__{key}_id": int(value)})
                 chosen[key] = int(value)
         year = params.get("year", "")
         if year.isdigit():

@@ -5,7 +5,6 @@
 return it with a reason; the leader's resubmission keeps the history.
 """
 
-import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -242,7 +241,7 @@ def default_year():
 
 
 def parse_year(value):
-    today = datetime.date.today()
-    if value and str(value).isdigit() and 2000 <= int(value) <= today.year + 1:
+    """A year from the URL: 2000 up to next year (Beijing time); otherwise this year."""
+    if value and str(value).isdigit() and 2000 <= int(value) <= default_year() + 1:
         return int(value)
     return default_year()

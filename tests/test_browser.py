@@ -73,7 +73,7 @@ def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(browser, live_s
     from .factories import MemberFactory
 
     site_sections()
-    second = MemberFactory(name="孙悦", sector=reference["education"])
+    MemberFactory(name="孙悦", sector=reference["education"])  # a second member to choose
     leader = make_user(roles.SECTOR_LEADER, sector=reference["education"], member=members["teacher"])
     leader.set_password("pw-lianxin-123")
     leader.save()

@@ -1,7 +1,6 @@
 """Public content: 委员风采 stories, 委员工作室 and their 动态, in HTML, search and the API."""
 
 import datetime
-import json
 import xml.etree.ElementTree as ET
 
 import pytest

@@ -1,6 +1,7 @@
 """The 五个一活动 filing wizard as a 界别组长 uses it."""
 
 import datetime
+from itertools import pairwise
 
 import pytest
 from django.test import Client
@@ -83,7 +84,7 @@ def test_leader_walks_every_step_and_submits(client, leader, edu_members, refere
     assert f'type="date" name="info-filled_on" value="{datetime.date.today():%Y-%m-%d}"' in page, "the date picker is prefilled"
     assert current_step(response) == "info"
 
-    for step, following in zip(STEPS, STEPS[1:]):
+    for step, following in pairwise(STEPS):
         response = post(client, step, edu_members)
         assert current_step(response) == following
 
