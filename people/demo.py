@@ -45,6 +45,14 @@ EMPLOYERS = {
     "特邀人士": ["区律师协会 会长", "某律师事务所 主任", "区人民调解委员会 委员"],
     "无党派人士": ["某大学 副教授", "某设计院 总设计师"],
 }
+SPECIALTIES = {
+    "教育界": "基础教育、课后服务", "医药卫生界": "基层医疗、健康科普", "经济界": "金融服务、企业管理",
+    "工商联": "民营经济、商户服务", "科技界": "科技创新、科普宣传", "文化艺术界": "群众文化、非遗传承",
+    "社会科学界": "基层治理研究", "新闻出版界": "融媒体传播", "体育界": "全民健身", "农业界": "都市农业",
+    "工会": "职工权益", "妇联": "妇女儿童权益、家庭教育", "共青团": "青少年成长", "青联": "青年创业",
+    "社会福利和社会保障界": "养老服务、助残服务", "少数民族和宗教界": "民族团结",
+    "特邀人士": "法律咨询、人民调解", "无党派人士": "城市规划、建筑设计",
+}
 SECTORS = [name for _, _, sectors in COMMITTEES for name in sectors]
 MEMBER_COUNT = 200
 
@@ -122,5 +130,6 @@ def seed_members(count=MEMBER_COUNT):
                 "party": parties.get(row["party"]),
                 "committee": committees[row["committee"]],
                 "street_group": groups[row["street_group"]],
+                "specialties": SPECIALTIES[row["sector"]],
             },
         )

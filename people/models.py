@@ -117,6 +117,9 @@ class Member(models.Model):
         related_name="members",
     )
     employer_title = models.CharField(_("单位及职务"), max_length=200, blank=True)
+    specialties = models.CharField(
+        _("专长领域"), max_length=200, blank=True, help_text=_("如“教育管理、青少年心理”；申请建立委员工作室时预先填入。")
+    )
     # Private: staff only. Never rendered on a public page or served by the API.
     phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[phone_validator])
     is_standing = models.BooleanField(_("是否常委"), default=False)
