@@ -1,19 +1,13 @@
 """What the offices on the route use in the Wagtail admin: act on a filing, the deadline
 board, and the year's export."""
 
-import io
-
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl.styles import Alignment, Font
 
-from lianxin_site.spreadsheet import safe_cell
+from lianxin_site.spreadsheet import table_xlsx, xlsx_response
 
 from . import filing as rules
 from .models import FiveOnesFiling
@@ -81,22 +75,6 @@ def export_year(request):
         .prefetch_related("participants", "reflections__member")
         .order_by("sector__sort_order", "party__sort_order")
     )
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = f"{year}年五个一活动备案"
-    sheet.append([title for title, _ in EXPORT_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for filing in filings:
-        sheet.append([safe_cell(value(filing)) for _, value in EXPORT_COLUMNS])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_response(
+        table_xlsx(f"{year}年五个一活动备案", EXPORT_COLUMNS, filings), f"{year}年五个一活动备案表汇总.xlsx"
     )
-    response["Content-Disposition"] = content_disposition_header(True, f"{year}年五个一活动备案表汇总.xlsx")
-    return response

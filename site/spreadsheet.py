@@ -1,4 +1,5 @@
-"""Spreadsheet cells that Excel and WPS will not run as formulas (CSV/formula injection)."""
+"""Spreadsheets the platform writes: cells that Excel and WPS will not run as formulas (CSV/formula
+injection), and the one-sheet tables the offices export."""
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -14,3 +15,42 @@ def unsafe_cell(value):
     if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
         return value[1:]
     return value
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_xlsx(title, columns, objects):
+    """A one-sheet workbook: a bold header row of `columns` [(header, value_of)] and one row per
+    object, formulas neutralised, text wrapped, header frozen. Returns the file's bytes."""
+    import io
+
+    import openpyxl
+    from django.utils.functional import Promise
+    from openpyxl.styles import Alignment, Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append([header for header, _ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for obj in objects:
+        values = (value_of(obj) for _, value_of in columns)
+        sheet.append([safe_cell(str(value) if isinstance(value, Promise) else value) for value in values])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content, filename):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
