@@ -28,6 +28,7 @@ class DraftStorage(BaseStorage):
         super().__init__(prefix, request, file_storage)
         self.prefix = prefix  # the document key, not formtools' "wizard_<class name>"
         self._deleted = False
+        self.keep = False  # set when done() refused the submission: the draft must survive
         self.draft = WizardDraft.objects.filter(user=request.user, key=prefix).first()
         if self.draft is None:
             self.draft = WizardDraft(user=request.user, key=prefix)
@@ -42,6 +43,8 @@ class DraftStorage(BaseStorage):
     data = property(_get_data, _set_data)
 
     def reset(self):
+        if self.keep:
+            return
         super().reset()
         self._deleted = True
 
@@ -89,6 +92,16 @@ class DraftWizardView(WizardView, metaclass=ABCMeta):
             # Keep what was typed on this step, valid or not; it is validated on submit.
             self.storage.set_step_data(self.steps.current, self.request.POST)
         return super().post(*args, **kwargs)
+
+    def refuse(self, message, step):
+        """From done(): the service refused the submission (a rule only it can check, or someone
+        else acted first). Say why, keep the draft, and show `step` with what was typed."""
+        from django.contrib import messages
+
+        messages.error(self.request, message)
+        self.storage.keep = True
+        self.storage.current_step = step
+        return self.render(self.get_form(step=step, data=self.storage.get_step_data(step)))
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
