@@ -13,6 +13,7 @@ from django.db import transaction
 
 EDITOR = "编辑"
 REVIEWER = "审核员"
+MEMBER = "委员"
 SECTOR_LEADER = "界别组长"
 COMMITTEE_OFFICE = "专委会工作室"
 ARCHIVE_OFFICE = "专委会工作六室"
@@ -71,16 +72,22 @@ ROLES = (
         collection_permissions=IMAGES + DOCUMENTS,
     ),
     Role(
+        MEMBER,
+        "在前台申请建立委员工作室，查看、修改自己的申请。",
+        permissions=("forms_app.add_workstationapplication",),
+    ),
+    Role(
         SECTOR_LEADER,
-        "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员。",
-        permissions=("people.view_member", "forms_app.add_fiveonesfiling"),
+        "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员；可以界别名义申请建立委员工作室。",
+        permissions=("people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication"),
     ),
     Role(
         COMMITTEE_OFFICE,
         "查看本专委会及其联系界别的委员，接收并转交界别报来的表格。",
         permissions=ADMIN_ACCESS
         + VIEW_REFERENCE
-        + ("people.view_member", "forms_app.view_fiveonesfiling", "forms_app.receive_filing"),
+        + ("people.view_member", "forms_app.view_fiveonesfiling", "forms_app.receive_filing")
+        + ("forms_app.view_workstationapplication", "forms_app.review_as_committee_office"),
     ),
     Role(
         ARCHIVE_OFFICE,
@@ -92,12 +99,25 @@ ROLES = (
     Role(
         LIAISON_OFFICE,
         "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请。",
-        permissions=MANAGE_ROSTER + ("people.change_streetgroup",),
+        permissions=MANAGE_ROSTER
+        + ("people.change_streetgroup", "forms_app.view_workstationapplication", "forms_app.review_as_liaison_office"),
         collection_permissions=IMAGES,
     ),
-    Role(SECRETARY_GENERAL, "签署秘书长意见，查看全体委员。", permissions=READ_ROSTER),
-    Role(VICE_CHAIR, "签署分管副主席意见，查看全体委员。", permissions=READ_ROSTER),
-    Role(CHAIRS_MEETING, "签署主席会议意见，查看全体委员。", permissions=READ_ROSTER),
+    Role(
+        SECRETARY_GENERAL,
+        "签署委员工作室申请的秘书长意见，查看全体委员。",
+        permissions=READ_ROSTER + ("forms_app.view_workstationapplication", "forms_app.review_as_secretary_general"),
+    ),
+    Role(
+        VICE_CHAIR,
+        "签署委员工作室申请的分管副主席意见，查看全体委员。",
+        permissions=READ_ROSTER + ("forms_app.view_workstationapplication", "forms_app.review_as_vice_chair"),
+    ),
+    Role(
+        CHAIRS_MEETING,
+        "记录主席会议对委员工作室申请的意见，批准并统一命名，查看全体委员。",
+        permissions=READ_ROSTER + ("forms_app.view_workstationapplication", "forms_app.decide_as_chairs_meeting"),
+    ),
     Role(
         SYSTEM_ADMIN,
         "维护基础数据（界别、党派、专委会、街道活动小组）、委员名册、账号和角色。",

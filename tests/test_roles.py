@@ -21,7 +21,7 @@ def test_migrate_creates_exactly_the_committees_roles():
     names = set(Group.objects.values_list("name", flat=True))
     assert set(roles.ROLE_NAMES) <= names
     assert set(roles.ROLE_NAMES) == {
-        "编辑", "审核员", "界别组长", "专委会工作室", "专委会工作六室", "委员联络室",
+        "编辑", "审核员", "委员", "界别组长", "专委会工作室", "专委会工作六室", "委员联络室",
         "秘书长", "分管副主席", "主席会议", "系统管理员",
     }
 
@@ -43,7 +43,7 @@ def test_sync_roles_takes_back_a_permission_granted_by_hand():
 
     roles.sync_roles()
 
-    assert perms_of(group) == {"people.view_member", "forms_app.add_fiveonesfiling"}
+    assert perms_of(group) == {"people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication"}
 
 
 def test_only_editors_and_reviewers_touch_pages_and_only_reviewers_publish():
@@ -78,7 +78,7 @@ def test_roster_wide_roles_see_everyone(make_user, members, role):
     assert members_visible_to(make_user(role)).count() == 4
 
 
-@pytest.mark.parametrize("role", [roles.EDITOR, None])
+@pytest.mark.parametrize("role", [roles.EDITOR, roles.MEMBER, None])
 def test_roles_without_roster_access_see_no_one(make_user, members, role, reference):
     assert members_visible_to(make_user(role, sector=reference["education"])).count() == 0
 

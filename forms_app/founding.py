@@ -1,0 +1,288 @@
+"""Founding a 委员工作室 (seed 003, annex 1): who may apply, the six boxes of the 申请表, and
+the naming that turns an approved application into a draft workstation page.
+
+The 申请表 has six boxes, signed in order: 申请人签名, 专委会工作室意见, 委员联络室意见,
+秘书长意见, 分管副主席意见, 主席会议意见. Each office may approve (the application moves to the
+next box), return it for changes (it goes back to the applicant, who edits and signs again; review
+then starts over at 专委会工作室 so that every opinion on the final form is about its final text)
+or reject it. The 主席会议's approval names the station (统一命名并挂牌).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape
+
+from people.services import user_profile
+
+from .models import ApplicationMember, Stage, StageOpinion, WorkingRule, WorkstationApplication
+
+Status = WorkstationApplication.Status
+Decision = StageOpinion.Decision
+
+# The permission that lets a role sign each office's box.
+STAGE_PERMISSIONS = {
+    Stage.COMMITTEE_OFFICE: "forms_app.review_as_committee_office",
+    Stage.LIAISON_OFFICE: "forms_app.review_as_liaison_office",
+    Stage.SECRETARY_GENERAL: "forms_app.review_as_secretary_general",
+    Stage.VICE_CHAIR: "forms_app.review_as_vice_chair",
+    Stage.CHAIRS_MEETING: "forms_app.decide_as_chairs_meeting",
+}
+OFFICE_STAGES = list(STAGE_PERMISSIONS)
+
+
+class ApplicationError(Exception):
+    """An action that is not allowed now; the message is for the user."""
+
+
+# --- who applies
+
+
+def applicant_member(user):
+    """The Member a user applies as; PermissionDenied if the account is not a member's."""
+    profile = user_profile(user)
+    if not user.has_perm("forms_app.add_workstationapplication") or profile is None or profile.member_id is None:
+        raise PermissionDenied("只有关联了委员身份的账号可以申请建立委员工作室。")
+    return profile.member
+
+
+def applicant_sector(user):
+    """The sector a 界别组长 may apply in the name of, or None."""
+    profile = user_profile(user)
+    return profile.sector if profile and profile.sector_id else None
+
+
+def missing_rules(rules):
+    return [label for value, label in WorkingRule.choices if not (rules.get(value) or "").strip()]
+
+
+def conditions(application_data):
+    """The founding conditions (实施方案 四) as (label, met, detail), for the review page and the
+    offices' 资格审查. `application_data` is a dict of the application's fields."""
+    mode = application_data.get("mode")
+    venue_ok = bool((application_data.get("address") or "").strip() and (application_data.get("venue") or "").strip())
+    missing = missing_rules(application_data.get("rules") or {})
+    lead = application_data.get("lead_member")
+    return [
+        ("固定的场地（或载体）", venue_ok,
+         ("线上载体" if mode == "online" else "场地") + ("已填写" if venue_ok else "未填写")),
+        ("完备的工作制度", not missing, "六项制度齐全" if not missing else "还缺：" + "、".join(missing)),
+        ("负责人为本届委员", lead is not None,
+         f"{lead.name}（委员证号 {lead.code}{'，常委' if lead.is_standing else ''}）" if lead else "未选择负责人"),
+    ]
+
+
+# --- who sees and acts
+
+
+def _stage_scope(user):
+    """Q of the applications whose office boxes this user may sign or read."""
+    scope = Q(pk__in=[])
+    profile = user_profile(user)
+    for stage, permission in STAGE_PERMISSIONS.items():
+        if not user.has_perm(permission):
+            continue
+        if stage == Stage.COMMITTEE_OFFICE:
+            if profile and profile.committee_id:
+                scope |= Q(committee_id=profile.committee_id)
+        elif stage == Stage.LIAISON_OFFICE:
+            scope |= Q(pk__isnull=False)  # 委员联络室 plans the stations' layout: it sees them all
+        else:
+            scope |= Q(furthest_stage__gte=stage)
+    return scope
+
+
+def applications_visible_to(user):
+    """Applicants see their own applications. 委员联络室 sees all; the 专委会工作室 those of its
+    own committee; 秘书长, 分管副主席 and 主席会议 those that have reached their box."""
+    applications = WorkstationApplication.objects.select_related("committee", "lead_member", "applicant")
+    if not user.is_authenticated:
+        return applications.none()
+    if user.is_superuser:
+        return applications
+    return applications.filter(Q(applicant=user) | _stage_scope(user))
+
+
+def can_sign(user, application, stage=None):
+    """Whether the user may sign the box the application is waiting at (or `stage`)."""
+    stage = stage or application.waiting_at
+    if stage is None or stage == Stage.APPLICANT or application.status != Status.IN_REVIEW or application.stage != stage:
+        return False
+    if not user.has_perm(STAGE_PERMISSIONS[stage]):
+        return False
+    if stage == Stage.COMMITTEE_OFFICE and not user.is_superuser:
+        profile = user_profile(user)
+        return bool(profile and profile.committee_id == application.committee_id)
+    return True
+
+
+def signer_name(user):
+    profile = user_profile(user)
+    if profile and profile.member_id:
+        return profile.member.name
+    return user.get_full_name() or user.get_username()
+
+
+def _locked(pk):
+    """The application row, locked until the transaction ends (only that row: its joins are
+    not locked, which PostgreSQL would refuse for nullable ones)."""
+    return WorkstationApplication.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+@transaction.atomic
+def sign(application_id, user, stage, decision, text="", signed_on=None, approved_name=""):
+    """An office signs its box. `stage` is the box the user saw when deciding: if someone else
+    signed it meanwhile, this fails instead of signing twice (the row is locked, so two people at
+    once cannot both win)."""
+    application = _locked(application_id)
+    stage = Stage(int(stage))
+    if application.status != Status.IN_REVIEW or application.stage != stage:
+        latest = application.opinions.order_by("-at", "-pk").first()
+        by = f"，{latest.signer_name}已于 {latest.signed_on:%Y-%m-%d} 签署“{latest.get_decision_display()}”" if latest else ""
+        raise ApplicationError(f"“{stage.label}”已经处理过了{by}。请刷新页面查看当前环节。")
+    if not can_sign(user, application, stage):
+        raise ApplicationError(f"你不能签署“{stage.label}”。")
+    if decision not in (Decision.APPROVE, Decision.RETURN, Decision.REJECT):
+        raise ApplicationError("请选择同意、退回修改或不同意。")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(
+            "退回时请写明需要修改的内容，方便申请人修改。" if decision == Decision.RETURN else f"请填写{stage.label}。"
+        )
+    signed_on = signed_on or timezone.localdate()
+    if signed_on > timezone.localdate():
+        raise ApplicationError("签署日期不能晚于今天。")
+    if signed_on < timezone.localtime(application.waiting_since).date():
+        raise ApplicationError("签署日期不能早于申请到达本环节的日期。")
+    approved_name = (approved_name or "").strip()
+    if stage == Stage.CHAIRS_MEETING and decision == Decision.APPROVE and not approved_name:
+        raise ApplicationError("主席会议批准时请确定工作室的统一命名。")
+
+    StageOpinion.objects.create(
+        application=application, stage=stage, decision=decision, text=text,
+        signer=user, signer_name=signer_name(user), signed_on=signed_on,
+    )
+    now = timezone.now()
+    if decision == Decision.RETURN:
+        application.status, application.stage = Status.RETURNED, Stage.APPLICANT
+    elif decision == Decision.REJECT:
+        application.status = Status.REJECTED
+    elif stage == Stage.CHAIRS_MEETING:
+        application.status = Status.APPROVED
+        application.approved_name = approved_name
+        application.workstation_page = create_workstation_page(application)
+    else:
+        application.stage = stage + 1
+        application.furthest_stage = max(application.furthest_stage, application.stage)
+    application.waiting_since = now
+    application.save()
+    return application
+
+
+# --- applying and reapplying
+
+
+@transaction.atomic
+def submit_application(user, data, participants, application=None):
+    """Sign and submit a new application, or resubmit a returned one (its opinions are kept).
+
+    `data`: the application's own fields; `participants`: [dict(member, employer_title,
+    specialties, contact)] in order. Returns the application.
+    """
+    member = applicant_member(user)
+    if data.get("kind") == WorkstationApplication.Kind.SECTOR and applicant_sector(user) is None:
+        raise ApplicationError("只有界别组长可以以界别名义申请。")
+    if (data.get("signature") or "").strip() != member.name:
+        raise ApplicationError(f"请签上你的姓名“{member.name}”。")
+    problems = [f"{label}：{detail}" for label, met, detail in conditions(data) if not met]
+    if problems:
+        raise ApplicationError("还不符合建立条件——" + "；".join(problems) + "。")
+    now = timezone.now()
+    if application is not None:
+        application = _locked(application.pk)
+        if application.applicant_id != user.pk:
+            raise PermissionDenied("只能修改自己的申请。")
+        if application.status != Status.RETURNED:
+            raise ApplicationError("这份申请正在审批或已经办结，不能再修改。")
+        decision = Decision.RESUBMIT
+    else:
+        application = WorkstationApplication(applicant=user, submitted_at=now)
+        decision = Decision.SUBMIT
+    for field, value in data.items():
+        setattr(application, field, value)
+    application.applying_sector = applicant_sector(user) if application.kind == WorkstationApplication.Kind.SECTOR else None
+    application.status = Status.IN_REVIEW
+    application.stage = Stage.COMMITTEE_OFFICE
+    application.waiting_since = now
+    application.save()
+    application.participants.all().delete()
+    ApplicationMember.objects.bulk_create(
+        ApplicationMember(application=application, position=i, **row) for i, row in enumerate(participants)
+    )
+    StageOpinion.objects.create(
+        application=application, stage=Stage.APPLICANT, decision=decision, text="",
+        signer=user, signer_name=application.signature, signed_on=application.signed_on,
+    )
+    return application
+
+
+# --- the paper form's boxes
+
+
+def boxes(application):
+    """The six boxes of the 申请表 as [(stage, opinion or None)]: for each box, its latest act
+    since the applicant's last signature, or None where review has not reached it yet."""
+    opinions = list(application.opinions.all())
+    last_signature = max((i for i, o in enumerate(opinions) if o.stage == Stage.APPLICANT), default=-1)
+    current = {}
+    for opinion in opinions[max(last_signature, 0):]:
+        current[opinion.stage] = opinion
+    return [(stage, current.get(stage)) for stage in Stage]
+
+
+def waited(application, now=None):
+    """How long the application has waited at its current box, in days (None if not waiting)."""
+    if application.status != Status.IN_REVIEW:
+        return None
+    now = now or timezone.now()
+    return (now - application.waiting_since) // datetime.timedelta(days=1)
+
+
+# --- naming
+
+
+def _paragraphs(text):
+    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
+
+
+def create_workstation_page(application):
+    """统一命名: a draft workstation page built from the application, for the editors to complete
+    (sign photo, duties, workflow, reception days) and publish."""
+    from content.models import WorkstationIndexPage, WorkstationPage
+
+    index = WorkstationIndexPage.objects.first()
+    if index is None:
+        raise ApplicationError("网站还没有“委员工作室”栏目，请编辑先建立栏目页面，再批准命名。")
+    rules = "".join(f"<h3>{escape(label)}</h3>{_paragraphs(text)}" for label, text in application.rule_items())
+    page = WorkstationPage(
+        title=application.approved_name,
+        slug=f"workstation-{application.pk}",
+        address=application.address,
+        mode=application.mode,
+        basis=application.basis,
+        sector=application.sector,
+        street_group=application.street_group,
+        committee=application.committee,
+        lead_member=application.lead_member,
+        specialties=application.lead_specialties,
+        rules=rules,
+        live=False,
+    )
+    index.add_child(instance=page)
+    page.members.set([row.member for row in application.participants.select_related("member")])
+    page.save()
+    page.save_revision(log_action=True)
+    return page
