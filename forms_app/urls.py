@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import founding_views, views
 
 urlpatterns = [
     path("", views.forms_home, name="forms_home"),
@@ -8,4 +8,8 @@ urlpatterns = [
     path("five-ones/<int:pk>/", views.five_ones_detail, name="five_ones_detail"),
     path("five-ones/<int:pk>/pdf/", views.five_ones_pdf, name="five_ones_pdf"),
     path("five-ones/<int:pk>/attendance/", views.five_ones_attendance, name="five_ones_attendance"),
+    path("workstation-application/", founding_views.WorkstationApplicationWizard.as_view(),
+         name="workstation_application_wizard"),
+    path("workstation-application/<int:pk>/", founding_views.application_detail, name="workstation_application_detail"),
+    path("workstation-application/<int:pk>/pdf/", founding_views.application_pdf, name="workstation_application_pdf"),
 ]

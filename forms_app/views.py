@@ -21,7 +21,7 @@ from .forms import (
     ShowcaseForm,
     ThemeForm,
 )
-from .models import Attendance, FiveOnesFiling
+from .models import Attendance, FiveOnesFiling, WorkstationApplication
 from .pdf import filing_pdf
 from .wizard import DraftWizardView
 
@@ -226,6 +226,16 @@ def forms_home(request):
     else:
         this_year = rules.existing_filing(year, sector, party)
         can_file = this_year is None or this_year.status == FiveOnesFiling.Status.RETURNED
+    from .founding import applicant_member
+
+    try:
+        applicant_member(request.user)
+    except PermissionDenied:
+        can_apply = False
+    else:
+        can_apply = True
     return render(request, "forms_app/home.html", {
         "filings": filings, "can_file": can_file, "this_year": this_year, "year": year,
+        "can_apply": can_apply,
+        "applications": WorkstationApplication.objects.filter(applicant=request.user).select_related("committee"),
     })
