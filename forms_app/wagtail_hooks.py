@@ -8,7 +8,7 @@ from wagtail_modeladmin.views import InspectView
 
 from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
 
-from . import admin_views
+from . import admin_views, founding_admin
 from . import filing as rules
 from .forms import ReturnForm
 from .models import FilingYear, FiveOnesFiling
@@ -20,6 +20,8 @@ def register_filing_urls():
         path("five-ones/<int:pk>/act/", admin_views.act_on_filing, name="five_ones_act"),
         path("five-ones/board/", admin_views.deadline_board, name="five_ones_board"),
         path("five-ones/export/", admin_views.export_year, name="five_ones_export"),
+        path("workstation-applications/export/", founding_admin.export_applications,
+             name="workstation_applications_export"),
     ]
 
 
@@ -91,3 +93,4 @@ class FiveOnesGroup(ModelAdminGroup):
 
 
 modeladmin_register(FiveOnesGroup)
+modeladmin_register(founding_admin.WorkstationApplicationAdmin)
