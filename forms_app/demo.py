@@ -49,3 +49,48 @@ def seed_filings():
             action, note = action if isinstance(action, tuple) else (action, "")
             actor = staff["archive"] if action == rules.Action.ARCHIVE else staff["office"]
             filing = rules.act(filing.pk, actor, action, note)
+
+
+# --- 委员工作室建立申请: one waiting at 秘书长意见, one returned by 委员联络室, one just filed.
+
+def _application_data(member, name, committee, address):
+    from .models import WorkingRule
+
+    return dict(
+        kind="member", name=name, address=address, mode="both", basis="sector", sector=member.sector,
+        street_group=None, committee=committee, lead_member=member, lead_employer_title=member.employer_title,
+        lead_sector=member.sector, lead_specialties=member.specialties or "本界别相关领域", lead_contact=member.phone,
+        venue=f"依托{address}，面积约 60 平方米，每周三下午开放；同时开设线上留言。",
+        rules={value: f"工作室{label}制度：明确责任人、时间和记录方式，按季度向区政协报告。" for value, label in WorkingRule.choices},
+        signature=member.name, signed_on=timezone.localdate(),
+    )
+
+
+def seed_applications():
+    from people.models import SpecialCommittee
+
+    from . import founding
+    from .models import Stage, WorkstationApplication
+
+    User = get_user_model()
+    applicant = User.objects.filter(username="member").first()
+    if applicant is None or WorkstationApplication.objects.exists():
+        return
+    member = applicant.profile.member
+    committee = SpecialCommittee.objects.get(name="教科文卫体委员会")
+    signers = {username: User.objects.get(username=username) for username in ("office4", "liaison", "secretary")}
+    peers = list(Member.objects.filter(sector=member.sector).exclude(pk=member.pk)[:2])
+    rows = [{"member": m, "employer_title": m.employer_title, "specialties": m.specialties, "contact": m.phone} for m in peers]
+    plans = [
+        (f"{member.sector.name}委员工作室", "东四街道党群活动中心",
+         [("office4", Stage.COMMITTEE_OFFICE, "approve", "同意。场地、制度齐全，建议报委员联络室。"),
+          ("liaison", Stage.LIAISON_OFFICE, "approve", "同意。符合建立条件。")]),
+        ("胡同文化委员工作室", "景山街道社区工作站",
+         [("office4", Stage.COMMITTEE_OFFICE, "approve", "同意。"),
+          ("liaison", Stage.LIAISON_OFFICE, "return", "参与委员的联系方式不全，请补充后重新提交。")]),
+        ("课后服务委员工作室", "交道口街道小院议事厅", []),
+    ]
+    for name, address, acts in plans:
+        application = founding.submit_application(applicant, _application_data(member, name, committee, address), rows)
+        for username, stage, decision, text in acts:
+            founding.sign(application.pk, signers[username], stage, decision, text)

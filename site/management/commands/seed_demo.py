@@ -7,13 +7,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from content.demo import seed_content
-from forms_app.demo import seed_filings
+from forms_app.demo import seed_applications, seed_filings
 from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
 
 # (username, display name, role, profile scope)
 DEMO_ACCOUNTS = [
+    ("member", "委员 · 文化艺术界", roles.MEMBER, {"member_of": "文化艺术界"}),
     ("liaison", "委员联络室 · 王主任", roles.LIAISON_OFFICE, {}),
     ("archive", "专委会工作六室 · 李科长", roles.ARCHIVE_OFFICE, {}),
     ("office4", "专委会工作四室 · 赵老师", roles.COMMITTEE_OFFICE, {"committee": "教科文卫体委员会"}),
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         self.seed_accounts(password)
         seed_filings()
+        seed_applications()
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -76,6 +78,7 @@ class Command(BaseCommand):
             "committee": SpecialCommittee.objects.by_name(),
             "sector": Sector.objects.by_name(),
             "party": Party.objects.by_name(),
+            "member_of": Sector.objects.by_name(),
         }
         for username, label, role, scope in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=username, defaults={"first_name": label})
@@ -84,7 +87,9 @@ class Command(BaseCommand):
             user.groups.set([Group.objects.get(name=role)])
             values = {key: lookups[key][name] for key, name in scope.items()}
             member = None
-            if "sector" in values:
+            if "member_of" in values:
+                member = Member.objects.filter(sector=values.pop("member_of"), account__isnull=True).first()
+            elif "sector" in values:
                 member = Member.objects.filter(sector=values["sector"], account__isnull=True).first()
             elif "party" in values:
                 member = Member.objects.filter(party=values["party"], account__isnull=True).first()
