@@ -128,3 +128,94 @@ def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(browser, live_s
     assert "助力课后服务提质" in text and "孙悦" in text
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf), str(ARTIFACTS / "five-ones-browser-page1")],
                    check=True)
+
+
+def login_in(browser, live_server, user, password, next_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next_path}")
+    return context, page
+
+
+def test_member_applies_for_a_workstation_resumes_after_closing_the_browser_and_gets_the_pdf(
+    browser, live_server, make_user, members, reference, tmp_path
+):
+    import subprocess
+
+    from forms_app.models import WorkstationApplication
+    from people import roles
+
+    teacher = members["teacher"]
+    teacher.employer_title, teacher.specialties = "区实验小学 副校长", "基础教育、课后服务"
+    teacher.save()
+    applicant = make_user(roles.MEMBER, member=teacher)
+    applicant.set_password("pw-lianxin-123")
+    applicant.save()
+    url = "/forms/workstation-application/"
+
+    context, page = login_in(browser, live_server, applicant, "pw-lianxin-123", url)
+    next_button = page.get_by_role("button", name="下一步")
+    page.get_by_label("多名委员联名").check()
+    page.get_by_label("工作室名称").fill("东四教育委员工作室")
+    page.get_by_label("线上线下结合").check()
+    page.get_by_label("地址").fill("东四街道党群活动中心二层")
+    page.get_by_label("界别", exact=True).check()
+    page.get_by_label("依托界别").select_option(label="教育界")
+    page.get_by_label("对口委室").select_option(label="教科文卫体委员会")
+    next_button.click()
+
+    # The lead is the applicant, prefilled from the roster.
+    assert page.get_by_label("单位及职务").input_value() == "区实验小学 副校长"
+    assert page.get_by_label("专长领域").input_value() == "基础教育、课后服务"
+    page.get_by_label("联系方式").fill("13912345678")
+    next_button.click()
+    assert "参与委员" in page.inner_text("h2")
+    context.close()  # the browser is closed mid-way
+
+    context, page = login_in(browser, live_server, applicant, "pw-lianxin-123", url)
+    assert "参与委员" in page.inner_text("h2"), "the draft resumes at the step left"
+    page.locator("#id_members-0-member").select_option(label="李强（医药卫生界，区第一中学 教师）")
+    assert page.locator("#id_members-0-employer_title").input_value() == "区第一中学 教师", "filled from the roster"
+    page.locator("#id_members-0-contact").fill("13800001111")
+    for row in range(4):
+        assert page.locator(f"#id_members-{row}-member").count() == 1
+    page.get_by_role("button", name="再加一行").click()
+    page.locator("#id_members-4-member").select_option(label="赵敏（经济界，区第一中学 教师）")
+    page.locator("#id_members-4-contact").fill("010-64012345")
+    page.get_by_role("button", name="下一步").click()
+
+    page.get_by_label("场地（载体）情况").fill("依托东四街道党群活动中心，面积约 60 平方米，每周三下午开放。")
+    for value, rule in (("reporting", "信息报告"), ("quarterly", "季度例会"), ("duty_log", "履职日志"),
+                        ("opinions", "收集社情民意"), ("reception", "接待办理与反馈")):
+        page.get_by_label(f"已建立{rule}制度").check()
+        page.locator(f"#id_venue-rule_{value}").fill(f"{rule}：专人负责，按季度记录。")
+    page.get_by_role("button", name="下一步").click()
+    assert "还缺：廉洁自律" in page.inner_text("main"), "the missing rule is named"
+    page.locator("#id_venue-rule_integrity").fill("廉洁自律：不收取任何费用。")
+    page.get_by_role("button", name="下一步").click()
+
+    main = page.inner_text("main")
+    assert "李强" in main and "赵敏" in main and "✓ 完备的工作制度" in main
+    page.get_by_label("申请人签名（请输入你的姓名）").fill("王丽")
+    page.get_by_label("我已核对以上内容，确认提交申请").check()
+    page.screenshot(path=ARTIFACTS / "workstation-application-review.png", full_page=True)
+    page.get_by_role("button", name="签名并提交申请").click()
+    assert "申请已提交，先送专委会工作四室（教科文卫体委员会）审查" in page.inner_text("main")
+    application = WorkstationApplication.objects.get()
+    assert list(application.participants.values_list("member__name", flat=True)) == ["李强", "赵敏"]
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载申请表 PDF").click()
+    pdf = tmp_path / "application.pdf"
+    download.value.save_as(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = text.replace(" ", "").replace("\n", "")
+    for expected in ("委员工作室建立申请表", "东四教育委员工作室", "教科文卫体委员会", "李强", "赵敏", "13800001111"):
+        assert expected in flat, expected
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(ARTIFACTS / "workstation-application-browser-page1")], check=True)
+    context.close()
