@@ -243,9 +243,16 @@ def boxes(application):
     return [(stage, current.get(stage)) for stage in Stage]
 
 
+def waiting_label(application):
+    """Who holds the application now, in the offices' words ("" once it is decided)."""
+    if application.status == Status.RETURNED:
+        return "申请人修改"
+    return str(application.waiting_at.label) if application.waiting_at else ""
+
+
 def waited(application, now=None):
-    """How long the application has waited at its current box, in days (None if not waiting)."""
-    if application.status != Status.IN_REVIEW:
+    """How long the application has waited with whoever holds it, in days (None once decided)."""
+    if application.status not in (Status.IN_REVIEW, Status.RETURNED):
         return None
     now = now or timezone.now()
     return (now - application.waiting_since) // datetime.timedelta(days=1)

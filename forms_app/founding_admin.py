@@ -106,7 +106,7 @@ class WorkstationApplicationAdmin(ModelAdmin):
 
     @admin.display(description=_("等待环节"))
     def waiting_at_label(self, obj):
-        return obj.waiting_at.label if obj.waiting_at else "—"
+        return rules.waiting_label(obj) or "—"
 
     @admin.display(description=_("已等待"))
     def waited(self, obj):
@@ -129,7 +129,7 @@ EXPORT_COLUMNS = [
     ("参与委员", lambda a: "、".join(p.member.name for p in a.participants.all())),
     ("申请时间", lambda a: a.signed_on.isoformat()),
     ("状态", lambda a: a.get_status_display()),
-    ("等待环节", lambda a: a.waiting_at.label if a.waiting_at else ""),
+    ("等待环节", rules.waiting_label),
     ("已等待天数", lambda a: rules.waited(a)),
     ("进入当前环节时间", lambda a: timezone.localtime(a.waiting_since).strftime("%Y-%m-%d %H:%M")),
 ]

@@ -501,6 +501,10 @@ def test_staff_list_shows_where_each_application_waits_and_for_how_long(people, 
         client.get(reverse("workstation_applications_export") + "?status__exact=approved").content)).active
     assert empty.max_row == 1, "the export follows the list's filter"
 
+    founding.sign(application.pk, people["secretary"], Stage.SECRETARY_GENERAL, "return", "请补充场地照片。")
+    page = client.get(reverse("forms_app_workstationapplication_modeladmin_index")).content.decode()
+    assert "申请人修改" in page, "a returned application waits at the applicant"
+
 
 def test_office_signs_its_box_in_the_admin_and_a_bad_form_keeps_the_input(people, members, reference, client):
     application = apply(people, members, reference)
