@@ -14,6 +14,7 @@ from django.db import transaction
 EDITOR = "编辑"
 REVIEWER = "审核员"
 MEMBER = "委员"
+UNIT_REPORTER = "活动日填报单位"
 SECTOR_LEADER = "界别组长"
 COMMITTEE_OFFICE = "专委会工作室"
 ARCHIVE_OFFICE = "专委会工作六室"
@@ -56,6 +57,13 @@ DOCUMENTS = (
     "wagtaildocs.choose_document",
 )
 
+# 委员活动日: the organiser (seed 001's 委员学习联络委员会办公室, here 委员联络室).
+ACTIVITY_DAY_ORGANISER = (
+    "forms_app.roll_up_activity_day",
+    "forms_app.view_activityreport",
+    *(f"forms_app.{action}_{model}" for model in ("activityday", "reportingunit") for action in ("add", "change", "view")),
+)
+
 ROLES = (
     Role(
         EDITOR,
@@ -77,17 +85,23 @@ ROLES = (
         permissions=("forms_app.add_workstationapplication",),
     ),
     Role(
+        UNIT_REPORTER,
+        "在前台填报、更正本单位的委员活动日统计表（截止日期前）。",
+        permissions=("forms_app.add_activityreport",),
+    ),
+    Role(
         SECTOR_LEADER,
         "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员；可以界别名义申请建立委员工作室。",
         permissions=("people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication"),
     ),
     Role(
         COMMITTEE_OFFICE,
-        "查看本专委会及其联系界别的委员，接收并转交界别报来的表格。",
+        "查看本专委会及其联系界别的委员，接收并转交界别报来的表格，填报本专委会的委员活动日统计表。",
         permissions=ADMIN_ACCESS
         + VIEW_REFERENCE
         + ("people.view_member", "forms_app.view_fiveonesfiling", "forms_app.receive_filing")
-        + ("forms_app.view_workstationapplication", "forms_app.review_as_committee_office"),
+        + ("forms_app.view_workstationapplication", "forms_app.review_as_committee_office")
+        + ("forms_app.add_activityreport",),
     ),
     Role(
         ARCHIVE_OFFICE,
@@ -98,9 +112,10 @@ ROLES = (
     ),
     Role(
         LIAISON_OFFICE,
-        "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请。",
+        "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请，组织委员活动日并汇总统计表。",
         permissions=MANAGE_ROSTER
-        + ("people.change_streetgroup", "forms_app.view_workstationapplication", "forms_app.review_as_liaison_office"),
+        + ("people.change_streetgroup", "forms_app.view_workstationapplication", "forms_app.review_as_liaison_office")
+        + ACTIVITY_DAY_ORGANISER,
         collection_permissions=IMAGES,
     ),
     Role(

@@ -21,7 +21,7 @@ def test_migrate_creates_exactly_the_committees_roles():
     names = set(Group.objects.values_list("name", flat=True))
     assert set(roles.ROLE_NAMES) <= names
     assert set(roles.ROLE_NAMES) == {
-        "编辑", "审核员", "委员", "界别组长", "专委会工作室", "专委会工作六室", "委员联络室",
+        "编辑", "审核员", "委员", "活动日填报单位", "界别组长", "专委会工作室", "专委会工作六室", "委员联络室",
         "秘书长", "分管副主席", "主席会议", "系统管理员",
     }
 

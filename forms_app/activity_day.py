@@ -1,0 +1,287 @@
+"""委员活动日 statistics (seed 001): the table's columns, the checks a reviewer applies, the
+numbers the platform already knows, reporting and correcting until the deadline, and the roll-up.
+
+Both table variants have the same sixteen numbers; only the first column's heading differs
+(附件1: 负责联系指导的委员工作室数, 附件2: 市州（含所属县市区）政协委员工作室数).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from content.models import ActivityCategory
+
+from .models import ActivityDay, ActivityReport, ReportingUnit, TableVariant
+
+KIND_FIELDS = [
+    ("kind_reading", ActivityCategory.READING),
+    ("kind_research", ActivityCategory.RESEARCH),
+    ("kind_suggestion", ActivityCategory.SUGGESTION),
+    ("kind_visit", ActivityCategory.VISIT),
+    ("kind_duty", ActivityCategory.DUTY),
+    ("kind_charity", ActivityCategory.CHARITY),
+    ("kind_sector", ActivityCategory.SECTOR),
+    ("kind_other", ActivityCategory.OTHER),
+]
+LEADING_FIELDS = ["workstations", "stationed_members", "active_workstations", "collective_members", "own_members"]
+TRAILING_FIELDS = ["opinions", "deeds", "uploads"]
+COUNT_FIELDS = LEADING_FIELDS + [f for f, _ in KIND_FIELDS] + TRAILING_FIELDS
+KIND_GROUP = "各类活动情况统计"
+TITLES = {
+    TableVariant.COMMITTEE: "专门委员会相关委员工作室开展委员活动日情况统计表",
+    TableVariant.CPPCC: "市州（含所属县市区）政协委员工作室开展委员活动日情况统计表",
+}
+# Short names for messages and charts.
+SHORT = {
+    "workstations": "委员工作室数",
+    "stationed_members": "入驻委员工作室的委员数",
+    "active_workstations": "组织委员开展委员活动日的工作室数",
+    "collective_members": "参加委员工作室集体活动的委员数",
+    "own_members": "自行开展履职活动的委员数",
+    **{field: str(category.label) for field, category in KIND_FIELDS},
+    "opinions": "收集群众意见建议数",
+    "deeds": "为民办实事数",
+    "uploads": "上传“动态”栏目的工作室数",
+}
+
+
+def heading(field, variant):
+    """The paper table's heading of a column, in the variant's words."""
+    if field == "workstations" and variant == TableVariant.CPPCC:
+        return "市州（含所属县市区）政协委员工作室数（家）"
+    if field == "workstations" and variant == TableVariant.COMMITTEE:
+        return "负责联系指导的委员工作室数（家）"
+    if field == "workstations":  # a roll-up of both variants
+        return "委员工作室数（家）"
+    return str(ActivityReport._meta.get_field(field).verbose_name)
+
+
+class StatsError(Exception):
+    """A report that cannot be saved now; the message is for the user."""
+
+
+# --- the reviewer's checks
+
+
+def as_count(value):
+    """A whole number from a form or a spreadsheet cell (3, 3.0, " 3 "); anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def check_counts(counts):
+    """{field: [messages]} for numbers a reviewer would send back; `None` key for the table.
+    `counts` maps every COUNT_FIELDS name to what was entered (int, or anything from a sheet)."""
+    errors = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    numbers = {}
+    for field in COUNT_FIELDS:
+        value = as_count(counts.get(field))
+        if value is None or value == "":
+            add(field, f"请填写{SHORT[field]}（没有请填 0）。")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            add(field, f"{SHORT[field]}应是不小于 0 的整数，现在是“{value}”。")
+        else:
+            numbers[field] = value
+    if errors:
+        return errors
+    n = numbers
+    if n["active_workstations"] > n["workstations"]:
+        add("active_workstations", f"组织活动的工作室数（{n['active_workstations']}）不能多于委员工作室数（{n['workstations']}）。")
+    for field, category in KIND_FIELDS:
+        if n[field] > n["active_workstations"]:
+            add(field, f"开展{category.label}的工作室数（{n[field]}）不能多于组织活动的工作室数（{n['active_workstations']}）。")
+    if n["uploads"] > n["workstations"]:
+        add("uploads", f"上传“动态”栏目的工作室数（{n['uploads']}）不能多于委员工作室数（{n['workstations']}）。")
+    if n["collective_members"] > n["stationed_members"]:
+        add("collective_members",
+            f"参加集体活动的委员数（{n['collective_members']}）不能多于入驻委员工作室的委员数（{n['stationed_members']}）。")
+    if n["active_workstations"] == 0 and n["collective_members"] > 0:
+        add("collective_members", "没有工作室组织活动时，参加集体活动的委员数应为 0。")
+    kinds = sum(n[field] for field, _ in KIND_FIELDS)
+    if n["active_workstations"] and kinds < n["active_workstations"]:
+        add(None, f"各类活动的工作室数合计（{kinds}）少于组织活动的工作室数（{n['active_workstations']}）："
+                  "每个组织了活动的工作室至少开展了一类活动。")
+    return errors
+
+
+# --- what the platform already knows
+
+
+def linked_workstations(unit):
+    """The unit's workstations: those whose 对口委室 is the unit's committee, and any listed on it."""
+    from content.models import WorkstationPage
+
+    scope = Q(pk__in=unit.workstations.values("pk"))
+    if unit.committee_id:
+        scope |= Q(committee_id=unit.committee_id)
+    return WorkstationPage.objects.live().filter(scope).select_related("lead_member").order_by("path")
+
+
+def _names(pages, limit=8):
+    names = [page.title for page in pages]
+    return "、".join(names[:limit]) + (f"等 {len(names)} 家" if len(names) > limit else f"（{len(names)} 家）")
+
+
+@dataclass
+class Proposal:
+    value: int
+    source: str
+
+
+def proposals(day, unit):
+    """{field: Proposal} for the numbers the platform can count: the unit's workstations, their
+    members, and their 动态 posts dated on the activity day, by category."""
+    from content.models import WorkstationPostPage
+
+    stations = list(linked_workstations(unit).prefetch_related("members"))
+    if not stations:
+        return {"workstations": Proposal(0, f"平台上没有{unit.name}负责联系指导的委员工作室。")}
+    members = {station.lead_member_id for station in stations}
+    for station in stations:
+        members.update(m.pk for m in station.members.all())
+    by_id = {station.pk: station for station in stations}
+    posts = (
+        WorkstationPostPage.objects.live().filter(date=day.date).with_workstation_id()
+        .filter(parent_workstation_id__in=list(by_id)).order_by("path")
+    )
+    posted, by_kind = {}, {}
+    for post in posts:
+        station = by_id[post.parent_workstation_id]
+        posted.setdefault(station.pk, station)
+        by_kind.setdefault(post.category, {}).setdefault(station.pk, (station, post))
+    day_label = f"{day.date.month}月{day.date.day}日"
+    result = {
+        "workstations": Proposal(len(stations), f"平台上的委员工作室：{_names(stations)}"),
+        "stationed_members": Proposal(len(members), "这些工作室页面上列出的负责人和参与委员（同一委员只算一次）"),
+        "active_workstations": Proposal(
+            len(posted), f"{day_label}有“动态”的工作室：{_names(posted.values())}" if posted else f"没有工作室发布{day_label}的“动态”"
+        ),
+        "uploads": Proposal(
+            len(posted), f"已上传{day_label}活动“动态”的工作室：{_names(posted.values())}" if posted else f"没有工作室上传{day_label}的“动态”"
+        ),
+    }
+    for field, category in KIND_FIELDS:
+        found = by_kind.get(category, {})
+        source = "；".join(f"{station.title}《{post.title}》" for station, post in found.values())
+        result[field] = Proposal(len(found), f"{category.label}类“动态”：{source}" if found else f"没有{category.label}类“动态”")
+    return result
+
+
+# --- who reports, and until when
+
+
+def units_for(user):
+    """The units this user reports for: listed as a reporter, or staffing the committee office."""
+    from people.services import user_profile
+
+    if not user.is_authenticated or not user.has_perm("forms_app.add_activityreport"):
+        return ReportingUnit.objects.none()
+    scope = Q(reporters=user)
+    profile = user_profile(user)
+    if profile and profile.committee_id:
+        scope |= Q(committee_id=profile.committee_id, variant=TableVariant.COMMITTEE)
+    return ReportingUnit.objects.filter(scope).distinct()
+
+
+def is_open(day, today=None):
+    """Units may report and correct until the end of the deadline day (Beijing time)."""
+    return (today or timezone.localdate()) <= day.deadline
+
+
+@transaction.atomic
+def save_report(day, unit, user, counts, reasons=None, via_import=False, today=None):
+    """Create the unit's report for the day, or correct it. A unit has one report per day: a
+    second submission corrects the first. Units may do so until the deadline; the organiser's
+    import (via_import) may still correct afterwards. Returns (report, created)."""
+    if not day.units.filter(pk=unit.pk).exists():
+        raise StatsError(f"{unit.name}不在{day.name}的填报单位中。")
+    if not via_import and not is_open(day, today):
+        raise StatsError(f"{day.name}的统计表已于 {day.deadline:%Y年%m月%d日} 截止报送，不能再修改；如需更正，请联系委员联络室。")
+    errors = check_counts(counts)
+    if errors:
+        raise StatsError("；".join(message for messages in errors.values() for message in messages))
+    reasons = reasons or {}
+    sources = {}
+    for field, proposal in proposals(day, unit).items():
+        entry = {"proposed": proposal.value, "source": proposal.source}
+        if as_count(counts[field]) != proposal.value:
+            reason = (reasons.get(field) or "").strip()
+            if not reason and not via_import:
+                raise StatsError(f"{SHORT[field]}与平台数据（{proposal.value}）不同，请说明原因。")
+            entry["reason"] = reason or "由表格导入"
+        sources[field] = entry
+    values = {field: as_count(counts[field]) for field in COUNT_FIELDS}
+    values.update(sources=sources, filled_by=user, via_import=via_import, reported_on=(today or timezone.localdate()))
+    report = ActivityReport.objects.select_for_update().filter(day=day, unit=unit).first()
+    if report is None:
+        try:
+            with transaction.atomic():
+                return ActivityReport.objects.create(day=day, unit=unit, **values), True
+        except IntegrityError:  # the unit's colleague saved first: correct theirs
+            report = ActivityReport.objects.select_for_update().get(day=day, unit=unit)
+    for field, value in values.items():
+        setattr(report, field, value)
+    report.corrections += 1
+    report.save()
+    return report, False
+
+
+def reports_visible_to(user):
+    reports = ActivityReport.objects.select_related("day", "unit")
+    if user.has_perm("forms_app.roll_up_activity_day"):
+        return reports
+    return reports.filter(unit__in=units_for(user))
+
+
+def require_unit(user, day, unit_id):
+    unit = units_for(user).filter(pk=unit_id).first()
+    if unit is None or not day.units.filter(pk=unit.pk).exists():
+        raise PermissionDenied("你不是这个填报单位的填报人。")
+    return unit
+
+
+# --- the roll-up
+
+
+def roll_up(day, today=None):
+    """Every unit of the day with its report (or None), the totals, and who has not reported."""
+    today = today or timezone.localdate()
+    reports = {r.unit_id: r for r in day.reports.select_related("unit")}
+    rows = []
+    for unit in day.units.all():
+        report = reports.get(unit.pk)
+        if report is None:
+            status = "逾期未报" if today > day.deadline else "未报"
+        elif report.corrections:
+            status = "已报（有更正）"
+        else:
+            status = "已报"
+        rows.append({"unit": unit, "report": report, "status": status})
+    filed = [row["report"] for row in rows if row["report"]]
+    totals = {field: sum(getattr(r, field) for r in filed) for field in COUNT_FIELDS}
+    statuses = {}
+    for row in rows:
+        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    return {
+        "day": day,
+        "rows": rows,
+        "totals": totals,
+        "missing": [row["unit"] for row in rows if row["report"] is None],
+        "statuses": statuses,
+        "kinds": [(str(category.label), totals[field]) for field, category in KIND_FIELDS],
+        "variants": sorted({row["unit"].variant for row in rows}),
+    }
+
+
+def open_days():
+    return ActivityDay.objects.prefetch_related("units").order_by("-date")
