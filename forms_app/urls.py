@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import founding_views, views
+from . import activity_day_views, founding_views, views
 
 urlpatterns = [
     path("", views.forms_home, name="forms_home"),
@@ -11,5 +11,10 @@ urlpatterns = [
     path("workstation-application/", founding_views.WorkstationApplicationWizard.as_view(),
          name="workstation_application_wizard"),
     path("workstation-application/<int:pk>/", founding_views.application_detail, name="workstation_application_detail"),
+    path("activity-day-stats/", activity_day_views.stats_home, name="activity_day_home"),
+    path("activity-day-stats/<int:day_id>/<int:unit_id>/", activity_day_views.report_form, name="activity_day_report"),
+    path("activity-day-stats/<int:day_id>/<int:unit_id>/pdf/", activity_day_views.report_pdf, name="activity_day_report_pdf"),
+    path("activity-day-stats/<int:day_id>/<int:unit_id>/xlsx/", activity_day_views.report_xlsx,
+         name="activity_day_report_xlsx"),
     path("workstation-application/<int:pk>/pdf/", founding_views.application_pdf, name="workstation_application_pdf"),
 ]

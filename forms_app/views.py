@@ -226,6 +226,7 @@ def forms_home(request):
     else:
         this_year = rules.existing_filing(year, sector, party)
         can_file = this_year is None or this_year.status == FiveOnesFiling.Status.RETURNED
+    from .activity_day import units_for
     from .founding import applicant_member
 
     try:
@@ -237,5 +238,6 @@ def forms_home(request):
     return render(request, "forms_app/home.html", {
         "filings": filings, "can_file": can_file, "this_year": this_year, "year": year,
         "can_apply": can_apply,
+        "can_report_stats": units_for(request.user).exists(),
         "applications": WorkstationApplication.objects.filter(applicant=request.user).select_related("committee"),
     })
