@@ -8,7 +8,7 @@ from wagtail_modeladmin.views import InspectView
 
 from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
 
-from . import admin_views, founding_admin
+from . import activity_day_admin, admin_views, founding_admin
 from . import filing as rules
 from .forms import ReturnForm
 from .models import FilingYear, FiveOnesFiling
@@ -22,6 +22,14 @@ def register_filing_urls():
         path("five-ones/export/", admin_views.export_year, name="five_ones_export"),
         path("workstation-applications/export/", founding_admin.export_applications,
              name="workstation_applications_export"),
+        path("activity-days/<int:pk>/rollup/", activity_day_admin.rollup, name="activity_day_rollup"),
+        path("activity-days/<int:pk>/rollup.xlsx", activity_day_admin.rollup_xlsx_view, name="activity_day_rollup_xlsx"),
+        path("activity-days/<int:pk>/rollup.pdf", activity_day_admin.rollup_pdf, name="activity_day_rollup_pdf"),
+        path("activity-days/<int:pk>/import/", activity_day_admin.import_tables, name="activity_day_import"),
+        path("activity-days/<int:pk>/import/<int:import_id>/", activity_day_admin.import_preview,
+             name="activity_day_import_preview"),
+        path("activity-days/<int:pk>/import/<int:import_id>/confirm/", activity_day_admin.import_confirm,
+             name="activity_day_import_confirm"),
     ]
 
 
@@ -94,3 +102,4 @@ class FiveOnesGroup(ModelAdminGroup):
 
 modeladmin_register(FiveOnesGroup)
 modeladmin_register(founding_admin.WorkstationApplicationAdmin)
+modeladmin_register(activity_day_admin.ActivityDayGroup)

@@ -1,0 +1,163 @@
+"""The organiser's side of the 委员活动日 statistics in the Wagtail admin: activity days and
+their units, the roll-up with charts, its xlsx and PDF, and importing units' spreadsheets."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+
+from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
+from lianxin_site.spreadsheet import xlsx_response
+
+from . import activity_day as stats
+from .activity_day_sheets import confirm_import, preview_import, rollup_xlsx
+from .activity_day_views import table_columns
+from .charts import bar_chart, data_uri
+from .models import ActivityDay, ActivityReport, ReportingUnit
+from .pdf import render_pdf
+
+ROLL_UP = "forms_app.roll_up_activity_day"
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def rollup_context(day):
+    summary = stats.roll_up(day)
+    variant = summary["variants"][0] if len(summary["variants"]) == 1 else None
+    rows = [{"label": row["unit"].name, "extra": row["status"],
+             "values": [getattr(row["report"], f) if row["report"] else None for f in stats.COUNT_FIELDS]}
+            for row in summary["rows"]]
+    rows.append({"label": "合计", "total": True, "extra": f"已报 {len(rows) - len(summary['missing'])} / {len(rows)}",
+                 "values": [summary["totals"][f] for f in stats.COUNT_FIELDS]})
+    order = ["已报", "已报（有更正）", "未报", "逾期未报"]
+    status_items = [(name, summary["statuses"][name]) for name in order if name in summary["statuses"]]
+    return {
+        **summary,
+        "columns": table_columns(variant),
+        "table_rows": rows,
+        "kind_chart": data_uri(bar_chart("各类活动开展情况（工作室数，家）", summary["kinds"])),
+        "status_chart": data_uri(bar_chart("填报单位报送情况（个）", status_items, color="#1f5f8b")),
+    }
+
+
+@permission_required(ROLL_UP, raise_exception=True)
+def rollup(request, pk):
+    day = get_object_or_404(ActivityDay, pk=pk)
+    return render(request, "forms_app/admin/activity_rollup.html", {
+        **rollup_context(day), "imports": day.imports.all()[:5],
+    })
+
+
+@permission_required(ROLL_UP, raise_exception=True)
+def rollup_xlsx_view(request, pk):
+    day = get_object_or_404(ActivityDay, pk=pk)
+    return xlsx_response(rollup_xlsx(day), f"{day.name}-统计表汇总.xlsx")
+
+
+def rollup_pdf_bytes(day):
+    return render_pdf("forms_app/activity_day/pdf_rollup.html", rollup_context(day))
+
+
+@permission_required(ROLL_UP, raise_exception=True)
+def rollup_pdf(request, pk):
+    day = get_object_or_404(ActivityDay, pk=pk)
+    response = HttpResponse(rollup_pdf_bytes(day), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1",
+                                                                 f"{day.name}-统计表汇总.pdf")
+    return response
+
+
+@permission_required(ROLL_UP, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_tables(request, pk):
+    """Upload units' tables (xlsx, paper layout or the roll-up's), then see the preview."""
+    day = get_object_or_404(ActivityDay, pk=pk)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择要导入的 .xlsx 文件。"
+        elif upload.size > MAX_UPLOAD:
+            error = "文件超过 5 MB，请只保留统计表所在的工作表。"
+        elif upload.size == 0:
+            error = "上传的文件是空的。"
+        else:
+            stats_import = preview_import(day, request.user, upload.read(), upload.name)
+            return redirect("activity_day_import_preview", pk=day.pk, import_id=stats_import.pk)
+    return render(request, "forms_app/admin/activity_import.html", {"day": day, "error": error})
+
+
+@permission_required(ROLL_UP, raise_exception=True)
+def import_preview(request, pk, import_id):
+    day = get_object_or_404(ActivityDay, pk=pk)
+    stats_import = get_object_or_404(day.imports, pk=import_id)
+    return render(request, "forms_app/admin/activity_import.html", {
+        "day": day, "stats_import": stats_import, "fields": [(f, stats.SHORT[f]) for f in stats.COUNT_FIELDS],
+    })
+
+
+@permission_required(ROLL_UP, raise_exception=True)
+@require_POST
+def import_confirm(request, pk, import_id):
+    day = get_object_or_404(ActivityDay, pk=pk)
+    stats_import = get_object_or_404(day.imports, pk=import_id)
+    try:
+        count = confirm_import(stats_import, request.user)
+    except stats.StatsError as exc:
+        messages.error(request, str(exc))
+        return redirect("activity_day_import_preview", pk=day.pk, import_id=stats_import.pk)
+    messages.success(request, f"已导入 {count} 个单位的统计表。")
+    return redirect("activity_day_rollup", pk=day.pk)
+
+
+class ActivityDayAdmin(ModelAdmin):
+    model = ActivityDay
+    menu_label = _("委员活动日")
+    menu_icon = "date"
+    list_display = ("name", "date", "deadline", "progress", "rollup_link")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("units", "reports")
+
+    @admin.display(description=_("报送进度"))
+    def progress(self, obj):
+        return f"{obj.reports.count()} / {obj.units.count()}"
+
+    @admin.display(description=_("汇总"))
+    def rollup_link(self, obj):
+        return format_html('<a href="{}">汇总、图表与导出</a>', reverse("activity_day_rollup", args=[obj.pk]))
+
+
+class ReportingUnitAdmin(ModelAdmin):
+    model = ReportingUnit
+    menu_label = _("填报单位")
+    menu_icon = "group"
+    list_display = ("name", "variant", "committee", "sort_order")
+    list_filter = ("variant",)
+
+
+class ReportPermissionHelper(ReadOnlyPermissionHelper):
+    """Reports come from units' forms and imports: the organiser reads them here."""
+
+
+class ActivityReportAdmin(ModelAdmin):
+    model = ActivityReport
+    menu_label = _("统计表")
+    menu_icon = "table"
+    list_display = ("unit", "day", "workstations", "active_workstations", "opinions", "deeds", "uploads", "updated_at")
+    list_filter = ("day", "unit__variant")
+    inspect_view_enabled = True
+    permission_helper_class = ReportPermissionHelper
+
+
+class ActivityDayGroup(ModelAdminGroup):
+    menu_label = _("委员活动日")
+    menu_icon = "date"
+    menu_order = 240
+    items = (ActivityDayAdmin, ReportingUnitAdmin, ActivityReportAdmin)
+
