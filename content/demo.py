@@ -166,6 +166,7 @@ def seed_content(today=None):
             basis, extra, name = WorkstationPage.Basis.SECTOR, {"sector": sector}, f"{sector.name}委员工作室"
         else:
             basis, extra, name = WorkstationPage.Basis.COMMITTEE, {"committee": lead_member.committee}, f"{lead_member.name}委员工作室"
+        extra.setdefault("committee", lead_member.committee)  # every station has its 对口委室
         station, created = _child(
             stations_index, WorkstationPage, f"station-{n + 1}",
             title=name, address=f"区{['东四', '和平里', '前门', '天坛', '景山'][n % 5]}大街{10 + n}号",

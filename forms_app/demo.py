@@ -94,3 +94,68 @@ def seed_applications():
         application = founding.submit_application(applicant, _application_data(member, name, committee, address), rows)
         for username, stage, decision, text in acts:
             founding.sign(application.pk, signers[username], stage, decision, text)
+
+
+# --- 委员活动日: this year's day (21 September), the six committees and one 附件2 unit, posts on
+# the day for the proposals, four units reported and the rest not yet.
+
+def seed_activity_days(today=None):
+    import datetime
+
+    from content.demo import POST_TEMPLATES
+    from content.models import WorkstationPage, WorkstationPostPage
+    from people.models import SpecialCommittee
+
+    from . import activity_day as stats
+    from .models import ActivityDay, ReportingUnit, TableVariant
+
+    today = today or timezone.localdate()
+    year = today.year if today >= datetime.date(today.year, 9, 21) else today.year - 1
+    if ActivityDay.objects.filter(date=datetime.date(year, 9, 21)).exists():
+        return
+    units = []
+    for order, committee in enumerate(SpecialCommittee.objects.order_by("sort_order", "name")):
+        unit, _ = ReportingUnit.objects.get_or_create(
+            name=committee.name, defaults={"variant": TableVariant.COMMITTEE, "committee": committee, "sort_order": order})
+        units.append(unit)
+    district, created = ReportingUnit.objects.get_or_create(
+        name="东城区政协（街道活动小组）", defaults={"variant": TableVariant.CPPCC, "sort_order": 99})
+    if created:
+        district.workstations.set(WorkstationPage.objects.filter(basis=WorkstationPage.Basis.STREET))
+        reporter = get_user_model().objects.filter(username="unit_dongcheng").first()
+        if reporter:
+            district.reporters.add(reporter)
+    units.append(district)
+    day = ActivityDay.objects.create(
+        name=f"{year}年委员活动日", theme="委员在行动，履职为人民", date=datetime.date(year, 9, 21),
+        upload_deadline=datetime.date(year, 9, 23), deadline=datetime.date(year, 9, 30))
+    day.units.set(units)
+
+    categories = list(POST_TEMPLATES)
+    for n, station in enumerate(WorkstationPage.objects.live().order_by("path")):
+        if n % 4 == 3:
+            continue  # a few stations held no activity that day
+        category = categories[n % len(categories)]
+        title, text = POST_TEMPLATES[category]
+        slug = f"activity-day-{year}"
+        if not WorkstationPostPage.objects.child_of(station).filter(slug=slug).exists():
+            post = WorkstationPostPage(title=f"委员活动日：{title}", slug=slug, date=day.date, category=category,
+                                       text=f"<p>{station.title}：{text}</p>")
+            station.add_child(instance=post)
+            post.save_revision().publish()
+
+    # A second, open day, so that the reporting accounts can try the form.
+    special = ActivityDay.objects.create(
+        name=f"{today.year}年冬季委员活动日", theme="温暖过冬，委员送服务", date=today - datetime.timedelta(days=2),
+        upload_deadline=today, deadline=today + datetime.timedelta(days=7))
+    special.units.set(units)
+
+    organiser = get_user_model().objects.filter(username="liaison").first()
+    for unit in units[:4]:
+        counts = {field: proposal.value for field, proposal in stats.proposals(day, unit).items()}
+        counts.setdefault("stationed_members", 0)
+        counts.update(collective_members=min(counts["stationed_members"], 3 * counts.get("active_workstations", 0)),
+                      own_members=2, opinions=6 * counts.get("active_workstations", 0), deeds=counts.get("active_workstations", 0))
+        for field in stats.COUNT_FIELDS:
+            counts.setdefault(field, 0)
+        stats.save_report(day, unit, organiser, counts, via_import=True, today=day.deadline)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from content.demo import seed_content
-from forms_app.demo import seed_applications, seed_filings
+from forms_app.demo import seed_activity_days, seed_applications, seed_filings
 from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
@@ -16,6 +16,7 @@ from people.models import Member, Party, Profile, Sector, SpecialCommittee
 DEMO_ACCOUNTS = [
     ("member", "委员 · 文化艺术界", roles.MEMBER, {"member_of": "文化艺术界"}),
     ("liaison", "委员联络室 · 王主任", roles.LIAISON_OFFICE, {}),
+    ("unit_dongcheng", "活动日填报 · 东城区政协", roles.UNIT_REPORTER, {}),
     ("archive", "专委会工作六室 · 李科长", roles.ARCHIVE_OFFICE, {}),
     ("office4", "专委会工作四室 · 赵老师", roles.COMMITTEE_OFFICE, {"committee": "教科文卫体委员会"}),
     ("leader_edu", "教育界 · 界别组长", roles.SECTOR_LEADER, {"sector": "教育界"}),
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         self.seed_accounts(password)
         seed_filings()
         seed_applications()
+        seed_activity_days()
 
         self.stdout.write(
             self.style.SUCCESS(
