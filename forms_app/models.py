@@ -1,12 +1,16 @@
-"""Paper forms filed online. Drafts (WizardDraft) serve every wizard; the 五个一活动备案表
-(seed 000) and its route to the archive are modelled here."""
+"""Paper forms filed online. Drafts (WizardDraft) serve every wizard. Modelled here: the
+五个一活动备案表 and its route to the archive (seed 000), the 委员工作室建立申请表 and its six
+boxes (seed 003), and the 委员活动日 statistics tables (seed 001)."""
 
 import datetime
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 
 from content.models import WorkstationPage
 
@@ -413,6 +417,11 @@ class ActivityDay(models.Model):
     deadline = models.DateField(_("统计表报送截止日期"))
     units = models.ManyToManyField(ReportingUnit, verbose_name=_("填报单位"), related_name="activity_days")
 
+    panels = [
+        FieldPanel("name"), FieldPanel("theme"), FieldPanel("date"), FieldPanel("upload_deadline"),
+        FieldPanel("deadline"), FieldPanel("units", widget=forms.CheckboxSelectMultiple),
+    ]
+
     class Meta:
         verbose_name = _("委员活动日")
         verbose_name_plural = _("委员活动日")
@@ -421,6 +430,14 @@ class ActivityDay(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.date:%Y-%m-%d}）"
+
+    def clean(self):
+        if self.date and self.deadline and self.deadline < self.date:
+            raise ValidationError({"deadline": _("报送截止日期不能早于活动日期。")})
+        if self.date and self.upload_deadline and not (
+            self.date <= self.upload_deadline <= (self.deadline or self.upload_deadline)
+        ):
+            raise ValidationError({"upload_deadline": _("动态上传截止日期应在活动日期和报送截止日期之间。")})
 
 
 class ActivityReport(models.Model):

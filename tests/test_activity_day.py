@@ -398,3 +398,15 @@ def test_a_member_factory_unit_has_no_effect_on_proposals(setup):
     """A member added to the roster but not to a station does not change 入驻委员."""
     MemberFactory(name="新委员", sector=setup["ws1"].lead_member.sector)
     assert stats.proposals(setup["day"], setup["edu"])["stationed_members"].value == 3
+
+
+def test_organiser_sets_up_a_day_and_its_dates_must_make_sense(setup, client):
+    client.force_login(setup["organiser"])
+    url = reverse("forms_app_activityday_modeladmin_create")
+    data = {"name": "2027年委员活动日", "theme": "委员在行动", "date": "2027-09-21", "upload_deadline": "2027-09-23",
+            "deadline": "2027-09-20", "units": [setup["edu"].pk, setup["city"].pk]}
+    response = client.post(url, data)
+    assert "报送截止日期不能早于活动日期。" in response.content.decode()
+    assert client.post(url, {**data, "deadline": "2027-09-30"}).status_code == 302
+    day = ActivityDay.objects.get(name="2027年委员活动日")
+    assert set(day.units.all()) == {setup["edu"], setup["city"]}
