@@ -180,7 +180,7 @@ def test_the_second_of_two_people_on_one_box_is_told_it_is_done(people, members,
     assert application.opinions.filter(stage=Stage.COMMITTEE_OFFICE).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no real race to run")
 def test_two_people_signing_one_box_at_the_same_moment_cannot_both_win(people, members, reference, make_user):
     application = apply(people, members, reference)
