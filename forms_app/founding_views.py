@@ -1,9 +1,7 @@
 """/forms/workstation-application/: a member applies to found a 委员工作室, follows the six boxes,
 edits and resubmits a returned application, and prints the 申请表."""
 
-from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,16 +26,13 @@ STATION_FIELDS = ["kind", "name", "address", "mode", "basis", "sector", "street_
 LEAD_FIELDS = ["lead_member", "lead_employer_title", "lead_sector", "lead_specialties", "lead_contact"]
 
 
-class WorkstationApplicationWizard(LoginRequiredMixin, DraftWizardView):
+class WorkstationApplicationWizard(DraftWizardView):
     """A new application, or (?application=<pk>) a returned one being edited."""
 
-    form_list = [(name, form) for name, form, _ in STEPS]
-    step_titles = {name: title for name, _, title in STEPS}
+    step_list = STEPS
     template_name = "forms_app/workstation/wizard.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def prepare(self, request):
         self.member = rules.applicant_member(request.user)
         self.sector = rules.applicant_sector(request.user)
         self.existing = None
@@ -49,7 +44,6 @@ class WorkstationApplicationWizard(LoginRequiredMixin, DraftWizardView):
             if self.existing.status != WorkstationApplication.Status.RETURNED:
                 messages.info(request, "这份申请正在审批或已经办结，不能修改。")
                 return redirect("workstation_application_detail", pk=self.existing.pk)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_draft_key(self):
         return f"workstation-application-{self.existing.pk if self.existing else 'new'}"
@@ -127,17 +121,7 @@ class WorkstationApplicationWizard(LoginRequiredMixin, DraftWizardView):
                     (f"{label}制度", cleaned[f"rule_{value}"] or "（未建立）") for value, label in WorkingRule.choices
                 ]
             elif cleaned is not None:
-                form = self.get_form(step=name)
-                rows = []
-                for field_name, value in cleaned.items():
-                    field = form.fields[field_name]
-                    if value in (None, ""):
-                        continue
-                    if isinstance(field, django_forms.ModelChoiceField):
-                        value = value.name
-                    elif isinstance(field, django_forms.ChoiceField):
-                        value = dict(field.choices).get(value, value)
-                    rows.append((field.label, value))
+                rows = self.describe(name, cleaned)
             sections.append({"step": name, "title": title, "rows": rows})
         return sections
 

@@ -1,6 +1,4 @@
-from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,16 +38,13 @@ FILING_FIELDS = [
 ]
 
 
-class FiveOnesWizard(LoginRequiredMixin, DraftWizardView):
+class FiveOnesWizard(DraftWizardView):
     """/forms/five-ones/?year=2026 — the 界别组长's 五个一活动备案表, one per sector per year."""
 
-    form_list = [(name, form) for name, form, _ in STEPS]
-    step_titles = {name: title for name, _, title in STEPS}
+    step_list = STEPS
     template_name = "forms_app/five_ones/wizard.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def prepare(self, request):
         self.sector, self.party = rules.filer_of(request.user)
         for key, mine in (("sector", self.sector), ("party", self.party)):
             asked = request.GET.get(key)
@@ -61,7 +56,6 @@ class FiveOnesWizard(LoginRequiredMixin, DraftWizardView):
             messages.info(request, f"{self.existing.filer_name} {self.year} 年的备案表已经提交，不能重复填报。")
             return redirect("five_ones_detail", pk=self.existing.pk)
         self.members = rules.members_of(self.sector, self.party)
-        return super().dispatch(request, *args, **kwargs)
 
     @property
     def filer(self):
@@ -112,16 +106,7 @@ class FiveOnesWizard(LoginRequiredMixin, DraftWizardView):
             elif name == "reflections":
                 rows = [(f"{entry['member'].name}", entry["text"]) for entry in cleaned if entry.get("member")]
             else:
-                form = self.get_form(step=name)
-                for field_name, value in cleaned.items():
-                    field = form.fields[field_name]
-                    if isinstance(field, django_forms.ModelMultipleChoiceField):
-                        value = "、".join(m.name for m in value)
-                    elif isinstance(field, django_forms.ModelChoiceField):
-                        value = value.name
-                    elif isinstance(field, django_forms.ChoiceField):
-                        value = dict(field.choices).get(value, value)
-                    rows.append((field.label, value))
+                rows = self.describe(name, cleaned)
             sections.append({"step": name, "title": title, "rows": rows})
         return sections
 

@@ -14,6 +14,8 @@ notice, and this module removes them:
 
 from abc import ABCMeta, abstractmethod
 
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import WizardView
@@ -58,15 +60,50 @@ class DraftStorage(BaseStorage):
                 self.draft.save()
 
 
-class DraftWizardView(WizardView, metaclass=ABCMeta):
-    """A wizard whose draft lives on the server under `get_draft_key()`.
+class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
+    """A wizard whose draft lives on the server under `get_draft_key()`, for logged-in users.
 
-    Subclasses set form_list and implement get_draft_key() and done().
-    Templates get `wizard.steps` plus `step_titles` [(name, title, is_current)].
+    Subclasses set `step_list` [(name, form class, title)], implement get_draft_key() and done(),
+    and may check who is asking in prepare(). Templates get `wizard.steps` plus `step_titles`
+    [(name, title, is_current)].
     """
 
     storage_name = "forms_app.wizard.DraftStorage"
+    step_list = ()
     step_titles = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("step_list"):
+            cls.form_list = [(name, form) for name, form, _title in cls.step_list]
+            cls.step_titles = {name: title for name, _form, title in cls.step_list}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        response = self.prepare(request)
+        return response or super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, request):
+        """Who is asking, for which document: set what get_draft_key() needs, raise
+        PermissionDenied, or return a response (e.g. a redirect) instead of the wizard."""
+
+    def describe(self, step, cleaned):
+        """[(label, value as text)] of a plain form step's cleaned data, for the review page."""
+        form = self.get_form(step=step)
+        rows = []
+        for name, value in cleaned.items():
+            field = form.fields[name]
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                value = "、".join(m.name for m in value)
+            elif isinstance(field, forms.ModelChoiceField):
+                value = value.name
+            elif isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, value)
+            rows.append((field.label, value))
+        return rows
 
     @abstractmethod
     def get_draft_key(self):
