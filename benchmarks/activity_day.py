@@ -1,0 +1,134 @@
+"""委员活动日 statistics benchmark: what a unit and the organiser wait for.
+
+On a fresh SQLite database with the demo site (15 stations and their 动态), the demo activity day,
+and `--units` extra reporting units (附件2, each with stations listed), prints the median
+milliseconds of: the unit's proposed numbers, the form's GET and POST through the full middleware
+stack, the roll-up's xlsx and PDF (and their sizes), and reading + checking an import of one
+sheet per unit.
+
+    .venv/bin/python benchmarks/activity_day.py [--units 100] [--runs 5]
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_ms(fn, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["CACHE_DIR"] = str(workdir / "cache")
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lianxin_site.settings.dev"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import openpyxl
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+    from content.demo import seed_content
+    from content.models import WorkstationPage
+    from forms_app import activity_day as stats
+    from forms_app.activity_day_admin import rollup_pdf_bytes
+    from forms_app.activity_day_sheets import read_workbook, rollup_xlsx, unit_xlsx
+    from forms_app.demo import seed_activity_days
+    from forms_app.models import ActivityDay, ReportingUnit, TableVariant
+    from people import roles
+    from people.demo import seed_members, seed_reference_data
+    from people.models import Profile, SpecialCommittee
+
+    print("seeding…", flush=True)
+    seed_reference_data()
+    seed_members()
+    seed_content()
+    seed_activity_days()
+    day = ActivityDay.objects.order_by("date").first()
+    stations = list(WorkstationPage.objects.all())
+    extra = []
+    for n in range(args.units):
+        unit = ReportingUnit.objects.create(name=f"第{n + 1}县政协", variant=TableVariant.CPPCC, sort_order=100 + n)
+        unit.workstations.set(stations[n % len(stations):][:3])
+        extra.append(unit)
+    day.units.add(*extra)
+    organiser = get_user_model().objects.create_user("bench_organiser", password="x")
+    organiser.groups.add(Group.objects.get(name=roles.LIAISON_OFFICE))
+    for unit in extra[: args.units // 2]:
+        counts = {field: p.value for field, p in stats.proposals(day, unit).items()}
+        counts.update(collective_members=0 if not counts["active_workstations"] else 1, own_members=1, opinions=3, deeds=1)
+        stats.save_report(day, unit, organiser, counts, via_import=True, today=day.deadline)
+
+    committee = SpecialCommittee.objects.get(name="教科文卫体委员会")
+    committee_unit = ReportingUnit.objects.get(committee=committee)
+    office = get_user_model().objects.create_user("bench_office", password="x")
+    office.groups.add(Group.objects.get(name=roles.COMMITTEE_OFFICE))
+    Profile.objects.create(user=office, committee=committee)
+    day.deadline = django.utils.timezone.localdate()
+    day.save()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(office)
+    url = f"/forms/activity-day-stats/{day.pk}/{committee_unit.pk}/"
+    proposed = stats.proposals(day, committee_unit)
+    data = {field: p.value for field, p in proposed.items()}
+    data.update(collective_members=min(data["stationed_members"], 3), own_members=1, opinions=5, deeds=1)
+
+    figures = []
+    ms, _ = median_ms(lambda: stats.proposals(day, committee_unit), args.runs)
+    figures.append(("proposed numbers, one unit", f"{ms:.1f} ms"))
+    ms, response = median_ms(lambda: client.get(url), args.runs)
+    assert response.status_code == 200
+    figures.append(("form GET", f"{ms:.1f} ms"))
+    ms, response = median_ms(lambda: client.post(url, data), args.runs)
+    assert response.status_code == 302, response.content[:500]
+    figures.append(("form POST (save or correct)", f"{ms:.1f} ms"))
+    ms, content = median_ms(lambda: rollup_xlsx(day), args.runs)
+    figures.append((f"roll-up xlsx, {day.units.count()} units", f"{ms:.1f} ms, {len(content) // 1024} KB"))
+    ms, pdf = median_ms(lambda: rollup_pdf_bytes(day), max(1, args.runs // 2))
+    figures.append((f"roll-up PDF, {day.units.count()} units", f"{ms:.0f} ms, {len(pdf) // 1024} KB"))
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for unit in extra:
+        source = openpyxl.load_workbook(io.BytesIO(unit_xlsx(day, unit, day.reports.filter(unit=unit).first()))).active
+        sheet = workbook.create_sheet(unit.name)
+        for row in source.iter_rows(values_only=True):
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    ms, (rows, errors) = median_ms(lambda: read_workbook(buffer.getvalue(), day), max(1, args.runs // 2))
+    figures.append((f"import read + check, {len(extra)} sheets", f"{ms:.0f} ms ({len(rows)} rows, {len(errors)} errors)"))
+
+    width = max(len(name) for name, _ in figures)
+    for name, value in figures:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
