@@ -219,3 +219,49 @@ def test_member_applies_for_a_workstation_resumes_after_closing_the_browser_and_
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(ARTIFACTS / "workstation-application-browser-page1")], check=True)
     context.close()
+
+
+def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(browser, live_server, make_user, members, reference):
+    import datetime
+
+    from django.utils import timezone
+
+    from forms_app.models import ActivityDay, ActivityReport, ReportingUnit, TableVariant
+    from people import roles
+
+    from .content_helpers import post, site_sections, station
+
+    _stories, stations = site_sections()
+    day_date = timezone.localdate() - datetime.timedelta(days=1)
+    ws = station(stations, members["teacher"], title="东四教育委员工作室", committee=reference["edu_committee"])
+    post(ws, "读书分享会", day_date, category="reading")
+    unit = ReportingUnit.objects.create(name="教科文卫体委员会", variant=TableVariant.COMMITTEE,
+                                        committee=reference["edu_committee"])
+    day = ActivityDay.objects.create(name="委员活动日", theme="委员在行动", date=day_date,
+                                     deadline=timezone.localdate() + datetime.timedelta(days=5))
+    day.units.set([unit])
+    office = make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"])
+    office.set_password("pw-lianxin-123")
+    office.save()
+
+    context, page = login_in(browser, live_server, office, "pw-lianxin-123", "/forms/activity-day-stats/")
+    page.get_by_role("link", name="填报", exact=True).click()
+    assert page.get_by_label("开展委员读书、宣传宣讲活动的委员工作室数（家）").input_value() == "1", "proposed"
+    assert "东四教育委员工作室《读书分享会》" in page.inner_text("main"), "with its source"
+    page.get_by_label("入驻委员工作室的委员数（人）").fill("1")
+    page.get_by_label("参加委员工作室集体活动的委员数（人）").fill("5")
+    page.get_by_label("自行开展履职活动的委员数（人）").fill("0")
+    page.get_by_label("收集群众意见建议数（条）").fill("8")
+    page.get_by_label("为民办实事数（件）").fill("2")
+    page.get_by_role("button", name="报送统计表").click()
+    main = page.inner_text("main")
+    assert "参加集体活动的委员数（5）不能多于入驻委员工作室的委员数（1）" in main
+    assert "平台数据为 1，你填的是 1" not in main
+    assert page.get_by_label("收集群众意见建议数（条）").input_value() == "8", "nothing typed is lost"
+    page.get_by_label("参加委员工作室集体活动的委员数（人）").fill("1")
+    page.screenshot(path=ARTIFACTS / "activity-day-form.png", full_page=True)
+    page.get_by_role("button", name="报送统计表").click()
+    assert "统计表已报送" in page.inner_text("main")
+    report = ActivityReport.objects.get()
+    assert (report.kind_reading, report.opinions, report.collective_members) == (1, 8, 1)
+    context.close()
