@@ -170,7 +170,7 @@ def _read_sheet(sheet):
         name = str(values[0]).strip() if with_unit else unit_name
         if with_unit and _norm(name) == TOTAL:
             break
-        counts = dict(zip(stats.COUNT_FIELDS, values[offset: offset + len(stats.COUNT_FIELDS)]))
+        counts = dict(zip(stats.COUNT_FIELDS, values[offset: offset + len(stats.COUNT_FIELDS)], strict=True))
         rows.append((line, name, counts))
         if not with_unit:
             break

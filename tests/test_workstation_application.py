@@ -493,7 +493,7 @@ def test_staff_list_shows_where_each_application_waits_and_for_how_long(people, 
     export = client.get(reverse("workstation_applications_export"))
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     header = [c.value for c in sheet[1]]
-    row = dict(zip(header, [c.value for c in sheet[2]]))
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert row["工作室名称"] == "东四教育委员工作室" and row["等待环节"] == "秘书长意见" and row["已等待天数"] == 5
     assert row["参与委员"] == "李强" and sheet.max_row == 2
     assert client.get(reverse("workstation_applications_export") + "?status__exact=approved").status_code == 200
