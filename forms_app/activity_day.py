@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from content.models import ActivityCategory
 
-from .models import ActivityDay, ActivityReport, ReportingUnit, TableVariant
+from .models import ActivityReport, ReportingUnit, TableVariant
 
 KIND_FIELDS = [
     ("kind_reading", ActivityCategory.READING),
@@ -282,6 +282,3 @@ def roll_up(day, today=None):
         "variants": sorted({row["unit"].variant for row in rows}),
     }
 
-
-def open_days():
-    return ActivityDay.objects.prefetch_related("units").order_by("-date")

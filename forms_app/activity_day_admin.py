@@ -141,10 +141,6 @@ class ReportingUnitAdmin(ModelAdmin):
     list_filter = ("variant",)
 
 
-class ReportPermissionHelper(ReadOnlyPermissionHelper):
-    """Reports come from units' forms and imports: the organiser reads them here."""
-
-
 class ActivityReportAdmin(ModelAdmin):
     model = ActivityReport
     menu_label = _("统计表")
@@ -152,7 +148,7 @@ class ActivityReportAdmin(ModelAdmin):
     list_display = ("unit", "day", "workstations", "active_workstations", "opinions", "deeds", "uploads", "updated_at")
     list_filter = ("day", "unit__variant")
     inspect_view_enabled = True
-    permission_helper_class = ReportPermissionHelper
+    permission_helper_class = ReadOnlyPermissionHelper  # reports come from units' forms and imports
 
 
 class ActivityDayGroup(ModelAdminGroup):

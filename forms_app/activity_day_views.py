@@ -75,8 +75,8 @@ def stats_home(request):
         return redirect("forms_home")
     reports = {(r.day_id, r.unit_id): r for r in stats.reports_visible_to(request.user)}
     days = []
-    for day in ActivityDay.objects.filter(units__in=units).distinct().order_by("-date"):
-        day_units = [u for u in units if day.units.filter(pk=u.pk).exists()]
+    for day in ActivityDay.objects.filter(units__in=units).distinct().order_by("-date").prefetch_related("units"):
+        day_units = [u for u in units if u in day.units.all()]
         days.append({"day": day, "open": stats.is_open(day),
                      "units": [(unit, reports.get((day.pk, unit.pk))) for unit in day_units]})
     return render(request, "forms_app/activity_day/home.html", {"days": days})

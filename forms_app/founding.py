@@ -75,6 +75,12 @@ def conditions(application_data):
     ]
 
 
+def application_conditions(application):
+    """conditions() of a filed application, for the detail page and the offices' 资格审查."""
+    return conditions({"mode": application.mode, "address": application.address, "venue": application.venue,
+                       "rules": application.rules, "lead_member": application.lead_member})
+
+
 # --- who sees and acts
 
 

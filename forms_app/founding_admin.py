@@ -65,10 +65,7 @@ class ApplicationInspectView(InspectView):
             participants=application.participants.select_related("member"),
             boxes=rules.boxes(application),
             opinions=application.opinions.all(),
-            conditions=rules.conditions({
-                "mode": application.mode, "address": application.address, "venue": application.venue,
-                "rules": application.rules, "lead_member": application.lead_member,
-            }),
+            conditions=rules.application_conditions(application),
             stage=stage,
             can_sign=can_sign,
             is_chairs_meeting=stage == rules.Stage.CHAIRS_MEETING,

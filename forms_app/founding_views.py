@@ -156,13 +156,8 @@ def application_detail(request, pk):
         "boxes": rules.boxes(application),
         "opinions": application.opinions.all(),
         "is_applicant": application.applicant_id == request.user.pk,
-        "conditions": rules.conditions(_as_data(application)),
+        "conditions": rules.application_conditions(application),
     })
-
-
-def _as_data(application):
-    return {"mode": application.mode, "address": application.address, "venue": application.venue,
-            "rules": application.rules, "lead_member": application.lead_member}
 
 
 def application_pdf(request, pk):
@@ -176,9 +171,10 @@ def application_pdf(request, pk):
 
 
 def application_pdf_bytes(application):
+    (_applicant, signature), *boxes = rules.boxes(application)
     return render_pdf("forms_app/workstation/pdf.html", {
         "application": application,
         "participants": application.participants.select_related("member"),
-        "boxes": rules.boxes(application)[1:],
-        "signature": rules.boxes(application)[0][1],
+        "boxes": boxes,
+        "signature": signature,
     })

@@ -15,6 +15,7 @@ notice, and this module removes them:
 from abc import ABCMeta, abstractmethod
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from formtools.wizard.storage.base import BaseStorage
@@ -133,8 +134,6 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
     def refuse(self, message, step):
         """From done(): the service refused the submission (a rule only it can check, or someone
         else acted first). Say why, keep the draft, and show `step` with what was typed."""
-        from django.contrib import messages
-
         messages.error(self.request, message)
         self.storage.keep = True
         self.storage.current_step = step
