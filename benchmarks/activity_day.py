@@ -11,14 +11,10 @@ sheet per unit.
 
 import argparse
 import io
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from fresh_site import fresh_site
 
 
 def median_ms(fn, runs):
@@ -36,24 +32,13 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["CACHE_DIR"] = str(workdir / "cache")
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lianxin_site.settings.dev"
-    sys.path.insert(0, str(ROOT))
+    fresh_site()
     import django
-
-    django.setup()
     import openpyxl
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.test import Client
 
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
     from content.demo import seed_content
     from content.models import WorkstationPage
     from forms_app import activity_day as stats

@@ -9,14 +9,10 @@ Targets (issue 5): each step under 50 ms server time; the PDF under 500 ms warm 
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from fresh_site import fresh_site
 
 
 def main():
@@ -24,23 +20,12 @@ def main():
     parser.add_argument("--walks", type=int, default=20)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["CACHE_DIR"] = str(workdir / "cache")
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lianxin_site.settings.dev"
-    sys.path.insert(0, str(ROOT))
+    fresh_site()
     import django
-
-    django.setup()
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.test import Client
 
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
     from forms_app.models import FiveOnesFiling
     from forms_app.pdf import filing_pdf
     from people import roles
