@@ -171,6 +171,8 @@ def _read_sheet(sheet):
         if with_unit and _norm(name) == TOTAL:
             break
         counts = dict(zip(stats.COUNT_FIELDS, values[offset: offset + len(stats.COUNT_FIELDS)], strict=True))
+        if all(value in (None, "") for value in counts.values()):
+            continue  # a unit listed in the roll-up that has not reported: nothing to import
         rows.append((line, name, counts))
         if not with_unit:
             break

@@ -410,3 +410,11 @@ def test_organiser_sets_up_a_day_and_its_dates_must_make_sense(setup, client):
     assert client.post(url, {**data, "deadline": "2027-09-30"}).status_code == 302
     day = ActivityDay.objects.get(name="2027年委员活动日")
     assert set(day.units.all()) == {setup["edu"], setup["city"]}
+
+
+def test_reimporting_the_rollup_skips_units_that_have_not_reported(setup):
+    report(setup, "edu", opinions=10)
+    rows, errors = read_workbook(rollup_xlsx(setup["day"]), setup["day"])
+    assert errors == []
+    assert [row["unit"] for row in rows] == ["教科文卫体委员会"], "blank rows of 经济委员会 and 长沙市政协 are skipped"
+    assert rows[0]["counts"]["opinions"] == 10
