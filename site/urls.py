@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -14,6 +15,9 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("search/", content_views.search, name="search"),
     path("forms/", include("forms_app.urls")),
+    # The front end's own way in: members, 界别组长 and reporting units are not admin users.
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
 ]
 
 if settings.DEBUG:
