@@ -41,9 +41,9 @@ def main():
 
     from content.demo import seed_content
     from content.models import WorkstationPage
-    from forms_app import activity_day as stats
-    from forms_app.activity_day_admin import rollup_pdf_bytes
-    from forms_app.activity_day_sheets import read_workbook, rollup_xlsx, unit_xlsx
+    from forms_app.activity_day import rules as stats
+    from forms_app.activity_day.pdf import rollup_pdf_bytes
+    from forms_app.activity_day.sheets import read_workbook, rollup_xlsx, unit_xlsx
     from forms_app.demo import seed_activity_days
     from forms_app.models import ActivityDay, ReportingUnit, TableVariant
     from people import roles

@@ -26,6 +26,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lianxin_site.dates import year_param
+
 from .cjk import index_text
 
 
@@ -492,8 +494,7 @@ class WorkstationPage(CJKSearchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        year = year_param(request.GET.get("year"))
         activity = self.months_with_activity(year)
         context["year"] = year
         context["months"] = [{"month": m, "count": activity.get(m, 0)} for m in range(1, 13)]

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from people.models import Member, Party, Sector
 
-from . import filing as rules
-from .models import FiveOnesFiling
+from .five_ones import rules
+from .five_ones.models import FiveOnesFiling
 
 # Sectors contacted by 教科文卫体委员会, whose office the demo account office4 staffs.
 DEMO = [
@@ -54,7 +54,7 @@ def seed_filings():
 # --- 委员工作室建立申请: one waiting at 秘书长意见, one returned by 委员联络室, one just filed.
 
 def _application_data(member, name, committee, address):
-    from .models import WorkingRule
+    from .founding.models import WorkingRule
 
     return dict(
         kind="member", name=name, address=address, mode="both", basis="sector", sector=member.sector,
@@ -69,8 +69,8 @@ def _application_data(member, name, committee, address):
 def seed_applications():
     from people.models import SpecialCommittee
 
-    from . import founding
-    from .models import Stage, WorkstationApplication
+    from .founding import rules as founding
+    from .founding.models import Stage, WorkstationApplication
 
     User = get_user_model()
     applicant = User.objects.filter(username="member").first()
@@ -106,8 +106,8 @@ def seed_activity_days(today=None):
     from content.models import WorkstationPage, WorkstationPostPage
     from people.models import SpecialCommittee
 
-    from . import activity_day as stats
-    from .models import ActivityDay, ReportingUnit, TableVariant
+    from .activity_day import rules as stats
+    from .activity_day.models import ActivityDay, ReportingUnit, TableVariant
 
     today = today or timezone.localdate()
     year = today.year if today >= datetime.date(today.year, 9, 21) else today.year - 1

@@ -1,5 +1,6 @@
-"""Filings as PDFs that look like the paper forms (WeasyPrint, A4, CJK fonts embedded as
-subsets: bin/setup installs fonts-noto-cjk)."""
+"""Paper forms as PDFs that look like the originals (WeasyPrint, A4, CJK fonts embedded as
+subsets: bin/setup installs fonts-noto-cjk). Each form's pdf.py builds its context and calls
+render_pdf(); views hand the bytes out with lianxin_site.downloads.pdf_response()."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -9,11 +10,3 @@ from weasyprint import HTML
 def render_pdf(template, context):
     html = render_to_string(template, {"committee_name": settings.COMMITTEE_NAME, **context})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def filing_pdf(filing):
-    return render_pdf("forms_app/five_ones/pdf.html", {
-        "filing": filing,
-        "participants": filing.participants.all(),
-        "reflections": filing.reflections.select_related("member"),
-    })

@@ -1,18 +1,81 @@
 """Domain rules about people that views, admin, wizards and commands all call."""
 
+from functools import cached_property
+
 from django.db.models import Q
 
-from .models import Member
+from .models import Member, Profile
+
+
+class Account:
+    """Who a user is for the platform's rules: the member the account belongs to, the sector,
+    party or special committee whose work it does (its Profile, 账号归属), and its roles.
+
+    Worked out once per request by account_of() and passed to every feature, instead of each
+    rule looking up the profile again. Permissions still come from user.has_perm (Django caches
+    them on the user)."""
+
+    def __init__(self, user, profile):
+        self.user = user
+        self.profile = profile
+        self.member = profile.member if profile else None
+        self.sector = profile.sector if profile else None
+        self.party = profile.party if profile else None
+        self.committee = profile.committee if profile else None
+
+    def __repr__(self):
+        return f"<Account {self.user}: member={self.member} sector={self.sector} party={self.party} committee={self.committee}>"
+
+    @property
+    def is_authenticated(self):
+        return self.user.is_authenticated
+
+    def can(self, permission):
+        return self.user.is_authenticated and self.user.has_perm(permission)
+
+    @cached_property
+    def roles(self):
+        """The names of the account's groups (people/roles.py)."""
+        if not self.user.is_authenticated:
+            return frozenset()
+        return frozenset(self.user.groups.values_list("name", flat=True))
+
+    @property
+    def name(self):
+        """How the account signs: the member's name, else the account's full name or login."""
+        if self.member:
+            return self.member.name
+        return self.user.get_full_name() or self.user.get_username()
+
+    def members(self):
+        """The members this account may see (members_visible_to)."""
+        return members_visible_to(self.user)
+
+
+ACCOUNT_ATTRIBUTE = "_lianxin_account"
+
+
+def account_of(user):
+    """The user's Account, looked up once and kept on the user object. request.user is one object
+    for the whole request, so the profile and its sector, party, committee and member are
+    fetched in one query per request, whichever features ask."""
+    account = getattr(user, ACCOUNT_ATTRIBUTE, None)
+    if account is None:
+        profile = None
+        if user.is_authenticated:
+            profile = (
+                Profile.objects.select_related("member__sector", "sector", "party", "committee")
+                .filter(user_id=user.pk)
+                .first()
+            )
+        account = Account(user, profile)
+        setattr(user, ACCOUNT_ATTRIBUTE, account)
+    return account
 
 
 def user_profile(user):
     """The user's Profile, or None (anonymous users and accounts without one)."""
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.profile
-    except user._meta.model.profile.RelatedObjectDoesNotExist:
-        return None
+    return account_of(user).profile
 
 
 def members_visible_to(user):
@@ -29,17 +92,15 @@ def members_visible_to(user):
         return members
     if not user.has_perm("people.view_member"):
         return members.none()
-    profile = user_profile(user)
-    if profile is None:
-        return members.none()
+    account = account_of(user)
     scope = Q()
-    if profile.committee_id:
-        scope |= Q(committee_id=profile.committee_id)
-        scope |= Q(sector__contact_committee_id=profile.committee_id)
-    if profile.sector_id:
-        scope |= Q(sector_id=profile.sector_id)
-    if profile.party_id:
-        scope |= Q(party_id=profile.party_id)
+    if account.committee:
+        scope |= Q(committee=account.committee)
+        scope |= Q(sector__contact_committee=account.committee)
+    if account.sector:
+        scope |= Q(sector=account.sector)
+    if account.party:
+        scope |= Q(party=account.party)
     if not scope:
         return members.none()
     return members.filter(scope)

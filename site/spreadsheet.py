@@ -17,9 +17,6 @@ def unsafe_cell(value):
     return value
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def table_xlsx(title, columns, objects):
     """A one-sheet workbook: a bold header row of `columns` [(header, value_of)] and one row per
     object, formulas neutralised, text wrapped, header frozen. Returns the file's bytes."""
@@ -45,12 +42,3 @@ def table_xlsx(title, columns, objects):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def xlsx_response(content, filename):
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response

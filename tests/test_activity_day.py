@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forms_app import activity_day as stats
-from forms_app.activity_day_admin import rollup_pdf_bytes
-from forms_app.activity_day_sheets import read_workbook, rollup_xlsx, unit_xlsx
+from forms_app.activity_day import rules as stats
+from forms_app.activity_day.pdf import rollup_pdf_bytes
+from forms_app.activity_day.sheets import read_workbook, rollup_xlsx, unit_xlsx
 from forms_app.models import ActivityDay, ActivityReport, ReportingUnit, StatsImport, TableVariant
 from people import roles
 
@@ -368,7 +368,7 @@ def test_import_with_any_bad_row_writes_nothing_and_names_each_error(setup):
     assert any(line == 8 and "为民办实事数应是不小于 0 的整数" in m for line, _c, m in messages)
     assert len(rows) == 3, "every readable row is listed"
 
-    from forms_app.activity_day_sheets import confirm_import, preview_import
+    from forms_app.activity_day.sheets import confirm_import, preview_import
 
     stats_import = preview_import(setup["day"], setup["organiser"], as_bytes(workbook), "bad.xlsx")
     assert stats_import.status == StatsImport.Status.INVALID

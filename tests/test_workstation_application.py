@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content.models import WorkstationPage
-from forms_app import founding
-from forms_app.founding_views import application_pdf_bytes
+from forms_app.founding import rules as founding
+from forms_app.founding.pdf import application_pdf_bytes
 from forms_app.models import Stage, StageOpinion, WizardDraft, WorkingRule, WorkstationApplication
 from people import roles
 

@@ -3,46 +3,23 @@ their units, the roll-up with charts, its xlsx and PDF, and importing units' spr
 
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
-from lianxin_site.spreadsheet import xlsx_response
+from lianxin_site.downloads import pdf_response, xlsx_response
 
-from . import activity_day as stats
-from .activity_day_sheets import confirm_import, preview_import, rollup_xlsx
-from .activity_day_views import table_columns
-from .charts import bar_chart, data_uri
+from . import rules
 from .models import ActivityDay, ActivityReport, ReportingUnit
-from .pdf import render_pdf
+from .pdf import rollup_context, rollup_pdf_bytes
+from .sheets import confirm_import, preview_import, rollup_xlsx
 
 ROLL_UP = "forms_app.roll_up_activity_day"
 MAX_UPLOAD = 5 * 1024 * 1024
-
-
-def rollup_context(day):
-    summary = stats.roll_up(day)
-    variant = summary["variants"][0] if len(summary["variants"]) == 1 else None
-    rows = [{"label": row["unit"].name, "extra": row["status"],
-             "values": [getattr(row["report"], f) if row["report"] else None for f in stats.COUNT_FIELDS]}
-            for row in summary["rows"]]
-    rows.append({"label": "合计", "total": True, "extra": f"已报 {len(rows) - len(summary['missing'])} / {len(rows)}",
-                 "values": [summary["totals"][f] for f in stats.COUNT_FIELDS]})
-    order = ["已报", "已报（有更正）", "未报", "逾期未报"]
-    status_items = [(name, summary["statuses"][name]) for name in order if name in summary["statuses"]]
-    return {
-        **summary,
-        "columns": table_columns(variant),
-        "table_rows": rows,
-        "kind_chart": data_uri(bar_chart("各类活动开展情况（工作室数，家）", summary["kinds"])),
-        "status_chart": data_uri(bar_chart("填报单位报送情况（个）", status_items, color="#1f5f8b")),
-    }
 
 
 @permission_required(ROLL_UP, raise_exception=True)
@@ -59,17 +36,10 @@ def rollup_xlsx_view(request, pk):
     return xlsx_response(rollup_xlsx(day), f"{day.name}-统计表汇总.xlsx")
 
 
-def rollup_pdf_bytes(day):
-    return render_pdf("forms_app/activity_day/pdf_rollup.html", rollup_context(day))
-
-
 @permission_required(ROLL_UP, raise_exception=True)
 def rollup_pdf(request, pk):
     day = get_object_or_404(ActivityDay, pk=pk)
-    response = HttpResponse(rollup_pdf_bytes(day), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1",
-                                                                 f"{day.name}-统计表汇总.pdf")
-    return response
+    return pdf_response(request, rollup_pdf_bytes(day), f"{day.name}-统计表汇总.pdf")
 
 
 @permission_required(ROLL_UP, raise_exception=True)
@@ -97,7 +67,7 @@ def import_preview(request, pk, import_id):
     day = get_object_or_404(ActivityDay, pk=pk)
     stats_import = get_object_or_404(day.imports, pk=import_id)
     return render(request, "forms_app/admin/activity_import.html", {
-        "day": day, "stats_import": stats_import, "fields": [(f, stats.SHORT[f]) for f in stats.COUNT_FIELDS],
+        "day": day, "stats_import": stats_import, "fields": [(f, rules.SHORT[f]) for f in rules.COUNT_FIELDS],
     })
 
 
@@ -108,7 +78,7 @@ def import_confirm(request, pk, import_id):
     stats_import = get_object_or_404(day.imports, pk=import_id)
     try:
         count = confirm_import(stats_import, request.user)
-    except stats.StatsError as exc:
+    except rules.StatsError as exc:
         messages.error(request, str(exc))
         return redirect("activity_day_import_preview", pk=day.pk, import_id=stats_import.pk)
     messages.success(request, f"已导入 {count} 个单位的统计表。")
@@ -157,3 +127,12 @@ class ActivityDayGroup(ModelAdminGroup):
     menu_order = 240
     items = (ActivityDayAdmin, ReportingUnitAdmin, ActivityReportAdmin)
 
+
+admin_urls = [
+    path("activity-days/<int:pk>/rollup/", rollup, name="activity_day_rollup"),
+    path("activity-days/<int:pk>/rollup.xlsx", rollup_xlsx_view, name="activity_day_rollup_xlsx"),
+    path("activity-days/<int:pk>/rollup.pdf", rollup_pdf, name="activity_day_rollup_pdf"),
+    path("activity-days/<int:pk>/import/", import_tables, name="activity_day_import"),
+    path("activity-days/<int:pk>/import/<int:import_id>/", import_preview, name="activity_day_import_preview"),
+    path("activity-days/<int:pk>/import/<int:import_id>/confirm/", import_confirm, name="activity_day_import_confirm"),
+]

@@ -13,6 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from content.models import ActivityCategory
+from lianxin_site.db import locked
+from lianxin_site.errors import DomainError
+from people.services import account_of
 
 from .models import ActivityReport, ReportingUnit, TableVariant
 
@@ -59,8 +62,8 @@ def heading(field, variant):
     return str(ActivityReport._meta.get_field(field).verbose_name)
 
 
-class StatsError(Exception):
-    """A report that cannot be saved now; the message is for the user."""
+class StatsError(DomainError):
+    """A report or an import refused now; the message is for the user."""
 
 
 # --- the reviewer's checks
@@ -177,25 +180,39 @@ def proposals(day, unit):
     return result
 
 
+def reason_errors(counts, reasons, proposals):
+    """{field: message} for each number that differs from the one the platform proposed and has
+    no reason given: a reviewer needs to know why a unit's count is not the platform's."""
+    errors = {}
+    for field, proposal in proposals.items():
+        value = as_count(counts.get(field))
+        if value != proposal.value and not (reasons.get(field) or "").strip():
+            errors[field] = f"平台数据为 {proposal.value}，你填的是 {value}：请说明原因。"
+    return errors
+
+
 # --- who reports, and until when
 
 
 def units_for(user):
     """The units this user reports for: listed as a reporter, or staffing the committee office."""
-    from people.services import user_profile
-
-    if not user.is_authenticated or not user.has_perm("forms_app.add_activityreport"):
+    account = account_of(user)
+    if not account.can("forms_app.add_activityreport"):
         return ReportingUnit.objects.none()
     scope = Q(reporters=user)
-    profile = user_profile(user)
-    if profile and profile.committee_id:
-        scope |= Q(committee_id=profile.committee_id, variant=TableVariant.COMMITTEE)
+    if account.committee:
+        scope |= Q(committee=account.committee, variant=TableVariant.COMMITTEE)
     return ReportingUnit.objects.filter(scope).distinct()
 
 
 def is_open(day, today=None):
     """Units may report and correct until the end of the deadline day (Beijing time)."""
     return (today or timezone.localdate()) <= day.deadline
+
+
+def closed_message(day):
+    """What a unit is told once the deadline has passed."""
+    return f"{day.name}的统计表已于 {day.deadline:%Y年%m月%d日} 截止报送，不能再修改；如需更正，请联系委员联络室。"
 
 
 @transaction.atomic
@@ -206,29 +223,31 @@ def save_report(day, unit, user, counts, reasons=None, via_import=False, today=N
     if not day.units.filter(pk=unit.pk).exists():
         raise StatsError(f"{unit.name}不在{day.name}的填报单位中。")
     if not via_import and not is_open(day, today):
-        raise StatsError(f"{day.name}的统计表已于 {day.deadline:%Y年%m月%d日} 截止报送，不能再修改；如需更正，请联系委员联络室。")
+        raise StatsError(closed_message(day))
     errors = check_counts(counts)
     if errors:
         raise StatsError("；".join(message for messages in errors.values() for message in messages))
     reasons = reasons or {}
+    proposed = proposals(day, unit)
+    if not via_import:  # an organiser's import carries no reasons: it is marked as imported
+        unexplained = reason_errors(counts, reasons, proposed)
+        if unexplained:
+            raise StatsError("；".join(f"{SHORT[field]}：{message}" for field, message in unexplained.items()))
     sources = {}
-    for field, proposal in proposals(day, unit).items():
+    for field, proposal in proposed.items():
         entry = {"proposed": proposal.value, "source": proposal.source}
         if as_count(counts[field]) != proposal.value:
-            reason = (reasons.get(field) or "").strip()
-            if not reason and not via_import:
-                raise StatsError(f"{SHORT[field]}与平台数据（{proposal.value}）不同，请说明原因。")
-            entry["reason"] = reason or "由表格导入"
+            entry["reason"] = (reasons.get(field) or "").strip() or "由表格导入"
         sources[field] = entry
     values = {field: as_count(counts[field]) for field in COUNT_FIELDS}
     values.update(sources=sources, filled_by=user, via_import=via_import, reported_on=(today or timezone.localdate()))
-    report = ActivityReport.objects.select_for_update().filter(day=day, unit=unit).first()
+    report = locked(ActivityReport.objects.filter(day=day, unit=unit)).first()
     if report is None:
         try:
             with transaction.atomic():
                 return ActivityReport.objects.create(day=day, unit=unit, **values), True
         except IntegrityError:  # the unit's colleague saved first: correct theirs
-            report = ActivityReport.objects.select_for_update().get(day=day, unit=unit)
+            report = locked(ActivityReport.objects.filter(day=day, unit=unit)).get()
     for field, value in values.items():
         setattr(report, field, value)
     report.corrections += 1

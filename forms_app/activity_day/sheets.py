@@ -13,9 +13,10 @@ from django.db import transaction
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from lianxin_site.db import locked_row
 from lianxin_site.spreadsheet import safe_cell
 
-from . import activity_day as stats
+from . import rules
 from .models import StatsImport, TableVariant
 
 THIN = Side(style="thin")
@@ -38,7 +39,7 @@ def write_table(sheet, title, unit_line, variant, rows, with_unit=False, extra=N
     """Write one table: title, 填表单位 line, the two header rows, then `rows` (lists of cells).
     `with_unit` adds the 填表单位 column first; `extra` a last column (e.g. 报送情况)."""
     offset = 1 if with_unit else 0
-    columns = offset + len(stats.COUNT_FIELDS) + (1 if extra else 0)
+    columns = offset + len(rules.COUNT_FIELDS) + (1 if extra else 0)
     last = get_column_letter(columns)
     sheet.append([title])
     sheet.merge_cells(f"A1:{last}1")
@@ -53,17 +54,17 @@ def write_table(sheet, title, unit_line, variant, rows, with_unit=False, extra=N
         sheet.cell(top, col, UNIT_HEADING)
         sheet.merge_cells(start_row=top, start_column=col, end_row=sub, end_column=col)
         col += 1
-    for field in stats.LEADING_FIELDS:
-        sheet.cell(top, col, stats.heading(field, variant))
+    for field in rules.LEADING_FIELDS:
+        sheet.cell(top, col, rules.heading(field, variant))
         sheet.merge_cells(start_row=top, start_column=col, end_row=sub, end_column=col)
         col += 1
-    sheet.cell(top, col, stats.KIND_GROUP)
-    sheet.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + len(stats.KIND_FIELDS) - 1)
-    for field, _category in stats.KIND_FIELDS:
-        sheet.cell(sub, col, stats.heading(field, variant))
+    sheet.cell(top, col, rules.KIND_GROUP)
+    sheet.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + len(rules.KIND_FIELDS) - 1)
+    for field, _category in rules.KIND_FIELDS:
+        sheet.cell(sub, col, rules.heading(field, variant))
         col += 1
-    for field in stats.TRAILING_FIELDS:
-        sheet.cell(top, col, stats.heading(field, variant))
+    for field in rules.TRAILING_FIELDS:
+        sheet.cell(top, col, rules.heading(field, variant))
         sheet.merge_cells(start_row=top, start_column=col, end_row=sub, end_column=col)
         col += 1
     if extra:
@@ -83,15 +84,15 @@ def write_table(sheet, title, unit_line, variant, rows, with_unit=False, extra=N
 
 
 def _counts(report):
-    return [getattr(report, field) for field in stats.COUNT_FIELDS] if report else [None] * len(stats.COUNT_FIELDS)
+    return [getattr(report, field) for field in rules.COUNT_FIELDS] if report else [None] * len(rules.COUNT_FIELDS)
 
 
 def rollup_xlsx(day):
     """The roll-up: one row per unit (blank where not reported), then the totals."""
-    summary = stats.roll_up(day)
+    summary = rules.roll_up(day)
     units = [row["unit"] for row in summary["rows"]]
     rows = [[row["unit"].name, *_counts(row["report"]), row["status"]] for row in summary["rows"]]
-    rows.append([TOTAL, *[summary["totals"][field] for field in stats.COUNT_FIELDS], f"已报 {len(units) - len(summary['missing'])} / {len(units)}"])
+    rows.append([TOTAL, *[summary["totals"][field] for field in rules.COUNT_FIELDS], f"已报 {len(units) - len(summary['missing'])} / {len(units)}"])
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "汇总"
@@ -111,8 +112,8 @@ def unit_xlsx(day, unit, report=None):
     sheet = workbook.active
     sheet.title = unit.name[:31]
     reported = report.reported_on if report else None
-    write_table(sheet, stats.TITLES[unit.variant], f"填表单位：{unit.name}　　盖章　　　　报表时间：{_date_label(reported)}",
-                unit.variant, [_counts(report) if report else [""] * len(stats.COUNT_FIELDS)])
+    write_table(sheet, rules.TITLES[unit.variant], f"填表单位：{unit.name}　　盖章　　　　报表时间：{_date_label(reported)}",
+                unit.variant, [_counts(report) if report else [""] * len(rules.COUNT_FIELDS)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -131,27 +132,27 @@ class SheetError(Exception):
 
 
 def _expected(field):
-    names = {_norm(stats.heading(field, variant)) for variant in [*TableVariant.values, None]}
+    names = {_norm(rules.heading(field, variant)) for variant in [*TableVariant.values, None]}
     return names
 
 
 def _read_sheet(sheet):
     """[(line, unit name, counts)] from one sheet in either layout; SheetError if it is not one."""
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
-    top = next((i for i, row in enumerate(cells[:10]) if any(_norm(v) == stats.KIND_GROUP for v in row)), None)
+    top = next((i for i, row in enumerate(cells[:10]) if any(_norm(v) == rules.KIND_GROUP for v in row)), None)
     if top is None or top + 1 >= len(cells):
-        raise SheetError(f"工作表“{sheet.title}”没有找到“{stats.KIND_GROUP}”表头，不是委员活动日统计表。")
+        raise SheetError(f"工作表“{sheet.title}”没有找到“{rules.KIND_GROUP}”表头，不是委员活动日统计表。")
     header, sub = cells[top], cells[top + 1]
     with_unit = _norm(header[0]) == UNIT_HEADING
     offset = 1 if with_unit else 0
-    for index, field in enumerate(stats.COUNT_FIELDS):
+    for index, field in enumerate(rules.COUNT_FIELDS):
         column = offset + index
-        in_group = len(stats.LEADING_FIELDS) <= index < len(stats.LEADING_FIELDS) + len(stats.KIND_FIELDS)
+        in_group = len(rules.LEADING_FIELDS) <= index < len(rules.LEADING_FIELDS) + len(rules.KIND_FIELDS)
         found = (sub if in_group else header)[column] if column < len(header) else None
         if _norm(found) not in _expected(field):
             raise SheetError(
                 f"工作表“{sheet.title}”第 {top + (2 if in_group else 1)} 行第 {get_column_letter(column + 1)} 列的表头应为"
-                f"“{stats.heading(field, TableVariant.COMMITTEE)}”，现在是“{found or ''}”。"
+                f"“{rules.heading(field, TableVariant.COMMITTEE)}”，现在是“{found or ''}”。"
             )
     unit_name = None
     if not with_unit:
@@ -164,13 +165,13 @@ def _read_sheet(sheet):
             raise SheetError(f"工作表“{sheet.title}”没有写明“填表单位：”。")
     rows = []
     for line, row in enumerate(cells[top + 2:], start=top + 3):
-        values = list(row) + [None] * (offset + len(stats.COUNT_FIELDS) - len(row))
-        if all(v in (None, "") for v in values[: offset + len(stats.COUNT_FIELDS)]):
+        values = list(row) + [None] * (offset + len(rules.COUNT_FIELDS) - len(row))
+        if all(v in (None, "") for v in values[: offset + len(rules.COUNT_FIELDS)]):
             continue
         name = str(values[0]).strip() if with_unit else unit_name
         if with_unit and _norm(name) == TOTAL:
             break
-        counts = dict(zip(stats.COUNT_FIELDS, values[offset: offset + len(stats.COUNT_FIELDS)], strict=True))
+        counts = dict(zip(rules.COUNT_FIELDS, values[offset: offset + len(rules.COUNT_FIELDS)], strict=True))
         if all(value in (None, "") for value in counts.values()):
             continue  # a unit listed in the roll-up that has not reported: nothing to import
         rows.append((line, name, counts))
@@ -206,11 +207,11 @@ def read_workbook(content, day):
                                "message": f"{name}的报表在工作表“{seen[unit.pk][0]}”第 {seen[unit.pk][1]} 行已经出现过。"})
                 continue
             seen[unit.pk] = (sheet.title, line)
-            for field, messages in stats.check_counts(counts).items():
-                column = stats.heading(field, unit.variant) if field else "整行"
+            for field, messages in rules.check_counts(counts).items():
+                column = rules.heading(field, unit.variant) if field else "整行"
                 for message in messages:
                     errors.append({**where, "column": column, "message": message})
-            counts = {field: stats.as_count(value) for field, value in counts.items()}
+            counts = {field: rules.as_count(value) for field, value in counts.items()}
             rows.append({**where, "unit_id": unit.pk, "unit": name, "counts": counts})
     if not rows and not errors:
         errors.append({"sheet": "", "line": None, "column": "", "message": "文件里没有找到任何单位的统计数字。"})
@@ -222,7 +223,7 @@ def preview_import(day, user, content, filename):
     existing = set(day.reports.values_list("unit_id", flat=True))
     for row in rows:
         row["replaces"] = row["unit_id"] in existing
-        row["cells"] = [row["counts"][field] for field in stats.COUNT_FIELDS]
+        row["cells"] = [row["counts"][field] for field in rules.COUNT_FIELDS]
     return StatsImport.objects.create(
         day=day, uploaded_by=user, original_name=filename[:255], rows=rows, errors=errors,
         status=StatsImport.Status.INVALID if errors else StatsImport.Status.PREVIEWED,
@@ -232,16 +233,16 @@ def preview_import(day, user, content, filename):
 @transaction.atomic
 def confirm_import(stats_import, user):
     """Write every previewed row, or none (the checks run again inside the transaction)."""
-    stats_import = StatsImport.objects.select_for_update().get(pk=stats_import.pk)
+    stats_import = locked_row(StatsImport.objects, pk=stats_import.pk)
     if stats_import.status != StatsImport.Status.PREVIEWED:
-        raise stats.StatsError("这份文件已经导入过，或有错误不能导入。")
+        raise rules.StatsError("这份文件已经导入过，或有错误不能导入。")
     day = stats_import.day
     units = {unit.pk: unit for unit in day.units.all()}
     for row in stats_import.rows:
         unit = units.get(row["unit_id"])
         if unit is None:
-            raise stats.StatsError(f"{row['unit']}已不在本次活动日的填报单位中，请重新上传。")
-        stats.save_report(day, unit, user, row["counts"], via_import=True)
+            raise rules.StatsError(f"{row['unit']}已不在本次活动日的填报单位中，请重新上传。")
+        rules.save_report(day, unit, user, row["counts"], via_import=True)
     stats_import.status = StatsImport.Status.IMPORTED
     stats_import.save(update_fields=["status"])
     return len(stats_import.rows)

@@ -1,21 +1,28 @@
-"""What the offices on the route use in the Wagtail admin: act on a filing, the deadline
-board, and the year's export."""
+"""What the offices on the route use in the Wagtail admin: the filings list and inspect page,
+acting on a filing, the deadline board, the deadline per year, and the year's export."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.admin.menu import MenuItem
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import InspectView
 
-from lianxin_site.spreadsheet import table_xlsx, xlsx_response
+from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
+from lianxin_site.dates import year_param
+from lianxin_site.downloads import xlsx_response
+from lianxin_site.spreadsheet import table_xlsx
 
-from . import filing as rules
-from .models import FiveOnesFiling
+from . import rules
+from .forms import ReturnForm
+from .models import FilingYear, FiveOnesFiling
 
 
 def inspect_url(pk):
-    from django.urls import reverse
-
     return reverse("forms_app_fiveonesfiling_modeladmin_inspect", args=[pk])
 
 
@@ -37,7 +44,7 @@ def act_on_filing(request, pk):
 @require_GET
 @permission_required("forms_app.view_fiveonesfiling", raise_exception=True)
 def deadline_board(request):
-    year = rules.parse_year(request.GET.get("year"))
+    year = year_param(request.GET.get("year"))
     board = rules.deadline_board(year)
     return render(request, "forms_app/admin/board.html", {**board, "years": range(year + 1, year - 4, -1)})
 
@@ -68,7 +75,7 @@ EXPORT_COLUMNS = [
 @require_GET
 @permission_required("forms_app.archive_filing", raise_exception=True)
 def export_year(request):
-    year = rules.parse_year(request.GET.get("year"))
+    year = year_param(request.GET.get("year"))
     filings = (
         FiveOnesFiling.objects.filter(year=year)
         .select_related("sector", "party", "showcase_member")
@@ -78,3 +85,77 @@ def export_year(request):
     return xlsx_response(
         table_xlsx(f"{year}年五个一活动备案", EXPORT_COLUMNS, filings), f"{year}年五个一活动备案表汇总.xlsx"
     )
+
+
+class FilingPermissionHelper(ReadOnlyPermissionHelper):
+    """Filings come from leaders' wizards: offices read them and move them along the route."""
+
+    def user_can_inspect_obj(self, user, obj):
+        return rules.filings_visible_to(user).filter(pk=obj.pk).exists()
+
+
+class FilingInspectView(InspectView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filing = self.instance
+        context.update(
+            filing=filing,
+            events=filing.events.select_related("actor"),
+            reflections=filing.reflections.select_related("member"),
+            participants=filing.participants.all(),
+            actions=[(a, rules.Action(a).label) for a in rules.allowed_actions(self.request.user, filing)],
+            return_form=ReturnForm(),
+            route_office=rules.route_office(filing),
+        )
+        return context
+
+
+class FiveOnesFilingAdmin(ModelAdmin):
+    model = FiveOnesFiling
+    menu_label = _("备案表")
+    menu_icon = "doc-full"
+    list_display = ("year", "filer", "leader_name", "status", "submitted_at")
+    list_filter = ("year", "status")
+    search_fields = ("theme", "leader_name", "sector__name", "party__name")
+    inspect_view_enabled = True
+    inspect_view_class = FilingInspectView
+    inspect_template_name = "forms_app/admin/filing_inspect.html"
+    permission_helper_class = FilingPermissionHelper
+
+    def get_queryset(self, request):
+        return rules.filings_visible_to(request.user).order_by("-year", "status")
+
+    @admin.display(description=_("党派、界别名称"))
+    def filer(self, obj):
+        return obj.filer_name
+
+
+class FilingYearAdmin(ModelAdmin):
+    model = FilingYear
+    menu_label = _("报送截止日期")
+    menu_icon = "date"
+    list_display = ("year", "deadline")
+
+
+class BoardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("forms_app.view_fiveonesfiling")
+
+
+class FiveOnesGroup(ModelAdminGroup):
+    menu_label = _("五个一活动")
+    menu_icon = "doc-full"
+    menu_order = 220
+    items = (FiveOnesFilingAdmin, FilingYearAdmin)
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.append(BoardMenuItem(_("报送进度"), reverse("five_ones_board"), icon_name="list-ul", order=10))
+        return items
+
+
+admin_urls = [
+    path("five-ones/<int:pk>/act/", act_on_filing, name="five_ones_act"),
+    path("five-ones/board/", deadline_board, name="five_ones_board"),
+    path("five-ones/export/", export_year, name="five_ones_export"),
+]

@@ -1,23 +1,12 @@
+"""The steps of the 五个一活动备案表 wizard, in the 备案表's own words, and the offices' return form."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import DateInput, required
 from .models import ActivityKind, ResultKind
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which only accepts ISO dates (zh-hans would write 2026/3/5)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def required(label, **kwargs):
-    """Chinese 'required' messages that name the field."""
-    return {"required": _("请填写%(label)s。") % {"label": label}, **kwargs}
 
 
 class MemberScopedForm(forms.Form):

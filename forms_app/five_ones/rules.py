@@ -11,8 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from content.drafts import draft_story
+from lianxin_site.db import locked
+from lianxin_site.errors import DomainError
 from people.models import Member, Party, Sector
-from people.services import user_profile
+from people.services import account_of
 
 from .models import Attendance, FilingEvent, FilingYear, FiveOnesFiling, Reflection
 
@@ -21,19 +24,36 @@ Action = FilingEvent.Action
 ARCHIVE_OFFICE = "专委会工作六室"
 
 
-class RouteError(Exception):
-    """An action that is not allowed now; the message is for the user."""
+class RouteError(DomainError):
+    """A filing or a route action refused now; the message is for the user."""
 
 
 # --- who files, and for whom
 
 
+def is_filer(user):
+    """Whether the account files 五个一 forms: a 界别组长 (党派负责人) with a sector or party."""
+    account = account_of(user)
+    return account.can("forms_app.add_fiveonesfiling") and bool(account.sector or account.party)
+
+
 def filer_of(user):
     """The (sector, party) a 界别组长 files for; PermissionDenied if they file for none."""
-    profile = user_profile(user)
-    if not user.has_perm("forms_app.add_fiveonesfiling") or profile is None or not (profile.sector_id or profile.party_id):
+    if not is_filer(user):
         raise PermissionDenied("只有界别组长（党派负责人）可以填报五个一活动备案表。")
-    return profile.sector, profile.party
+    account = account_of(user)
+    return account.sector, account.party
+
+
+def files_for(user, filing):
+    """Whether the user is the 界别组长 of the filing's own sector or party."""
+    if not is_filer(user):
+        return False
+    account = account_of(user)
+    return bool(
+        (filing.sector_id and account.sector and filing.sector_id == account.sector.pk)
+        or (filing.party_id and account.party and filing.party_id == account.party.pk)
+    )
 
 
 def members_of(sector, party):
@@ -57,9 +77,10 @@ def route_office(filing):
 
 
 def _office_committee(user):
-    profile = user_profile(user)
-    if profile and profile.committee_id and user.has_perm("forms_app.receive_filing"):
-        return profile.committee_id
+    """The id of the committee whose office the user staffs, if they receive filings."""
+    account = account_of(user)
+    if account.committee and account.can("forms_app.receive_filing"):
+        return account.committee.pk
     return None
 
 
@@ -70,12 +91,12 @@ def filings_visible_to(user):
     if user.is_superuser:
         return filings
     scope = Q(pk__in=[])
-    profile = user_profile(user)
-    if profile and user.has_perm("forms_app.add_fiveonesfiling"):
-        if profile.sector_id:
-            scope |= Q(sector_id=profile.sector_id)
-        if profile.party_id:
-            scope |= Q(party_id=profile.party_id)
+    if is_filer(user):
+        account = account_of(user)
+        if account.sector:
+            scope |= Q(sector=account.sector)
+        if account.party:
+            scope |= Q(party=account.party)
     committee = _office_committee(user)
     if committee:
         scope |= Q(sector__contact_committee_id=committee)
@@ -109,12 +130,6 @@ def holding_office(filing):
     return route_office(filing)
 
 
-def _locked(filings):
-    """Lock the filing rows only. Their sector and party are nullable outer joins (in
-    select_related and the default ordering), which PostgreSQL refuses to lock."""
-    return filings.order_by("pk").select_for_update(of=("self",))
-
-
 NEXT_STATUS = {
     Action.RECEIVE: Status.RECEIVED,
     Action.FORWARD: Status.FORWARDED,
@@ -127,7 +142,7 @@ NEXT_STATUS = {
 def act(filing_id, user, action, note=""):
     """Move a filing one stage along its route. Locks the row: two clicks, or two people
     at once, cannot both act on the same stage."""
-    filing = _locked(FiveOnesFiling.objects.select_related("sector__contact_committee")).get(pk=filing_id)
+    filing = locked(FiveOnesFiling.objects.select_related("sector__contact_committee")).get(pk=filing_id)
     if action not in allowed_actions(user, filing):
         raise RouteError(f"这份备案表目前为“{filing.get_status_display()}”，你不能执行“{Action(action).label}”。")
     note = note.strip()
@@ -147,15 +162,26 @@ def existing_filing(year, sector, party):
     return FiveOnesFiling.objects.filter(year=year, sector=sector, party=party).first()
 
 
+def may_file(filing):
+    """Whether a sector's (party's) year may be filed: nothing filed yet, or the filing was
+    returned for changes. Once filed and not returned, it is filed once and for all."""
+    return filing is None or filing.status == Status.RETURNED
+
+
+def already_filed(filing):
+    """Why a filing that may_file() refuses cannot be filed again, for the user."""
+    return f"{filing.filer_name} {filing.year} 年的备案表已经提交，不能重复填报。"
+
+
 @transaction.atomic
 def submit_filing(user, year, sector, party, data, participants, reflections):
     """Create the year's filing, or resubmit a returned one (its history is kept).
 
     `data`: the filing's own fields; `reflections`: [(member, text)]. Returns the filing.
     """
-    filing = _locked(FiveOnesFiling.objects.filter(year=year, sector=sector, party=party)).first()
-    if filing is not None and filing.status != Status.RETURNED:
-        raise RouteError(f"{filing.filer_name} {year} 年的备案表已经提交，不能重复填报。")
+    filing = locked(FiveOnesFiling.objects.filter(year=year, sector=sector, party=party)).first()
+    if not may_file(filing):
+        raise RouteError(already_filed(filing))
     action = Action.RESUBMIT if filing else Action.SUBMIT
     filing = filing or FiveOnesFiling(year=year, sector=sector, party=party)
     for field, value in data.items():
@@ -176,24 +202,13 @@ def submit_filing(user, year, sector, party, data, participants, reflections):
 
 def draft_story_for(filing):
     """展示一名委员履职风采 becomes a draft 委员风采 story for the editors to finish."""
-    from content.models import StoryIndexPage, StoryPage
-
-    index = StoryIndexPage.objects.first()
-    if index is None:
-        return None
     member = filing.showcase_member
-    story = StoryPage(
+    return draft_story(
+        member=member,
         title=f"{member.name}：{filing.theme}",
         slug=f"five-ones-{filing.year}-{filing.pk}",
-        member=member,
-        lead=filing.showcase_reason[:300],
-        date=timezone.localdate(),
-        body=[("paragraph", "".join(f"<p>{line}</p>" for line in filing.showcase_reason.splitlines() if line.strip()))],
-        live=False,
+        text=filing.showcase_reason,
     )
-    index.add_child(instance=story)
-    story.save_revision()
-    return story
 
 
 @transaction.atomic
@@ -220,7 +235,7 @@ def deadline_board(year, today=None):
                                  ("党派", Party.objects.all(), by_party)):
         for obj in objects:
             filing = found.get(obj.pk)
-            done = filing is not None and filing.status != Status.RETURNED
+            done = not may_file(filing)
             rows.append({
                 "kind": kind,
                 "name": obj.name,
@@ -234,14 +249,3 @@ def deadline_board(year, today=None):
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     return {"year": year, "deadline": deadline, "rows": rows, "counts": counts,
             "overdue": sum(row["overdue"] for row in rows), "today": today}
-
-
-def default_year():
-    return timezone.localdate().year
-
-
-def parse_year(value):
-    """A year from the URL: 2000 up to next year (Beijing time); otherwise this year."""
-    if value and str(value).isdigit() and 2000 <= int(value) <= default_year() + 1:
-        return int(value)
-    return default_year()

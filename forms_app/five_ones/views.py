@@ -1,27 +1,30 @@
+"""/forms/five-ones/: the 界别组长's 五个一活动备案表 wizard, the filing's page, its PDF and the
+出勤登记 of its grassroots activity."""
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from people.services import user_profile
+from lianxin_site.dates import year_param
+from lianxin_site.downloads import pdf_response
+from people.services import account_of
 
-from . import filing as rules
+from ..wizard import DraftWizardView
+from . import rules
 from .forms import (
     ActivityForm,
     InfoForm,
-    ResultForm,
     ReflectionFormSet,
+    ResultForm,
     ReviewForm,
     ShowcaseForm,
     ThemeForm,
 )
-from .models import Attendance, FiveOnesFiling, WorkstationApplication
+from .models import Attendance
 from .pdf import filing_pdf
-from .wizard import DraftWizardView
 
 STEPS = [
     ("info", InfoForm, "基本信息"),
@@ -50,10 +53,10 @@ class FiveOnesWizard(DraftWizardView):
             asked = request.GET.get(key)
             if asked and (mine is None or asked != str(mine.pk)):
                 raise PermissionDenied("你只能填报本界别（党派）的备案表。")
-        self.year = rules.parse_year(request.GET.get("year"))
+        self.year = year_param(request.GET.get("year"))
         self.existing = rules.existing_filing(self.year, self.sector, self.party)
-        if self.existing and self.existing.status != FiveOnesFiling.Status.RETURNED:
-            messages.info(request, f"{self.existing.filer_name} {self.year} 年的备案表已经提交，不能重复填报。")
+        if not rules.may_file(self.existing):
+            messages.info(request, rules.already_filed(self.existing))
             return redirect("five_ones_detail", pk=self.existing.pk)
         self.members = rules.members_of(self.sector, self.party)
 
@@ -83,8 +86,8 @@ class FiveOnesWizard(DraftWizardView):
             initial["participants"] = list(filing.participants.values_list("pk", flat=True))
             return initial
         if step == "info":
-            profile = user_profile(self.request.user)
-            name = profile.member.name if profile and profile.member else self.request.user.get_full_name()
+            account = account_of(self.request.user)
+            name = account.member.name if account.member else self.request.user.get_full_name()
             return {"leader_name": name, "filled_on": timezone.localdate()}
         return {}
 
@@ -121,28 +124,17 @@ class FiveOnesWizard(DraftWizardView):
                 form_dict["reflections"].entries(),
             )
         except rules.RouteError as exc:
-            messages.error(self.request, str(exc))
-            return redirect("five_ones_wizard")
+            # Someone filed first: say so, and keep every step the leader typed.
+            return self.refuse(str(exc), "review")
         messages.success(self.request, f"备案表已提交，请等待{rules.route_office(filing)}接收。")
         return redirect("five_ones_detail", pk=filing.pk)
 
 
 def _visible_filing(request, pk):
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     return get_object_or_404(rules.filings_visible_to(request.user), pk=pk)
 
 
-def _is_filer(user, filing):
-    try:
-        sector, party = rules.filer_of(user)
-    except PermissionDenied:
-        return False
-    return (filing.sector_id and sector and filing.sector_id == sector.pk) or (
-        filing.party_id and party and filing.party_id == party.pk
-    )
-
-
+@login_required
 def five_ones_detail(request, pk):
     filing = _visible_filing(request, pk)
     return render(request, "forms_app/five_ones/detail.html", {
@@ -150,25 +142,24 @@ def five_ones_detail(request, pk):
         "events": filing.events.select_related("actor"),
         "reflections": filing.reflections.select_related("member"),
         "participants": filing.participants.all(),
-        "is_filer": _is_filer(request.user, filing),
+        "is_filer": rules.files_for(request.user, filing),
         "route_office": rules.route_office(filing),
         "attendance": filing.attendance.select_related("member"),
     })
 
 
+@login_required
 def five_ones_pdf(request, pk):
     filing = _visible_filing(request, pk)
-    response = HttpResponse(filing_pdf(filing), content_type="application/pdf")
-    filename = f"{filing.year}年{filing.filer_name}五个一活动备案表.pdf"
-    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1", filename)
-    return response
+    return pdf_response(request, filing_pdf(filing), f"{filing.year}年{filing.filer_name}五个一活动备案表.pdf")
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def five_ones_attendance(request, pk):
     """出勤登记: who attended the grassroots activity and what role each played."""
     filing = _visible_filing(request, pk)
-    if not _is_filer(request.user, filing):
+    if not rules.files_for(request.user, filing):
         raise PermissionDenied("只有本界别（党派）的界别组长可以登记出勤。")
     members = list(rules.members_of(filing.sector, filing.party).order_by("name"))
     participant_ids = set(filing.participants.values_list("pk", flat=True))
@@ -196,33 +187,3 @@ def five_ones_attendance(request, pk):
         messages.success(request, f"出勤登记已保存：{sum(r['attended'] for r in rows)} 人出勤。")
         return redirect("five_ones_detail", pk=filing.pk)
     return render(request, "forms_app/five_ones/attendance.html", {"filing": filing, "rows": rows, "errors": errors})
-
-
-def forms_home(request):
-    """The leader's entry page: this year's filing, or where to start."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('wagtailadmin_login')}?next={request.path}")
-    filings = rules.filings_visible_to(request.user).order_by("-year")[:10]
-    year = rules.default_year()
-    try:
-        sector, party = rules.filer_of(request.user)
-    except PermissionDenied:
-        can_file, this_year = False, None
-    else:
-        this_year = rules.existing_filing(year, sector, party)
-        can_file = this_year is None or this_year.status == FiveOnesFiling.Status.RETURNED
-    from .activity_day import units_for
-    from .founding import applicant_member
-
-    try:
-        applicant_member(request.user)
-    except PermissionDenied:
-        can_apply = False
-    else:
-        can_apply = True
-    return render(request, "forms_app/home.html", {
-        "filings": filings, "can_file": can_file, "this_year": this_year, "year": year,
-        "can_apply": can_apply,
-        "can_report_stats": units_for(request.user).exists(),
-        "applications": WorkstationApplication.objects.filter(applicant=request.user).select_related("committee"),
-    })

@@ -3,6 +3,7 @@ application waits at and for how long, signing a box, and the xlsx export."""
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -10,10 +11,11 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import InspectView
 
 from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
-from lianxin_site.spreadsheet import table_xlsx, xlsx_response
+from lianxin_site.downloads import xlsx_response
+from lianxin_site.spreadsheet import table_xlsx
 
-from . import founding as rules
-from .founding_forms import SignOpinionForm
+from . import rules
+from .forms import SignOpinionForm
 from .models import WorkstationApplication
 
 
@@ -151,3 +153,8 @@ def export_applications(request):
         table_xlsx("委员工作室申请", EXPORT_COLUMNS, applications),
         f"委员工作室申请-{timezone.localdate():%Y%m%d}.xlsx",
     )
+
+
+admin_urls = [
+    path("workstation-applications/export/", export_applications, name="workstation_applications_export"),
+]

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Member, Sector, SpecialCommittee, StreetGroup
 
-from .forms import DateInput, required
+from ..fields import DateInput, required
 from .models import WorkingRule, WorkstationApplication
+from .rules import missing_rules, signature_error
 
 App = WorkstationApplication
 
@@ -186,7 +187,7 @@ class VenueForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        missing = []
+        flagged = set()  # ticked as existing but left blank: said next to the rule itself
         for value, label in WorkingRule.choices:
             text = (data.get(f"rule_{value}") or "").strip()
             data[f"rule_{value}"] = text
@@ -194,16 +195,21 @@ class VenueForm(forms.Form):
                 data[f"has_{value}"] = True
             elif data.get(f"has_{value}"):
                 self.add_error(f"rule_{value}", _("请用一两句话写明%(rule)s制度的内容。") % {"rule": label})
-            else:
-                missing.append(str(label))
+                flagged.add(label)
+        missing = [str(label) for label in missing_rules(self.rules_of(data)) if label not in flagged]
         if missing:
             raise ValidationError(
                 _("建立委员工作室要有完备的工作制度（实施方案 四（三）），还缺：%(missing)s。") % {"missing": "、".join(missing)}
             )
         return data
 
+    @staticmethod
+    def rules_of(data):
+        """{rule value: text} from the form's cleaned data, as the application stores it."""
+        return {value: data.get(f"rule_{value}") or "" for value, _label in WorkingRule.choices}
+
     def rules(self):
-        return {value: self.cleaned_data[f"rule_{value}"] for value, _label in WorkingRule.choices}
+        return self.rules_of(self.cleaned_data)
 
 
 class SignForm(forms.Form):
@@ -219,8 +225,9 @@ class SignForm(forms.Form):
 
     def clean_signature(self):
         value = self.cleaned_data["signature"].strip()
-        if self.member and value != self.member.name:
-            raise ValidationError(_("签名应是你的姓名“%(name)s”。") % {"name": self.member.name})
+        problem = signature_error(self.member, value) if self.member else ""
+        if problem:
+            raise ValidationError(problem)
         return value
 
 

@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape
 
-from people.services import user_profile
+from content.drafts import draft_workstation_page
+from lianxin_site.db import locked_row
+from lianxin_site.errors import DomainError
+from people.services import account_of
 
 from .models import ApplicationMember, Stage, StageOpinion, WorkingRule, WorkstationApplication
 
@@ -34,28 +36,42 @@ STAGE_PERMISSIONS = {
 OFFICE_STAGES = list(STAGE_PERMISSIONS)
 
 
-class ApplicationError(Exception):
-    """An action that is not allowed now; the message is for the user."""
+class ApplicationError(DomainError):
+    """An application or a box's signature refused now; the message is for the user."""
 
 
 # --- who applies
 
 
+def may_apply(user):
+    """Whether the account may apply: it has the right and belongs to a member."""
+    account = account_of(user)
+    return account.can("forms_app.add_workstationapplication") and account.member is not None
+
+
 def applicant_member(user):
     """The Member a user applies as; PermissionDenied if the account is not a member's."""
-    profile = user_profile(user)
-    if not user.has_perm("forms_app.add_workstationapplication") or profile is None or profile.member_id is None:
+    if not may_apply(user):
         raise PermissionDenied("只有关联了委员身份的账号可以申请建立委员工作室。")
-    return profile.member
+    return account_of(user).member
 
 
 def applicant_sector(user):
     """The sector a 界别组长 may apply in the name of, or None."""
-    profile = user_profile(user)
-    return profile.sector if profile and profile.sector_id else None
+    return account_of(user).sector
+
+
+def signature_error(member, signature):
+    """Why `signature` does not sign the 申请表 for `member` ("" if it does): the applicant signs
+    by typing their own name, as it stands in the roster."""
+    if (signature or "").strip() != member.name:
+        return f"签名应是你的姓名“{member.name}”。"
+    return ""
 
 
 def missing_rules(rules):
+    """The names of the six working rules (实施方案 四（三）) that `rules` {value: text} leaves
+    blank, in the 申请表's order."""
     return [label for value, label in WorkingRule.choices if not (rules.get(value) or "").strip()]
 
 
@@ -87,13 +103,13 @@ def application_conditions(application):
 def _stage_scope(user):
     """Q of the applications whose office boxes this user may sign or read."""
     scope = Q(pk__in=[])
-    profile = user_profile(user)
+    account = account_of(user)
     for stage, permission in STAGE_PERMISSIONS.items():
         if not user.has_perm(permission):
             continue
         if stage == Stage.COMMITTEE_OFFICE:
-            if profile and profile.committee_id:
-                scope |= Q(committee_id=profile.committee_id)
+            if account.committee:
+                scope |= Q(committee=account.committee)
         elif stage == Stage.LIAISON_OFFICE:
             scope |= Q(pk__isnull=False)  # 委员联络室 plans the stations' layout: it sees them all
         else:
@@ -120,22 +136,13 @@ def can_sign(user, application, stage=None):
     if not user.has_perm(STAGE_PERMISSIONS[stage]):
         return False
     if stage == Stage.COMMITTEE_OFFICE and not user.is_superuser:
-        profile = user_profile(user)
-        return bool(profile and profile.committee_id == application.committee_id)
+        committee = account_of(user).committee
+        return bool(committee and committee.pk == application.committee_id)
     return True
 
 
-def signer_name(user):
-    profile = user_profile(user)
-    if profile and profile.member_id:
-        return profile.member.name
-    return user.get_full_name() or user.get_username()
-
-
 def _locked(pk):
-    """The application row, locked until the transaction ends (only that row: its joins are
-    not locked, which PostgreSQL would refuse for nullable ones)."""
-    return WorkstationApplication.objects.select_for_update(of=("self",)).get(pk=pk)
+    return locked_row(WorkstationApplication.objects, pk=pk)
 
 
 @transaction.atomic
@@ -169,7 +176,7 @@ def sign(application_id, user, stage, decision, text="", signed_on=None, approve
 
     StageOpinion.objects.create(
         application=application, stage=stage, decision=decision, text=text,
-        signer=user, signer_name=signer_name(user), signed_on=signed_on,
+        signer=user, signer_name=account_of(user).name, signed_on=signed_on,
     )
     now = timezone.now()
     if decision == Decision.RETURN:
@@ -201,8 +208,9 @@ def submit_application(user, data, participants, application=None):
     member = applicant_member(user)
     if data.get("kind") == WorkstationApplication.Kind.SECTOR and applicant_sector(user) is None:
         raise ApplicationError("只有界别组长可以以界别名义申请。")
-    if (data.get("signature") or "").strip() != member.name:
-        raise ApplicationError(f"请签上你的姓名“{member.name}”。")
+    problem = signature_error(member, data.get("signature"))
+    if problem:
+        raise ApplicationError(problem)
     problems = [f"{label}：{detail}" for label, met, detail in conditions(data) if not met]
     if problems:
         raise ApplicationError("还不符合建立条件——" + "；".join(problems) + "。")
@@ -267,22 +275,14 @@ def waited(application, now=None):
 # --- naming
 
 
-def _paragraphs(text):
-    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
-
-
 def create_workstation_page(application):
     """统一命名: a draft workstation page built from the application, for the editors to complete
     (sign photo, duties, workflow, reception days) and publish."""
-    from content.models import WorkstationIndexPage, WorkstationPage
-
-    index = WorkstationIndexPage.objects.first()
-    if index is None:
-        raise ApplicationError("网站还没有“委员工作室”栏目，请编辑先建立栏目页面，再批准命名。")
-    rules = "".join(f"<h3>{escape(label)}</h3>{_paragraphs(text)}" for label, text in application.rule_items())
-    page = WorkstationPage(
+    page = draft_workstation_page(
         title=application.approved_name,
         slug=f"workstation-{application.pk}",
+        members=[row.member for row in application.participants.select_related("member")],
+        rules=application.rule_items(),
         address=application.address,
         mode=application.mode,
         basis=application.basis,
@@ -291,11 +291,7 @@ def create_workstation_page(application):
         committee=application.committee,
         lead_member=application.lead_member,
         specialties=application.lead_specialties,
-        rules=rules,
-        live=False,
     )
-    index.add_child(instance=page)
-    page.members.set([row.member for row in application.participants.select_related("member")])
-    page.save()
-    page.save_revision(log_action=True)
+    if page is None:
+        raise ApplicationError("网站还没有“委员工作室”栏目，请编辑先建立栏目页面，再批准命名。")
     return page

@@ -2,18 +2,18 @@
 edits and resubmits a returned application, and prints the 申请表."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
+from lianxin_site.downloads import pdf_response
 from people.models import Member
 
-from . import founding as rules
-from .founding_forms import LeadForm, ParticipantFormSet, SignForm, StationForm, VenueForm
+from ..wizard import DraftWizardView
+from . import rules
+from .forms import LeadForm, ParticipantFormSet, SignForm, StationForm, VenueForm
 from .models import WorkingRule, WorkstationApplication
-from .pdf import render_pdf
-from .wizard import DraftWizardView
+from .pdf import application_pdf_bytes
 
 STEPS = [
     ("station", StationForm, "工作室信息"),
@@ -30,7 +30,7 @@ class WorkstationApplicationWizard(DraftWizardView):
     """A new application, or (?application=<pk>) a returned one being edited."""
 
     step_list = STEPS
-    template_name = "forms_app/workstation/wizard.html"
+    template_name = "forms_app/founding/wizard.html"
 
     def prepare(self, request):
         self.member = rules.applicant_member(request.user)
@@ -146,11 +146,10 @@ def _visible(request, pk):
     return get_object_or_404(rules.applications_visible_to(request.user), pk=pk)
 
 
+@login_required
 def application_detail(request, pk):
-    if not request.user.is_authenticated:
-        return redirect(f"/admin/login/?next={request.path}")
     application = _visible(request, pk)
-    return render(request, "forms_app/workstation/detail.html", {
+    return render(request, "forms_app/founding/detail.html", {
         "application": application,
         "participants": application.participants.select_related("member"),
         "boxes": rules.boxes(application),
@@ -160,21 +159,7 @@ def application_detail(request, pk):
     })
 
 
+@login_required
 def application_pdf(request, pk):
-    if not request.user.is_authenticated:
-        return redirect(f"/admin/login/?next={request.path}")
     application = _visible(request, pk)
-    response = HttpResponse(application_pdf_bytes(application), content_type="application/pdf")
-    filename = f"{application.name}建立申请表.pdf"
-    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1", filename)
-    return response
-
-
-def application_pdf_bytes(application):
-    (_applicant, signature), *boxes = rules.boxes(application)
-    return render_pdf("forms_app/workstation/pdf.html", {
-        "application": application,
-        "participants": application.participants.select_related("member"),
-        "boxes": boxes,
-        "signature": signature,
-    })
+    return pdf_response(request, application_pdf_bytes(application), f"{application.name}建立申请表.pdf")

@@ -1,0 +1,47 @@
+"""委员活动日 statistics as PDFs: a unit's table in the paper layout, and the roll-up with its
+charts (landscape A4). rollup_context() also feeds the roll-up page in the admin."""
+
+from ..charts import bar_chart, data_uri
+from ..pdf import render_pdf
+from . import rules
+
+
+def table_columns(variant):
+    """The table's header for templates: (leading headings, kind headings, trailing headings)."""
+    return {
+        "leading": [rules.heading(f, variant) for f in rules.LEADING_FIELDS],
+        "kinds": [rules.heading(f, variant) for f, _ in rules.KIND_FIELDS],
+        "trailing": [rules.heading(f, variant) for f in rules.TRAILING_FIELDS],
+        "group": rules.KIND_GROUP,
+    }
+
+
+def unit_pdf_bytes(day, unit, report):
+    return render_pdf("forms_app/activity_day/pdf_unit.html", {
+        "day": day, "unit": unit, "report": report, "title": rules.TITLES[unit.variant],
+        "columns": table_columns(unit.variant),
+        "pdf_rows": [{"values": [getattr(report, f) for f in rules.COUNT_FIELDS] if report else [""] * len(rules.COUNT_FIELDS)}],
+    })
+
+
+def rollup_context(day):
+    summary = rules.roll_up(day)
+    variant = summary["variants"][0] if len(summary["variants"]) == 1 else None
+    rows = [{"label": row["unit"].name, "extra": row["status"],
+             "values": [getattr(row["report"], f) if row["report"] else None for f in rules.COUNT_FIELDS]}
+            for row in summary["rows"]]
+    rows.append({"label": "合计", "total": True, "extra": f"已报 {len(rows) - len(summary['missing'])} / {len(rows)}",
+                 "values": [summary["totals"][f] for f in rules.COUNT_FIELDS]})
+    order = ["已报", "已报（有更正）", "未报", "逾期未报"]
+    status_items = [(name, summary["statuses"][name]) for name in order if name in summary["statuses"]]
+    return {
+        **summary,
+        "columns": table_columns(variant),
+        "table_rows": rows,
+        "kind_chart": data_uri(bar_chart("各类活动开展情况（工作室数，家）", summary["kinds"])),
+        "status_chart": data_uri(bar_chart("填报单位报送情况（个）", status_items, color="#1f5f8b")),
+    }
+
+
+def rollup_pdf_bytes(day):
+    return render_pdf("forms_app/activity_day/pdf_rollup.html", rollup_context(day))

@@ -1,0 +1,18 @@
+"""Form pieces every paper form uses: the date picker and Chinese 'required' messages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which only accepts ISO dates (zh-hans would write 2026/3/5)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def required(label, **kwargs):
+    """Chinese 'required' messages that name the field."""
+    return {"required": _("请填写%(label)s。") % {"label": label}, **kwargs}

@@ -1,0 +1,14 @@
+"""The 五个一活动备案表 as a PDF in the paper form's layout."""
+
+from ..pdf import render_pdf
+
+
+def filing_pdf(filing):
+    return render_pdf(
+        "forms_app/five_ones/pdf.html",
+        {
+            "filing": filing,
+            "participants": filing.participants.all(),
+            "reflections": filing.reflections.select_related("member"),
+        },
+    )
