@@ -26,8 +26,8 @@ def main():
     from django.contrib.auth.models import Group
     from django.test import Client
 
-    from forms_app.models import FiveOnesFiling
     from forms_app.five_ones.pdf import filing_pdf
+    from forms_app.models import FiveOnesFiling
     from people import roles
     from people.demo import seed_members, seed_reference_data
     from people.models import Member, Profile, Sector

@@ -48,7 +48,7 @@ def make_template_db(path):
 
 
 def generate_roster(path, rows, fmt):
-    from people.demo import COMMITTEES, PARTIES, STREETS, SURNAMES, GIVEN
+    from people.demo import COMMITTEES, GIVEN, PARTIES, STREETS, SURNAMES
     from people.roster import HEADERS
 
     rng = random.Random(rows)

@@ -12,8 +12,8 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from rest_framework import serializers
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from rest_framework import serializers
 from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -29,7 +29,6 @@ from wagtail.search import index
 from lianxin_site.dates import year_param
 
 from .cjk import index_text
-
 
 
 # The eight activity categories of the statistics tables (seed 001).

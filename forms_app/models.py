@@ -31,3 +31,7 @@ class WizardDraft(models.Model):
         verbose_name = _("表格草稿")
         verbose_name_plural = _("表格草稿")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_user_and_document")]
+
+    def __str__(self):
+        return f"{self.user} · {self.key}"
+

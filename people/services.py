@@ -73,11 +73,6 @@ def account_of(user):
     return account
 
 
-def user_profile(user):
-    """The user's Profile, or None (anonymous users and accounts without one)."""
-    return account_of(user).profile
-
-
 def members_visible_to(user):
     """The members a user may see.
 

@@ -4,18 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
+
+from lianxin_site.db import locked_row
+from lianxin_site.downloads import XLSX_TYPE, file_response
 
 from .forms import RosterUploadForm
 from .models import RosterImport
 from .roster import EXPORT_FORMATS, RosterFileError, export_roster, import_roster
 
 CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_TYPE,
     "csv": "text/csv; charset=utf-8",
 }
 
@@ -76,7 +77,7 @@ def roster_import_preview(request, pk):
 def _confirm(request, pk):
     with transaction.atomic():
         # Locks the record: a double click cannot import twice.
-        record = RosterImport.objects.select_for_update().get(pk=pk)
+        record = locked_row(RosterImport.objects, pk=pk)
         if record.status != RosterImport.Status.PREVIEWED:
             return redirect("people_roster_preview", pk=pk)
         with record.file.open("rb") as stored:
@@ -112,6 +113,4 @@ def roster_export(request):
     if fmt not in EXPORT_FORMATS:
         fmt = "xlsx"
     filename = f"委员名册-{timezone.localdate():%Y%m%d}.{fmt}"
-    response = HttpResponse(export_roster(fmt=fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return file_response(export_roster(fmt=fmt), filename, CONTENT_TYPES[fmt])

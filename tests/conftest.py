@@ -3,7 +3,6 @@ import io
 
 import openpyxl
 import pytest
-
 from django.utils import timezone
 
 from people import roles

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from forms_app.five_ones import rules
-from forms_app.models import FilingEvent, FilingYear, FiveOnesFiling
 from forms_app.five_ones.pdf import filing_pdf
+from forms_app.models import FilingEvent, FilingYear, FiveOnesFiling
 from people import roles
 
 from .factories import MemberFactory, SpecialCommitteeFactory

@@ -240,7 +240,7 @@ def test_every_error_of_a_file_is_reported_at_once_in_row_order(reference):
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "无法识别的表格"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "不支持旧版 Excel（.xls）"),
         (b"PK\x03\x04broken zip", "无法读取这个 .xlsx 文件"),
-        ("just some words\nand more".encode(), "无法识别的表格"),
+        (b"just some words\nand more", "无法识别的表格"),
     ],
 )
 def test_a_file_that_is_not_a_roster_is_refused_with_a_reason(members, data, expected):

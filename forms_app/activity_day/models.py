@@ -139,3 +139,7 @@ class StatsImport(models.Model):
         verbose_name = _("统计表导入")
         verbose_name_plural = _("统计表导入")
         ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"
+

@@ -144,6 +144,10 @@ class Reflection(models.Model):
         verbose_name_plural = _("履职心语")
         ordering = ["pk"]
 
+    def __str__(self):
+        return f"{self.member.name}的履职心语"
+
+
 
 class Attendance(models.Model):
     """出勤登记 for the grassroots activity, with the role each member played: kept for the
@@ -160,6 +164,10 @@ class Attendance(models.Model):
         verbose_name = _("出勤登记")
         verbose_name_plural = _("出勤登记")
         constraints = [models.UniqueConstraint(fields=["filing", "member"], name="one_attendance_per_member")]
+
+    def __str__(self):
+        return f"{self.member.name}：{'出勤' if self.attended else '未出勤'}"
+
 
 
 class FilingEvent(models.Model):
@@ -185,3 +193,7 @@ class FilingEvent(models.Model):
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}（{self.office}）"
+

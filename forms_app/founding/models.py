@@ -137,6 +137,10 @@ class ApplicationMember(models.Model):
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["application", "member"], name="one_row_per_participant")]
 
+    def __str__(self):
+        return self.member.name
+
+
 
 class StageOpinion(models.Model):
     """One act on the application: the applicant's signature (on each submission) or an office's
@@ -164,3 +168,7 @@ class StageOpinion(models.Model):
         verbose_name = _("审批意见")
         verbose_name_plural = _("审批意见")
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}：{self.get_decision_display()}（{self.signer_name}）"
+

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from content.demo import seed_content
-from forms_app.demo import seed_activity_days, seed_applications, seed_filings
 from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
+from forms_app.demo import seed_activity_days, seed_applications, seed_filings
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
 
