@@ -60,14 +60,16 @@ def main():
     extra = []
     for n in range(args.units):
         unit = ReportingUnit.objects.create(name=f"第{n + 1}县政协", variant=TableVariant.CPPCC, sort_order=100 + n)
-        unit.workstations.set(stations[n % len(stations):][:3])
+        unit.workstations.set(stations[n % len(stations) :][:3])
         extra.append(unit)
     day.units.add(*extra)
     organiser = get_user_model().objects.create_user("bench_organiser", password="x")
     organiser.groups.add(Group.objects.get(name=roles.LIAISON_OFFICE))
     for unit in extra[: args.units // 2]:
         counts = {field: p.value for field, p in stats.proposals(day, unit).items()}
-        counts.update(collective_members=0 if not counts["active_workstations"] else 1, own_members=1, opinions=3, deeds=1)
+        counts.update(
+            collective_members=0 if not counts["active_workstations"] else 1, own_members=1, opinions=3, deeds=1
+        )
         stats.save_report(day, unit, organiser, counts, via_import=True, today=day.deadline)
 
     committee = SpecialCommittee.objects.get(name="教科文卫体委员会")
@@ -108,7 +110,9 @@ def main():
     buffer = io.BytesIO()
     workbook.save(buffer)
     ms, (rows, errors) = median_ms(lambda: read_workbook(buffer.getvalue(), day), max(1, args.runs // 2))
-    figures.append((f"import read + check, {len(extra)} sheets", f"{ms:.0f} ms ({len(rows)} rows, {len(errors)} errors)"))
+    figures.append(
+        (f"import read + check, {len(extra)} sheets", f"{ms:.0f} ms ({len(rows)} rows, {len(errors)} errors)")
+    )
 
     width = max(len(name) for name, _ in figures)
     for name, value in figures:

@@ -44,17 +44,30 @@ def main():
     steps = {
         "info": {"info-leader_name": "王丽", "info-filled_on": f"{year}-03-10"},
         "theme": {"theme-theme": "助力课后服务提质", "theme-theme_reason": "教育界委员熟悉学校和家长的需求。"},
-        "activity": {"activity-activity_date": f"{year}-03-05", "activity-activity_place": "区实验小学",
-                     "activity-activity_kind": "education", "activity-participants": [m.pk for m in members],
-                     "activity-activity_plan": "走进学校座谈。"},
-        "result": {"result-result_kind": "proposal", "result-result_title": "关于提升课后服务质量的提案",
-                   "result-result_summary": "引入社会资源进校园。"},
-        "showcase": {"showcase-showcase_member": members[1].pk,
-                     "showcase-showcase_reason": "扎根基层教学二十年，带头开展课后服务，深受家长信任。"},
-        "reflections": {"reflections-TOTAL_FORMS": "3", "reflections-INITIAL_FORMS": "0",
-                        "reflections-MIN_NUM_FORMS": "0", "reflections-MAX_NUM_FORMS": "30",
-                        **{f"reflections-{i}-member": m.pk for i, m in enumerate(members)},
-                        **{f"reflections-{i}-text": "把群众的事当成自己的事。" * 3 for i in range(3)}},
+        "activity": {
+            "activity-activity_date": f"{year}-03-05",
+            "activity-activity_place": "区实验小学",
+            "activity-activity_kind": "education",
+            "activity-participants": [m.pk for m in members],
+            "activity-activity_plan": "走进学校座谈。",
+        },
+        "result": {
+            "result-result_kind": "proposal",
+            "result-result_title": "关于提升课后服务质量的提案",
+            "result-result_summary": "引入社会资源进校园。",
+        },
+        "showcase": {
+            "showcase-showcase_member": members[1].pk,
+            "showcase-showcase_reason": "扎根基层教学二十年，带头开展课后服务，深受家长信任。",
+        },
+        "reflections": {
+            "reflections-TOTAL_FORMS": "3",
+            "reflections-INITIAL_FORMS": "0",
+            "reflections-MIN_NUM_FORMS": "0",
+            "reflections-MAX_NUM_FORMS": "30",
+            **{f"reflections-{i}-member": m.pk for i, m in enumerate(members)},
+            **{f"reflections-{i}-text": "把群众的事当成自己的事。" * 3 for i in range(3)},
+        },
         "review": {"review-confirm": "on"},
     }
     client = Client()
@@ -88,8 +101,10 @@ def main():
         start = time.perf_counter()
         pdf = filing_pdf(filing)
         warm.append(time.perf_counter() - start)
-    print(f"\nPDF: first {cold * 1000:.0f} ms, warm median {statistics.median(warm) * 1000:.0f} ms, "
-          f"{len(pdf) / 1024:.0f} KB")
+    print(
+        f"\nPDF: first {cold * 1000:.0f} ms, warm median {statistics.median(warm) * 1000:.0f} ms, "
+        f"{len(pdf) / 1024:.0f} KB"
+    )
 
 
 if __name__ == "__main__":

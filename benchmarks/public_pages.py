@@ -62,22 +62,31 @@ def build(stories, stations, posts):
     members = list(Member.objects.all())
     start = time.perf_counter()
     for n in range(StoryPage.objects.count(), stories):
-        index.add_child(instance=StoryPage(
-            title=f"委员风采第{n}篇", slug=f"bench-{n}", member=members[n % len(members)],
-            lead="委员深入基层，倾听民意，推动养老、垃圾分类等民生实事落地。",
-            body=[("paragraph", "<p>委员深入基层开展调研，形成提案和社情民意信息。</p>" * 5)],
-            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n % 2000),
-        ))
+        index.add_child(
+            instance=StoryPage(
+                title=f"委员风采第{n}篇",
+                slug=f"bench-{n}",
+                member=members[n % len(members)],
+                lead="委员深入基层，倾听民意，推动养老、垃圾分类等民生实事落地。",
+                body=[("paragraph", "<p>委员深入基层开展调研，形成提案和社情民意信息。</p>" * 5)],
+                date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n % 2000),
+            )
+        )
         if n % 1000 == 0:
             print(f"  stories {n}/{stories} ({time.perf_counter() - start:.0f}s)", flush=True)
     categories = list(ActivityCategory)
     for station in WorkstationPage.objects.all()[:stations]:
         have = WorkstationPostPage.objects.child_of(station).count()
         for k in range(have, posts):
-            station.add_child(instance=WorkstationPostPage(
-                title=f"动态第{k}条", slug=f"bench-post-{k}", category=categories[k % 8],
-                date=datetime.date(2026, 1 + k % 12, 1 + k % 28), text="<p>委员接待群众，收集意见建议。</p>",
-            ))
+            station.add_child(
+                instance=WorkstationPostPage(
+                    title=f"动态第{k}条",
+                    slug=f"bench-post-{k}",
+                    category=categories[k % 8],
+                    date=datetime.date(2026, 1 + k % 12, 1 + k % 28),
+                    text="<p>委员接待群众，收集意见建议。</p>",
+                )
+            )
         print(f"  posts of {station.title}: {posts} ({time.perf_counter() - start:.0f}s)", flush=True)
 
 
@@ -112,16 +121,23 @@ def install_floor_views():
 
     def stories(request):
         rows = StoryPage.objects.live().select_related("member__sector").order_by("-date")
-        return HttpResponse(story_list.render({
-            "stories": rows[:12], "count": rows.count(), "sectors": Sector.objects.all(),
-            "parties": Party.objects.all(), "committees": SpecialCommittee.objects.all(),
-            "years": [d.year for d in rows.dates("date", "year")],
-        }))
+        return HttpResponse(
+            story_list.render(
+                {
+                    "stories": rows[:12],
+                    "count": rows.count(),
+                    "sectors": Sector.objects.all(),
+                    "parties": Party.objects.all(),
+                    "committees": SpecialCommittee.objects.all(),
+                    "years": [d.year for d in rows.dates("date", "year")],
+                }
+            )
+        )
 
     def story(request, slug):
-        return HttpResponse(story_detail.render(
-            {"s": StoryPage.objects.select_related("member__sector").get(slug=slug)}
-        ))
+        return HttpResponse(
+            story_detail.render({"s": StoryPage.objects.select_related("member__sector").get(slug=slug)})
+        )
 
     def station(request, slug):
         w = WorkstationPage.objects.get(slug=slug)
@@ -193,7 +209,9 @@ async def load(port, path, seconds, connections):
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             assert head.startswith(b"HTTP/1.1 200"), head[:40]
-            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+            length = int(
+                next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+            )
             await reader.readexactly(length)
             done += 1
         writer.close()
@@ -203,13 +221,33 @@ async def load(port, path, seconds, connections):
 
 
 def throughput(db, cache_dir, seconds):
-    env = {**os.environ, "CACHE_MIDDLEWARE_SECONDS": "300", "DATABASE_URL": f"sqlite:///{db}", "CACHE_DIR": str(cache_dir),
-           "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.dev"}
+    env = {
+        **os.environ,
+        "CACHE_MIDDLEWARE_SECONDS": "300",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "CACHE_DIR": str(cache_dir),
+        "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.dev",
+    }
     port = 8765
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "lianxin_site.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "-k", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "lianxin_site.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -222,8 +260,10 @@ def throughput(db, cache_dir, seconds):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"\ncached anonymous /stories/ via gunicorn (2 workers × 4 threads): {rate:,.0f} requests/s "
-          f"over {seconds}s, 16 keep-alive connections from one load process")
+    print(
+        f"\ncached anonymous /stories/ via gunicorn (2 workers × 4 threads): {rate:,.0f} requests/s "
+        f"over {seconds}s, 16 keep-alive connections from one load process"
+    )
 
 
 def main():

@@ -57,18 +57,20 @@ def generate_roster(path, rows, fmt):
     data = [list(HEADERS)]
     for n in range(1, rows + 1):
         sector = rng.choice(sectors)
-        data.append([
-            f"B{n:06d}",
-            rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            rng.choice("男女"),
-            sector,
-            rng.choice(PARTIES + [""] * 5),
-            committee_of[sector],
-            "某单位 职务",
-            f"13{rng.randrange(10**9):09d}",
-            rng.choice(["是", "否", "否", "否"]),
-            rng.choice(STREETS) + "街道活动小组",
-        ])
+        data.append(
+            [
+                f"B{n:06d}",
+                rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                rng.choice("男女"),
+                sector,
+                rng.choice(PARTIES + [""] * 5),
+                committee_of[sector],
+                "某单位 职务",
+                f"13{rng.randrange(10**9):09d}",
+                rng.choice(["是", "否", "否", "否"]),
+                rng.choice(STREETS) + "街道活动小组",
+            ]
+        )
     if fmt == "csv":
         import csv
 
@@ -106,8 +108,18 @@ def default_resource_class():
 
         class Meta:
             model = Member
-            fields = ("code", "name", "gender", "sector", "party", "committee",
-                      "employer_title", "phone", "is_standing", "street_group")
+            fields = (
+                "code",
+                "name",
+                "gender",
+                "sector",
+                "party",
+                "committee",
+                "employer_title",
+                "phone",
+                "is_standing",
+                "street_group",
+            )
             import_id_fields = ("code",)
 
     return DefaultRosterResource
@@ -147,9 +159,22 @@ def measure(workdir, template, rows, fmt, which):
     if not path.exists():
         generate_roster(path, rows, fmt)
     out = subprocess.run(
-        [sys.executable, __file__, "--child", "--db", str(db), "--file", str(path),
-         "--rows", str(rows), "--resource", which],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--db",
+            str(db),
+            "--file",
+            str(path),
+            "--rows",
+            str(rows),
+            "--resource",
+            which,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     db.unlink()
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -173,8 +198,10 @@ def main():
     template = workdir / "template.sqlite3"
     make_template_db(template)
 
-    print(f"{'rows':>7} {'file':>4} {'resource':>9} {'preview s':>9} {'import s':>9} "
-          f"{'total s':>8} {'rows/s':>8} {'peak MB':>8}")
+    print(
+        f"{'rows':>7} {'file':>4} {'resource':>9} {'preview s':>9} {'import s':>9} "
+        f"{'total s':>8} {'rows/s':>8} {'peak MB':>8}"
+    )
     by_size = {}
     for rows in sizes:
         for fmt in args.formats.split(","):
@@ -184,8 +211,11 @@ def main():
                 total = m["preview"] + m["import"]
                 rate = rows / total
                 by_size[(rows, fmt, which)] = rate
-                print(f"{rows:>7} {fmt:>4} {which:>9} {m['preview']:>9.2f} {m['import']:>9.2f} "
-                      f"{total:>8.2f} {rate:>8.0f} {m['peak_mb']:>8.0f}", flush=True)
+                print(
+                    f"{rows:>7} {fmt:>4} {which:>9} {m['preview']:>9.2f} {m['import']:>9.2f} "
+                    f"{total:>8.2f} {rate:>8.0f} {m['peak_mb']:>8.0f}",
+                    flush=True,
+                )
     for (rows, fmt, which), rate in by_size.items():
         default = by_size.get((rows, fmt, "default"))
         if which == "lianxin" and default:

@@ -93,12 +93,20 @@ LIST_PREFETCH = {
     WorkstationPage: lambda qs: qs.select_related(
         "lead_member__sector", "lead_member__party", "lead_member__committee", "lead_member__photo", "sign_photo"
     ).prefetch_related(
-        "lead_member__photo__renditions", "sign_photo__renditions", "photos__image__renditions", "plan_items",
-        "members__sector", "members__party", "members__committee", "members__photo__renditions",
+        "lead_member__photo__renditions",
+        "sign_photo__renditions",
+        "photos__image__renditions",
+        "plan_items",
+        "members__sector",
+        "members__party",
+        "members__committee",
+        "members__photo__renditions",
     ),
-    WorkstationPostPage: lambda qs: qs.with_workstation_id()
-    .select_related("cover")
-    .prefetch_related("cover__renditions", "pictures__image__renditions"),
+    WorkstationPostPage: lambda qs: (
+        qs.with_workstation_id()
+        .select_related("cover")
+        .prefetch_related("cover__renditions", "pictures__image__renditions")
+    ),
 }
 
 

@@ -25,8 +25,16 @@ from .models import (
 )
 
 STORY_THEMES = [
-    ("推动垃圾分类进社区", "垃圾分类", "走进社区宣讲垃圾分类新规，推动楼门院设置分类驿站，带动居民从“要我分”变成“我要分”。"),
-    ("让老人在家门口安享晚年", "养老", "围绕社区养老驿站建设开展调研，提出“嵌入式养老”提案，推动助餐、助浴服务进小区。"),
+    (
+        "推动垃圾分类进社区",
+        "垃圾分类",
+        "走进社区宣讲垃圾分类新规，推动楼门院设置分类驿站，带动居民从“要我分”变成“我要分”。",
+    ),
+    (
+        "让老人在家门口安享晚年",
+        "养老",
+        "围绕社区养老驿站建设开展调研，提出“嵌入式养老”提案，推动助餐、助浴服务进小区。",
+    ),
     ("为中小企业纾困解难", "营商环境", "走访数十家中小微企业，梳理融资、用工难题，形成社情民意信息报送区委区政府。"),
     ("送医下乡的“白大褂委员”", "义诊", "每月带领医疗团队到山区村庄义诊，为慢病老人建立健康档案。"),
     ("守护孩子们的课后时光", "课后服务", "推动学校课后服务提质，协调科技馆、博物馆资源进校园。"),
@@ -36,9 +44,18 @@ STORY_THEMES = [
 ]
 STATION_SPECIALTIES = ["社区治理", "医疗健康", "教育", "法律服务", "文化传承", "营商环境", "养老服务", "生态环保"]
 POST_TEMPLATES = {
-    ActivityCategory.READING: ("读书分享会：学习政协章程", "委员们围坐在一起，交流学习政协章程的体会，并向居民宣讲相关政策。"),
-    ActivityCategory.RESEARCH: ("就社区养老服务开展调研", "委员走访养老驿站，与老人、护理员座谈，了解助餐、助医需求，形成调研报告。"),
-    ActivityCategory.SUGGESTION: ("收集垃圾分类微建议", "在小区门口设立意见箱，收集居民对垃圾分类投放点设置的微建议十余条。"),
+    ActivityCategory.READING: (
+        "读书分享会：学习政协章程",
+        "委员们围坐在一起，交流学习政协章程的体会，并向居民宣讲相关政策。",
+    ),
+    ActivityCategory.RESEARCH: (
+        "就社区养老服务开展调研",
+        "委员走访养老驿站，与老人、护理员座谈，了解助餐、助医需求，形成调研报告。",
+    ),
+    ActivityCategory.SUGGESTION: (
+        "收集垃圾分类微建议",
+        "在小区门口设立意见箱，收集居民对垃圾分类投放点设置的微建议十余条。",
+    ),
     ActivityCategory.VISIT: ("走访界别群众听民声", "委员入户走访界别群众，听取对教育、医疗等民生问题的意见建议。"),
     ActivityCategory.DUTY: ("委员联动值班接待群众", "工作室开展委员接待日活动，委员轮流值班，现场解答群众咨询。"),
     ActivityCategory.CHARITY: ("爱心助学公益活动", "委员为困难家庭学生送去学习用品，并结对开展课业辅导。"),
@@ -122,11 +139,17 @@ def seed_content(today=None):
     today = today or datetime.date.today()
     home = HomePage.objects.first()
     stories_index, _ = _child(
-        home, StoryIndexPage, "stories", title="委员风采",
+        home,
+        StoryIndexPage,
+        "stories",
+        title="委员风采",
         intro=_rich("展示委员在本职工作中的带头作用、政协工作中的主体作用、界别群众中的代表作用。"),
     )
     stations_index, _ = _child(
-        home, WorkstationIndexPage, "workstations", title="委员工作室",
+        home,
+        WorkstationIndexPage,
+        "workstations",
+        title="委员工作室",
         intro=_rich("委员联系群众的直通车、服务群众的新品牌：一站一计划、月月有活动。"),
     )
     members = list(Member.objects.select_related("sector").order_by("code"))
@@ -140,7 +163,9 @@ def seed_content(today=None):
         title, keyword, lead = STORY_THEMES[n % len(STORY_THEMES)]
         scene = make_image(f"风采配图 {n + 1}", "scene", seed=100 + n)
         _child(
-            stories_index, StoryPage, f"story-{n + 1}",
+            stories_index,
+            StoryPage,
+            f"story-{n + 1}",
             title=f"{member.name}：{title}",
             member=member,
             date=today - datetime.timedelta(days=11 * n + 3),
@@ -148,9 +173,23 @@ def seed_content(today=None):
             body=[
                 ("paragraph", _rich(f"{member.name}委员来自{member.sector.name}，现任{member.employer_title}。{lead}")),
                 ("image", {"image": scene, "caption": f"{member.name}委员在活动现场", "alt": ""}),
-                ("quote", {"text": f"委员就要到群众中去，{keyword}的事就是身边的事。", "source": f"{member.name}委员的履职心语"}),
-                ("paragraph", _rich(f"围绕{keyword}，{member.name}委员今年提交提案一件、社情民意信息两条，多项建议被有关部门采纳。")),
-                ("video", {"url": "https://example.com/videos/weiyuan-fengcai.mp4", "title": f"{member.name}委员履职纪实"}),
+                (
+                    "quote",
+                    {
+                        "text": f"委员就要到群众中去，{keyword}的事就是身边的事。",
+                        "source": f"{member.name}委员的履职心语",
+                    },
+                ),
+                (
+                    "paragraph",
+                    _rich(
+                        f"围绕{keyword}，{member.name}委员今年提交提案一件、社情民意信息两条，多项建议被有关部门采纳。"
+                    ),
+                ),
+                (
+                    "video",
+                    {"url": "https://example.com/videos/weiyuan-fengcai.mp4", "title": f"{member.name}委员履职纪实"},
+                ),
             ],
         )
 
@@ -160,23 +199,39 @@ def seed_content(today=None):
         lead_member = members[(n * 13 + 5) % len(members)]
         specialty = STATION_SPECIALTIES[n % len(STATION_SPECIALTIES)]
         if n % 3 == 0:
-            basis, extra, name = WorkstationPage.Basis.STREET, {"street_group": streets[n % len(streets)]}, f"{streets[n % len(streets)].street}委员工作室"
+            basis, extra, name = (
+                WorkstationPage.Basis.STREET,
+                {"street_group": streets[n % len(streets)]},
+                f"{streets[n % len(streets)].street}委员工作室",
+            )
         elif n % 3 == 1:
             sector = sectors[n % len(sectors)]
             basis, extra, name = WorkstationPage.Basis.SECTOR, {"sector": sector}, f"{sector.name}委员工作室"
         else:
-            basis, extra, name = WorkstationPage.Basis.COMMITTEE, {"committee": lead_member.committee}, f"{lead_member.name}委员工作室"
+            basis, extra, name = (
+                WorkstationPage.Basis.COMMITTEE,
+                {"committee": lead_member.committee},
+                f"{lead_member.name}委员工作室",
+            )
         extra.setdefault("committee", lead_member.committee)  # every station has its 对口委室
         station, created = _child(
-            stations_index, WorkstationPage, f"station-{n + 1}",
-            title=name, address=f"区{['东四', '和平里', '前门', '天坛', '景山'][n % 5]}大街{10 + n}号",
-            mode=[WorkstationPage.Mode.OFFLINE, WorkstationPage.Mode.BOTH][n % 2], basis=basis,
-            lead_member=lead_member, specialties=specialty, public_contact=f"010-6401{n:04d}",
+            stations_index,
+            WorkstationPage,
+            f"station-{n + 1}",
+            title=name,
+            address=f"区{['东四', '和平里', '前门', '天坛', '景山'][n % 5]}大街{10 + n}号",
+            mode=[WorkstationPage.Mode.OFFLINE, WorkstationPage.Mode.BOTH][n % 2],
+            basis=basis,
+            lead_member=lead_member,
+            specialties=specialty,
+            public_contact=f"010-6401{n:04d}",
             reception_days="每月第一个周三 9:00—11:30",
             sign_photo=make_image(f"{name} 标识牌", "sign", seed=200 + n),
             duties=_rich("宣传政策，解疑释惑；收集社情，反映民意；开展协商，跟踪监督；发挥所长，服务民生。"),
             workflow=_rich("群众来访登记 → 委员接待 → 分类办理 → 跟踪反馈 → 归档。"),
-            rules=_rich("信息报告制度；季度例会制度；履职日志制度；收集社情民意制度；接待办理与反馈制度；廉洁自律制度。"),
+            rules=_rich(
+                "信息报告制度；季度例会制度；履职日志制度；收集社情民意制度；接待办理与反馈制度；廉洁自律制度。"
+            ),
             **extra,
         )
         if not created:
@@ -184,7 +239,8 @@ def seed_content(today=None):
         station.members.set([members[(n * 13 + k) % len(members)] for k in range(6, 10)])
         for month in range(1, 13):
             PlanItem.objects.create(
-                workstation=station, date=datetime.date(today.year, month, 15),
+                workstation=station,
+                date=datetime.date(today.year, month, 15),
                 title=f"{month}月：{specialty}主题{['接待日', '调研', '宣讲', '公益服务'][month % 4]}",
                 participants="工作室全体委员",
             )
@@ -198,8 +254,12 @@ def seed_content(today=None):
                 title, text = POST_TEMPLATES[category]
                 day = min(28, 5 + k * 10 + n % 5)
                 _child(
-                    station, WorkstationPostPage, f"post-{month}-{k}",
-                    title=title, date=datetime.date(today.year, month, day), category=category,
+                    station,
+                    WorkstationPostPage,
+                    f"post-{month}-{k}",
+                    title=title,
+                    date=datetime.date(today.year, month, day),
+                    category=category,
                     text=_rich(f"{station.title}：{text}"),
                     cover=make_image(f"动态配图 {n + 1}-{month}-{k}", "scene", seed=300 + n * 40 + month * 3 + k),
                 )

@@ -58,4 +58,3 @@ def draft_workstation_page(*, title, slug, members, rules, **fields):
     page.save()
     page.save_revision(log_action=True)
     return page
-

@@ -146,14 +146,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_stories"] = StoryPage.objects.live().public().with_card_data().order_by(
-            "-date", "-pk"
-        )[:6]
+        context["latest_stories"] = StoryPage.objects.live().public().with_card_data().order_by("-date", "-pk")[:6]
         context["workstations"] = WorkstationPage.objects.live().public().order_by("title")
         context["upcoming"] = (
-            PlanItem.objects.filter(
-                workstation__live=True, date__gte=timezone.localdate()
-            )
+            PlanItem.objects.filter(workstation__live=True, date__gte=timezone.localdate())
             .select_related("workstation")
             .order_by("date", "pk")[:8]
         )
@@ -396,14 +392,23 @@ class WorkstationPage(CJKSearchMixin, Page):
     lead_member = models.ForeignKey(
         "people.Member", verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="led_workstations"
     )
-    members = ParentalManyToManyField("people.Member", verbose_name=_("参与委员"), blank=True, related_name="workstations")
+    members = ParentalManyToManyField(
+        "people.Member", verbose_name=_("参与委员"), blank=True, related_name="workstations"
+    )
     specialties = models.CharField(_("专长领域"), max_length=200, blank=True)
     public_contact = models.CharField(
         _("公开联系方式"), max_length=200, blank=True, help_text=_("对外公布的电话或邮箱（不是委员本人的手机）。")
     )
-    reception_days = models.CharField(_("委员接待日"), max_length=200, blank=True, help_text=_("如“每月第一个周三 9:00—11:30”。"))
+    reception_days = models.CharField(
+        _("委员接待日"), max_length=200, blank=True, help_text=_("如“每月第一个周三 9:00—11:30”。")
+    )
     sign_photo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("标识牌照片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("标识牌照片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     duties = RichTextField(_("工作职责"), blank=True)
     workflow = RichTextField(_("工作流程"), blank=True)
@@ -537,9 +542,7 @@ class WorkstationPostQuerySet(PageQuerySet):
     def with_workstation_id(self):
         """Annotate each post with its workstation's id, read from the tree path."""
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
-        return self.annotate(
-            parent_workstation_id=Subquery(Page.objects.filter(path=parent_path).values("pk")[:1])
-        )
+        return self.annotate(parent_workstation_id=Subquery(Page.objects.filter(path=parent_path).values("pk")[:1]))
 
 
 class WorkstationPostPage(CJKSearchMixin, Page):
@@ -549,7 +552,12 @@ class WorkstationPostPage(CJKSearchMixin, Page):
     category = models.CharField(_("活动类别"), max_length=12, choices=ActivityCategory.choices)
     text = RichTextField(_("内容"))
     cover = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("封面图片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("封面图片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = PageManager.from_queryset(WorkstationPostQuerySet)()

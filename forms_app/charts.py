@@ -16,7 +16,7 @@ def bar_chart(title, items, width=640, color="#b3261e"):
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{FONT}" font-size="13">',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text x="0" y="20" font-size="15" font-weight="bold">{escape(title)}</text>',
     ]
     for index, (label, value) in enumerate(items):

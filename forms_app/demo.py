@@ -34,16 +34,27 @@ def seed_filings():
             continue
         members = list(rules.members_of(sector, party)[:3]) or list(Member.objects.all()[:3])
         filing = rules.submit_filing(
-            staff["party_leader"] if party else staff["leader"], year, sector, party,
+            staff["party_leader"] if party else staff["leader"],
+            year,
+            sector,
+            party,
             dict(
-                leader_name=members[0].name, filled_on=timezone.localdate().replace(month=3, day=10),
-                theme=theme, theme_reason=f"{(sector or party).name}委员专业相近、资源集中，适合围绕“{theme}”开展活动。",
-                activity_date=timezone.localdate().replace(month=3, day=5), activity_place="区委员之家",
-                activity_kind="community", activity_plan=f"围绕“{theme}”走进社区，面对面听取群众意见。",
-                result_kind="opinion", result_title=f"关于{theme}的社情民意信息", result_summary="梳理群众反映的三方面问题并提出建议。",
-                showcase_member=members[-1], showcase_reason=f"{members[-1].name}委员履职积极，带头开展“{theme}”活动，群众评价很高。",
+                leader_name=members[0].name,
+                filled_on=timezone.localdate().replace(month=3, day=10),
+                theme=theme,
+                theme_reason=f"{(sector or party).name}委员专业相近、资源集中，适合围绕“{theme}”开展活动。",
+                activity_date=timezone.localdate().replace(month=3, day=5),
+                activity_place="区委员之家",
+                activity_kind="community",
+                activity_plan=f"围绕“{theme}”走进社区，面对面听取群众意见。",
+                result_kind="opinion",
+                result_title=f"关于{theme}的社情民意信息",
+                result_summary="梳理群众反映的三方面问题并提出建议。",
+                showcase_member=members[-1],
+                showcase_reason=f"{members[-1].name}委员履职积极，带头开展“{theme}”活动，群众评价很高。",
             ),
-            members, [(m, "把群众的事当成自己的事。") for m in members],
+            members,
+            [(m, "把群众的事当成自己的事。") for m in members],
         )
         for action in actions:
             action, note = action if isinstance(action, tuple) else (action, "")
@@ -53,16 +64,31 @@ def seed_filings():
 
 # --- 委员工作室建立申请: one waiting at 秘书长意见, one returned by 委员联络室, one just filed.
 
+
 def _application_data(member, name, committee, address):
     from .founding.models import WorkingRule
 
     return dict(
-        kind="member", name=name, address=address, mode="both", basis="sector", sector=member.sector,
-        street_group=None, committee=committee, lead_member=member, lead_employer_title=member.employer_title,
-        lead_sector=member.sector, lead_specialties=member.specialties or "本界别相关领域", lead_contact=member.phone,
+        kind="member",
+        name=name,
+        address=address,
+        mode="both",
+        basis="sector",
+        sector=member.sector,
+        street_group=None,
+        committee=committee,
+        lead_member=member,
+        lead_employer_title=member.employer_title,
+        lead_sector=member.sector,
+        lead_specialties=member.specialties or "本界别相关领域",
+        lead_contact=member.phone,
         venue=f"依托{address}，面积约 60 平方米，每周三下午开放；同时开设线上留言。",
-        rules={value: f"工作室{label}制度：明确责任人、时间和记录方式，按季度向区政协报告。" for value, label in WorkingRule.choices},
-        signature=member.name, signed_on=timezone.localdate(),
+        rules={
+            value: f"工作室{label}制度：明确责任人、时间和记录方式，按季度向区政协报告。"
+            for value, label in WorkingRule.choices
+        },
+        signature=member.name,
+        signed_on=timezone.localdate(),
     )
 
 
@@ -80,14 +106,27 @@ def seed_applications():
     committee = SpecialCommittee.objects.get(name="教科文卫体委员会")
     signers = {username: User.objects.get(username=username) for username in ("office4", "liaison", "secretary")}
     peers = list(Member.objects.filter(sector=member.sector).exclude(pk=member.pk)[:2])
-    rows = [{"member": m, "employer_title": m.employer_title, "specialties": m.specialties, "contact": m.phone} for m in peers]
+    rows = [
+        {"member": m, "employer_title": m.employer_title, "specialties": m.specialties, "contact": m.phone}
+        for m in peers
+    ]
     plans = [
-        (f"{member.sector.name}委员工作室", "东四街道党群活动中心",
-         [("office4", Stage.COMMITTEE_OFFICE, "approve", "同意。场地、制度齐全，建议报委员联络室。"),
-          ("liaison", Stage.LIAISON_OFFICE, "approve", "同意。符合建立条件。")]),
-        ("胡同文化委员工作室", "景山街道社区工作站",
-         [("office4", Stage.COMMITTEE_OFFICE, "approve", "同意。"),
-          ("liaison", Stage.LIAISON_OFFICE, "return", "参与委员的联系方式不全，请补充后重新提交。")]),
+        (
+            f"{member.sector.name}委员工作室",
+            "东四街道党群活动中心",
+            [
+                ("office4", Stage.COMMITTEE_OFFICE, "approve", "同意。场地、制度齐全，建议报委员联络室。"),
+                ("liaison", Stage.LIAISON_OFFICE, "approve", "同意。符合建立条件。"),
+            ],
+        ),
+        (
+            "胡同文化委员工作室",
+            "景山街道社区工作站",
+            [
+                ("office4", Stage.COMMITTEE_OFFICE, "approve", "同意。"),
+                ("liaison", Stage.LIAISON_OFFICE, "return", "参与委员的联系方式不全，请补充后重新提交。"),
+            ],
+        ),
         ("课后服务委员工作室", "交道口街道小院议事厅", []),
     ]
     for name, address, acts in plans:
@@ -98,6 +137,7 @@ def seed_applications():
 
 # --- 委员活动日: this year's day (21 September), the six committees and one 附件2 unit, posts on
 # the day for the proposals, four units reported and the rest not yet.
+
 
 def seed_activity_days(today=None):
     import datetime
@@ -116,10 +156,13 @@ def seed_activity_days(today=None):
     units = []
     for order, committee in enumerate(SpecialCommittee.objects.order_by("sort_order", "name")):
         unit, _ = ReportingUnit.objects.get_or_create(
-            name=committee.name, defaults={"variant": TableVariant.COMMITTEE, "committee": committee, "sort_order": order})
+            name=committee.name,
+            defaults={"variant": TableVariant.COMMITTEE, "committee": committee, "sort_order": order},
+        )
         units.append(unit)
     district, created = ReportingUnit.objects.get_or_create(
-        name="东城区政协（街道活动小组）", defaults={"variant": TableVariant.CPPCC, "sort_order": 99})
+        name="东城区政协（街道活动小组）", defaults={"variant": TableVariant.CPPCC, "sort_order": 99}
+    )
     if created:
         district.workstations.set(WorkstationPage.objects.filter(basis=WorkstationPage.Basis.STREET))
         reporter = get_user_model().objects.filter(username="unit_dongcheng").first()
@@ -127,8 +170,12 @@ def seed_activity_days(today=None):
             district.reporters.add(reporter)
     units.append(district)
     day = ActivityDay.objects.create(
-        name=f"{year}年委员活动日", theme="委员在行动，履职为人民", date=datetime.date(year, 9, 21),
-        upload_deadline=datetime.date(year, 9, 23), deadline=datetime.date(year, 9, 30))
+        name=f"{year}年委员活动日",
+        theme="委员在行动，履职为人民",
+        date=datetime.date(year, 9, 21),
+        upload_deadline=datetime.date(year, 9, 23),
+        deadline=datetime.date(year, 9, 30),
+    )
     day.units.set(units)
 
     categories = list(POST_TEMPLATES)
@@ -139,23 +186,36 @@ def seed_activity_days(today=None):
         title, text = POST_TEMPLATES[category]
         slug = f"activity-day-{year}"
         if not WorkstationPostPage.objects.child_of(station).filter(slug=slug).exists():
-            post = WorkstationPostPage(title=f"委员活动日：{title}", slug=slug, date=day.date, category=category,
-                                       text=f"<p>{station.title}：{text}</p>")
+            post = WorkstationPostPage(
+                title=f"委员活动日：{title}",
+                slug=slug,
+                date=day.date,
+                category=category,
+                text=f"<p>{station.title}：{text}</p>",
+            )
             station.add_child(instance=post)
             post.save_revision().publish()
 
     # A second, open day, so that the reporting accounts can try the form.
     special = ActivityDay.objects.create(
-        name=f"{today.year}年冬季委员活动日", theme="温暖过冬，委员送服务", date=today - datetime.timedelta(days=2),
-        upload_deadline=today, deadline=today + datetime.timedelta(days=7))
+        name=f"{today.year}年冬季委员活动日",
+        theme="温暖过冬，委员送服务",
+        date=today - datetime.timedelta(days=2),
+        upload_deadline=today,
+        deadline=today + datetime.timedelta(days=7),
+    )
     special.units.set(units)
 
     organiser = get_user_model().objects.filter(username="liaison").first()
     for unit in units[:4]:
         counts = {field: proposal.value for field, proposal in stats.proposals(day, unit).items()}
         counts.setdefault("stationed_members", 0)
-        counts.update(collective_members=min(counts["stationed_members"], 3 * counts.get("active_workstations", 0)),
-                      own_members=2, opinions=6 * counts.get("active_workstations", 0), deeds=counts.get("active_workstations", 0))
+        counts.update(
+            collective_members=min(counts["stationed_members"], 3 * counts.get("active_workstations", 0)),
+            own_members=2,
+            opinions=6 * counts.get("active_workstations", 0),
+            deeds=counts.get("active_workstations", 0),
+        )
         for field in stats.COUNT_FIELDS:
             counts.setdefault(field, 0)
         stats.save_report(day, unit, organiser, counts, via_import=True, today=day.deadline)

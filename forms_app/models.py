@@ -12,9 +12,24 @@ from .five_ones.models import ActivityKind, Attendance, FilingEvent, FilingYear,
 from .founding.models import ApplicationMember, Stage, StageOpinion, WorkingRule, WorkstationApplication
 
 __all__ = [
-    "ActivityDay", "ActivityKind", "ActivityReport", "ApplicationMember", "Attendance", "FilingEvent", "FilingYear",
-    "FiveOnesFiling", "Reflection", "ReportingUnit", "ResultKind", "Stage", "StageOpinion", "StatsImport",
-    "TableVariant", "WizardDraft", "WorkingRule", "WorkstationApplication",
+    "ActivityDay",
+    "ActivityKind",
+    "ActivityReport",
+    "ApplicationMember",
+    "Attendance",
+    "FilingEvent",
+    "FilingYear",
+    "FiveOnesFiling",
+    "Reflection",
+    "ReportingUnit",
+    "ResultKind",
+    "Stage",
+    "StageOpinion",
+    "StatsImport",
+    "TableVariant",
+    "WizardDraft",
+    "WorkingRule",
+    "WorkstationApplication",
 ]
 
 
@@ -34,4 +49,3 @@ class WizardDraft(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.key}"
-

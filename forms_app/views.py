@@ -22,12 +22,16 @@ def forms_home(request):
     if can_file:
         this_year_filing = five_ones.existing_filing(year, *five_ones.filer_of(user))
         can_file = five_ones.may_file(this_year_filing)
-    return render(request, "forms_app/home.html", {
-        "filings": five_ones.filings_visible_to(user).order_by("-year")[:10],
-        "can_file": can_file,
-        "this_year": this_year_filing,
-        "year": year,
-        "can_apply": founding.may_apply(user),
-        "can_report_stats": activity_day.units_for(user).exists(),
-        "applications": WorkstationApplication.objects.filter(applicant=user).select_related("committee"),
-    })
+    return render(
+        request,
+        "forms_app/home.html",
+        {
+            "filings": five_ones.filings_visible_to(user).order_by("-year")[:10],
+            "can_file": can_file,
+            "this_year": this_year_filing,
+            "year": year,
+            "can_apply": founding.may_apply(user),
+            "can_report_stats": activity_day.units_for(user).exists(),
+            "applications": WorkstationApplication.objects.filter(applicant=user).select_related("committee"),
+        },
+    )

@@ -142,5 +142,7 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         current = self.steps.current
-        context["step_titles"] = [(name, self.step_titles.get(name, name), name == current) for name in self.get_form_list()]
+        context["step_titles"] = [
+            (name, self.step_titles.get(name, name), name == current) for name in self.get_form_list()
+        ]
         return context

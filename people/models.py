@@ -97,9 +97,7 @@ class Member(models.Model):
     code = models.CharField(_("委员证号"), max_length=30, unique=True)
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     gender = models.CharField(_("性别"), max_length=6, choices=Gender.choices)
-    sector = models.ForeignKey(
-        Sector, verbose_name=_("界别"), on_delete=models.PROTECT, related_name="members"
-    )
+    sector = models.ForeignKey(Sector, verbose_name=_("界别"), on_delete=models.PROTECT, related_name="members")
     party = models.ForeignKey(
         Party,
         verbose_name=_("党派"),
@@ -118,7 +116,10 @@ class Member(models.Model):
     )
     employer_title = models.CharField(_("单位及职务"), max_length=200, blank=True)
     specialties = models.CharField(
-        _("专长领域"), max_length=200, blank=True, help_text=_("如“教育管理、青少年心理”；申请建立委员工作室时预先填入。")
+        _("专长领域"),
+        max_length=200,
+        blank=True,
+        help_text=_("如“教育管理、青少年心理”；申请建立委员工作室时预先填入。"),
     )
     # Private: staff only. Never rendered on a public page or served by the API.
     phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[phone_validator])

@@ -61,7 +61,11 @@ DOCUMENTS = (
 ACTIVITY_DAY_ORGANISER = (
     "forms_app.roll_up_activity_day",
     "forms_app.view_activityreport",
-    *(f"forms_app.{action}_{model}" for model in ("activityday", "reportingunit") for action in ("add", "change", "view")),
+    *(
+        f"forms_app.{action}_{model}"
+        for model in ("activityday", "reportingunit")
+        for action in ("add", "change", "view")
+    ),
 )
 
 ROLES = (
@@ -143,9 +147,7 @@ ROLES = (
             for action in ("add", "change", "delete", "view")
         )
         + tuple(
-            f"auth.{action}_{model}"
-            for model in ("user", "group")
-            for action in ("add", "change", "delete", "view")
+            f"auth.{action}_{model}" for model in ("user", "group") for action in ("add", "change", "delete", "view")
         ),
         collection_permissions=IMAGES + DOCUMENTS,
     ),

@@ -162,9 +162,7 @@ def _check_headers(header, line):
     if repeated:
         problems.append(f"重复的列：{'、'.join(repeated)}")
     if problems:
-        raise RosterFileError(
-            f"第 {line} 行的表头不对（{'；'.join(problems)}）。表头应为：{'、'.join(HEADERS)}。"
-        )
+        raise RosterFileError(f"第 {line} 行的表头不对（{'；'.join(problems)}）。表头应为：{'、'.join(HEADERS)}。")
 
 
 # ---------------------------------------------------------------------------
@@ -286,9 +284,7 @@ class RosterResource(resources.ModelResource):
     sector = Field("sector", "界别", LookupWidget(Sector, required=True))
     party = Field("party", "党派", LookupWidget(Party))
     committee = Field("committee", "专委会", LookupWidget(SpecialCommittee))
-    employer_title = Field(
-        "employer_title", "单位及职务", TextWidget(max_length=_max_length("employer_title"))
-    )
+    employer_title = Field("employer_title", "单位及职务", TextWidget(max_length=_max_length("employer_title")))
     phone = Field("phone", "联系电话", PhoneWidget(max_length=_max_length("phone")))
     is_standing = Field("is_standing", "是否常委", ChoiceWidget(YES_NO_CHOICES, blank=False))
     street_group = Field("street_group", "街道活动小组", LookupWidget(StreetGroup))
@@ -362,9 +358,7 @@ class RosterResource(resources.ModelResource):
 
     @staticmethod
     def snapshot(instance):
-        return tuple(
-            getattr(instance, f"{name}_id" if name in FOREIGN_KEYS else name) for name in FIELD_NAMES
-        )
+        return tuple(getattr(instance, f"{name}_id" if name in FOREIGN_KEYS else name) for name in FIELD_NAMES)
 
     # -- validation without per-row queries
     def skip_row(self, instance, original, row, import_validation_errors=None):

@@ -89,17 +89,14 @@ def _confirm(request, pk):
             record.report = {**record.report, "errors": [str(exc)]}
         else:
             record.report = report.as_dict()
-        record.status = (
-            RosterImport.Status.IMPORTED if report and report.ok else RosterImport.Status.FAILED
-        )
+        record.status = RosterImport.Status.IMPORTED if report and report.ok else RosterImport.Status.FAILED
         record.imported_at = timezone.now()
         record.save(update_fields=["report", "status", "imported_at"])
 
     if record.status == RosterImport.Status.IMPORTED:
         messages.success(
             request,
-            f"名册已导入：新增 {report.created} 人，更新 {report.updated} 人，"
-            f"{report.unchanged} 人无变化。",
+            f"名册已导入：新增 {report.created} 人，更新 {report.updated} 人，{report.unchanged} 人无变化。",
         )
         return redirect("people_member_modeladmin_index")
     messages.error(request, "名册未导入：名册在预览后发生了变化，出现了下面的问题，没有写入任何数据。")

@@ -93,7 +93,18 @@ def as_csv(rows, encoding="utf-8"):
 
 
 VALID_ROWS = (
-    ("15001", "孙悦", "女", "教育界", "民盟", "教科文卫体委员会", "区实验小学 副校长", "13912345678", "是", "东华门街道活动小组"),
+    (
+        "15001",
+        "孙悦",
+        "女",
+        "教育界",
+        "民盟",
+        "教科文卫体委员会",
+        "区实验小学 副校长",
+        "13912345678",
+        "是",
+        "东华门街道活动小组",
+    ),
     ("15002", "周博", "男", "经济界", "", "经济委员会", "某银行 行长", "010-64012345", "否", "景山街道"),
     ("15003", "吴晨", "男", "医药卫生界", "九三学社", "", "区人民医院 主任医师", "", "", ""),
 )
@@ -127,20 +138,38 @@ def site(members, reference):
     m = members
     m["teacher"].photo = make_image("王丽照片")
     m["teacher"].save()
-    s1 = story(stories, m["teacher"], "王丽：守护孩子们的课后时光",
-               text="她推动学校课后服务提质，协调科技馆资源进校园。", date=datetime.date(2025, 9, 1))
-    s2 = story(stories, m["doctor"], "李强：让老人在家门口安享晚年",
-               text="他围绕社区养老驿站建设开展调研，提出嵌入式养老的提案。", date=datetime.date(2026, 3, 2))
-    s3 = story(stories, m["banker"], "赵敏：推动垃圾分类进社区",
-               text="她走进社区宣讲新规，推动楼门院设置分类驿站，垃圾分类成了居民的新习惯。", date=datetime.date(2026, 4, 3))
+    s1 = story(
+        stories,
+        m["teacher"],
+        "王丽：守护孩子们的课后时光",
+        text="她推动学校课后服务提质，协调科技馆资源进校园。",
+        date=datetime.date(2025, 9, 1),
+    )
+    s2 = story(
+        stories,
+        m["doctor"],
+        "李强：让老人在家门口安享晚年",
+        text="他围绕社区养老驿站建设开展调研，提出嵌入式养老的提案。",
+        date=datetime.date(2026, 3, 2),
+    )
+    s3 = story(
+        stories,
+        m["banker"],
+        "赵敏：推动垃圾分类进社区",
+        text="她走进社区宣讲新规，推动楼门院设置分类驿站，垃圾分类成了居民的新习惯。",
+        date=datetime.date(2026, 4, 3),
+    )
     ws = station(stations, m["engineer"], title="东四街道委员工作室", sign_photo=make_image("标识牌"))
     ws.members.set([m["teacher"], m["banker"]])
     ws.save_revision().publish()
     year = timezone.localdate().year
     p1 = post(ws, "走访界别群众听民声", datetime.date(year, 1, 10))
-    p2 = post(ws, "社区养老服务调研", datetime.date(year, 3, 12), category="research",
-              text="委员走访养老驿站，与老人座谈助餐需求。")
+    p2 = post(
+        ws,
+        "社区养老服务调研",
+        datetime.date(year, 3, 12),
+        category="research",
+        text="委员走访养老驿站，与老人座谈助餐需求。",
+    )
     plan(ws, timezone.localdate() + datetime.timedelta(days=20), "委员接待日：法律咨询")
     return {"stories": stories, "stations": stations, "s1": s1, "s2": s2, "s3": s3, "ws": ws, "p1": p1, "p2": p2}
-
-

@@ -37,7 +37,9 @@ def publish(parent, page):
 def site_sections():
     home = HomePage.objects.get()
     stories = StoryIndexPage.objects.first() or publish(home, StoryIndexPage(title="委员风采", slug="stories"))
-    stations = WorkstationIndexPage.objects.first() or publish(home, WorkstationIndexPage(title="委员工作室", slug="workstations"))
+    stations = WorkstationIndexPage.objects.first() or publish(
+        home, WorkstationIndexPage(title="委员工作室", slug="workstations")
+    )
     return stories, stations
 
 
@@ -79,7 +81,10 @@ def post(workstation, title, date, category="visit", text="委员走访界别群
     return publish(
         workstation,
         WorkstationPostPage(
-            title=title, slug=f"p-{WorkstationPostPage.objects.count() + 1}", date=date, category=category,
+            title=title,
+            slug=f"p-{WorkstationPostPage.objects.count() + 1}",
+            date=date,
+            category=category,
             text=f"<p>{text}</p>",
         ),
     )

@@ -24,9 +24,24 @@ pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).parent / "artifacts"
 TODAY = timezone.localdate()
 DAY = TODAY - datetime.timedelta(days=3)
-VALID = dict(workstations=4, stationed_members=20, active_workstations=3, collective_members=12, own_members=2,
-             kind_reading=1, kind_research=1, kind_suggestion=0, kind_visit=2, kind_duty=0, kind_charity=1,
-             kind_sector=0, kind_other=0, opinions=15, deeds=3, uploads=3)
+VALID = dict(
+    workstations=4,
+    stationed_members=20,
+    active_workstations=3,
+    collective_members=12,
+    own_members=2,
+    kind_reading=1,
+    kind_research=1,
+    kind_suggestion=0,
+    kind_visit=2,
+    kind_duty=0,
+    kind_charity=1,
+    kind_sector=0,
+    kind_other=0,
+    opinions=15,
+    deeds=3,
+    uploads=3,
+)
 
 
 @pytest.fixture
@@ -47,16 +62,31 @@ def setup(members, reference, make_user):
     draft = post(ws2, "义诊（未发布）", DAY, category="charity")
     draft.unpublish()
 
-    edu = ReportingUnit.objects.create(name="教科文卫体委员会", variant=TableVariant.COMMITTEE, committee=r["edu_committee"])
-    econ = ReportingUnit.objects.create(name="经济委员会", variant=TableVariant.COMMITTEE, committee=r["econ_committee"])
+    edu = ReportingUnit.objects.create(
+        name="教科文卫体委员会", variant=TableVariant.COMMITTEE, committee=r["edu_committee"]
+    )
+    econ = ReportingUnit.objects.create(
+        name="经济委员会", variant=TableVariant.COMMITTEE, committee=r["econ_committee"]
+    )
     city = ReportingUnit.objects.create(name="长沙市政协", variant=TableVariant.CPPCC, sort_order=9)
-    day = ActivityDay.objects.create(name="2026年委员活动日", theme="委员在行动", date=DAY,
-                                     upload_deadline=DAY + datetime.timedelta(days=2), deadline=TODAY + datetime.timedelta(days=5))
+    day = ActivityDay.objects.create(
+        name="2026年委员活动日",
+        theme="委员在行动",
+        date=DAY,
+        upload_deadline=DAY + datetime.timedelta(days=2),
+        deadline=TODAY + datetime.timedelta(days=5),
+    )
     day.units.set([edu, econ, city])
     city_user = make_user(roles.UNIT_REPORTER)
     city.reporters.add(city_user)
     return {
-        "day": day, "edu": edu, "econ": econ, "city": city, "ws1": ws1, "ws2": ws2, "ws3": ws3,
+        "day": day,
+        "edu": edu,
+        "econ": econ,
+        "city": city,
+        "ws1": ws1,
+        "ws2": ws2,
+        "ws3": ws3,
         "edu_office": make_user(roles.COMMITTEE_OFFICE, committee=r["edu_committee"]),
         "econ_office": make_user(roles.COMMITTEE_OFFICE, committee=r["econ_committee"]),
         "city_user": city_user,
@@ -75,13 +105,16 @@ def test_a_sound_table_passes():
     assert stats.check_counts(counts()) == {}
 
 
-@pytest.mark.parametrize("value, message", [
-    (None, "请填写委员工作室数（没有请填 0）"),
-    ("", "请填写委员工作室数"),
-    (-1, "应是不小于 0 的整数，现在是“-1”"),
-    (2.5, "应是不小于 0 的整数，现在是“2.5”"),
-    ("四", "应是不小于 0 的整数，现在是“四”"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (None, "请填写委员工作室数（没有请填 0）"),
+        ("", "请填写委员工作室数"),
+        (-1, "应是不小于 0 的整数，现在是“-1”"),
+        (2.5, "应是不小于 0 的整数，现在是“2.5”"),
+        ("四", "应是不小于 0 的整数，现在是“四”"),
+    ],
+)
 def test_counts_are_whole_non_negative_numbers(value, message):
     errors = stats.check_counts(counts(workstations=value))
     assert message in errors["workstations"][0]
@@ -91,14 +124,29 @@ def test_whole_numbers_from_a_sheet_are_accepted():
     assert stats.check_counts(counts(workstations=4.0, deeds=" 3 ")) == {}
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"active_workstations": 5}, "active_workstations", "组织活动的工作室数（5）不能多于委员工作室数（4）"),
-    ({"kind_visit": 4}, "kind_visit", "开展走访界别群众的工作室数（4）不能多于组织活动的工作室数（3）"),
-    ({"uploads": 5}, "uploads", "上传“动态”栏目的工作室数（5）不能多于委员工作室数（4）"),
-    ({"collective_members": 21}, "collective_members", "参加集体活动的委员数（21）不能多于入驻委员工作室的委员数（20）"),
-    ({"active_workstations": 0, **{f: 0 for f, _ in stats.KIND_FIELDS}}, "collective_members", "没有工作室组织活动时"),
-    ({"kind_reading": 0, "kind_research": 0, "kind_visit": 1, "kind_charity": 1}, None, "各类活动的工作室数合计（2）少于组织活动的工作室数（3）"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"active_workstations": 5}, "active_workstations", "组织活动的工作室数（5）不能多于委员工作室数（4）"),
+        ({"kind_visit": 4}, "kind_visit", "开展走访界别群众的工作室数（4）不能多于组织活动的工作室数（3）"),
+        ({"uploads": 5}, "uploads", "上传“动态”栏目的工作室数（5）不能多于委员工作室数（4）"),
+        (
+            {"collective_members": 21},
+            "collective_members",
+            "参加集体活动的委员数（21）不能多于入驻委员工作室的委员数（20）",
+        ),
+        (
+            {"active_workstations": 0, **{f: 0 for f, _ in stats.KIND_FIELDS}},
+            "collective_members",
+            "没有工作室组织活动时",
+        ),
+        (
+            {"kind_reading": 0, "kind_research": 0, "kind_visit": 1, "kind_charity": 1},
+            None,
+            "各类活动的工作室数合计（2）少于组织活动的工作室数（3）",
+        ),
+    ],
+)
 def test_a_part_is_not_larger_than_its_whole(overrides, field, message):
     errors = stats.check_counts(counts(**overrides))
     assert any(message in m for m in errors[field]), errors
@@ -129,9 +177,20 @@ def test_a_unit_with_no_stations_is_told_so(setup):
 
 
 def form_data(**overrides):
-    data = {field: str(value) for field, value in counts(workstations=2, stationed_members=3, active_workstations=1,
-                                                          collective_members=3, kind_reading=1, kind_research=1,
-                                                          kind_visit=0, kind_charity=0, uploads=1).items()}
+    data = {
+        field: str(value)
+        for field, value in counts(
+            workstations=2,
+            stationed_members=3,
+            active_workstations=1,
+            collective_members=3,
+            kind_reading=1,
+            kind_research=1,
+            kind_visit=0,
+            kind_charity=0,
+            uploads=1,
+        ).items()
+    }
     data.update({key: str(value) for key, value in overrides.items()})
     return data
 
@@ -160,14 +219,23 @@ def test_a_number_different_from_the_platform_needs_a_reason(setup, client):
     assert response.context["form"]["opinions"].value() == "15", "what was typed is kept"
     assert not ActivityReport.objects.exists()
 
-    response = client.post(url_for(setup), form_data(
-        active_workstations=2, uploads=2, reason_active_workstations="和平里工作室的活动动态还没发布",
-        reason_uploads="同上"))
+    response = client.post(
+        url_for(setup),
+        form_data(
+            active_workstations=2,
+            uploads=2,
+            reason_active_workstations="和平里工作室的活动动态还没发布",
+            reason_uploads="同上",
+        ),
+    )
     assert response.status_code == 302
     report = ActivityReport.objects.get()
     assert report.active_workstations == 2
     assert report.sources["active_workstations"] == {
-        "proposed": 1, "source": report.sources["active_workstations"]["source"], "reason": "和平里工作室的活动动态还没发布"}
+        "proposed": 1,
+        "source": report.sources["active_workstations"]["source"],
+        "reason": "和平里工作室的活动动态还没发布",
+    }
 
 
 def test_form_checks_in_chinese_and_keeps_the_input(setup, client):
@@ -277,8 +345,17 @@ def test_rollup_pdf_is_landscape_with_its_table_and_charts(setup, tmp_path):
     path.write_bytes(rollup_pdf_bytes(setup["day"]))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     flat = text.replace(" ", "").replace("\n", "")
-    for expected in ("2026年委员活动日", "填表单位", "各类活动情况统计", "教科文卫体委员会", "长沙市政协", "合计", "未报送：经济委员会",
-                     "各类活动开展情况", "填报单位报送情况"):
+    for expected in (
+        "2026年委员活动日",
+        "填表单位",
+        "各类活动情况统计",
+        "教科文卫体委员会",
+        "长沙市政协",
+        "合计",
+        "未报送：经济委员会",
+        "各类活动开展情况",
+        "填报单位报送情况",
+    ):
         assert expected in flat, expected
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     size = next(line for line in info.splitlines() if line.startswith("Page size"))
@@ -287,8 +364,22 @@ def test_rollup_pdf_is_landscape_with_its_table_and_charts(setup, tmp_path):
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "CJK" in fonts
     ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(path),
-                    str(ARTIFACTS / "activity-day-rollup-page1")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(path),
+            str(ARTIFACTS / "activity-day-rollup-page1"),
+        ],
+        check=True,
+    )
     assert (ARTIFACTS / "activity-day-rollup-page1.png").stat().st_size > 5000
 
 
@@ -309,8 +400,14 @@ def test_unit_pdf_prints_the_units_table(setup, client, tmp_path):
     response = client.get(reverse("activity_day_report_pdf", args=[setup["day"].pk, setup["edu"].pk]))
     path = tmp_path / "unit.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
-    assert "专门委员会相关委员工作室开展委员活动日情况统计表" in text and "填表单位：教科文卫体委员会" in text and "11" in text
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.replace(
+        "\n", ""
+    )
+    assert (
+        "专门委员会相关委员工作室开展委员活动日情况统计表" in text
+        and "填表单位：教科文卫体委员会" in text
+        and "11" in text
+    )
 
 
 # --- importing units' spreadsheets
@@ -356,14 +453,25 @@ def test_import_of_paper_layout_sheets_previews_then_writes_all(setup, client):
 def test_import_with_any_bad_row_writes_nothing_and_names_each_error(setup):
     workbook = openpyxl.load_workbook(io.BytesIO(rollup_xlsx(setup["day"])))
     sheet = workbook.active
-    for line, (unit, extra) in enumerate([("教科文卫体委员会", {}), ("经济委员会", {"active_workstations": 9}),
-                                          ("不存在的单位", {}), ("长沙市政协", {"deeds": -2})], start=5):
+    for line, (unit, extra) in enumerate(
+        [
+            ("教科文卫体委员会", {}),
+            ("经济委员会", {"active_workstations": 9}),
+            ("不存在的单位", {}),
+            ("长沙市政协", {"deeds": -2}),
+        ],
+        start=5,
+    ):
         sheet.cell(line, 1, unit)
         for index, field in enumerate(stats.COUNT_FIELDS):
             sheet.cell(line, index + 2, extra.get(field, VALID[field]))
     rows, errors = read_workbook(as_bytes(workbook), setup["day"])
     messages = [(e["line"], e["column"], e["message"]) for e in errors]
-    assert (6, "组织委员开展委员活动日的工作室数（家）", "组织活动的工作室数（9）不能多于委员工作室数（4）。") in messages
+    assert (
+        6,
+        "组织委员开展委员活动日的工作室数（家）",
+        "组织活动的工作室数（9）不能多于委员工作室数（4）。",
+    ) in messages
     assert any(line == 7 and "“不存在的单位”不是2026年委员活动日的填报单位" in m for line, _c, m in messages)
     assert any(line == 8 and "为民办实事数应是不小于 0 的整数" in m for line, _c, m in messages)
     assert len(rows) == 3, "every readable row is listed"
@@ -403,8 +511,14 @@ def test_a_member_factory_unit_has_no_effect_on_proposals(setup):
 def test_organiser_sets_up_a_day_and_its_dates_must_make_sense(setup, client):
     client.force_login(setup["organiser"])
     url = reverse("forms_app_activityday_modeladmin_create")
-    data = {"name": "2027年委员活动日", "theme": "委员在行动", "date": "2027-09-21", "upload_deadline": "2027-09-23",
-            "deadline": "2027-09-20", "units": [setup["edu"].pk, setup["city"].pk]}
+    data = {
+        "name": "2027年委员活动日",
+        "theme": "委员在行动",
+        "date": "2027-09-21",
+        "upload_deadline": "2027-09-23",
+        "deadline": "2027-09-20",
+        "units": [setup["edu"].pk, setup["city"].pk],
+    }
     response = client.post(url, data)
     assert "报送截止日期不能早于活动日期。" in response.content.decode()
     assert client.post(url, {**data, "deadline": "2027-09-30"}).status_code == 302

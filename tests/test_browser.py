@@ -64,7 +64,9 @@ def test_reader_follows_a_story_and_a_workstation_filters_and_searches(
     page.screenshot(path=ARTIFACTS / f"search-{name}.png", full_page=True)
 
 
-def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(browser, live_server, make_user, members, reference, tmp_path):
+def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(
+    browser, live_server, make_user, members, reference, tmp_path
+):
     import subprocess
 
     from people import roles
@@ -126,8 +128,10 @@ def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(browser, live_s
     download.value.save_as(pdf)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "助力课后服务提质" in text and "孙悦" in text
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf), str(ARTIFACTS / "five-ones-browser-page1")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf), str(ARTIFACTS / "five-ones-browser-page1")],
+        check=True,
+    )
 
 
 def login_in(browser, live_server, user, password, next_path):
@@ -189,8 +193,13 @@ def test_member_applies_for_a_workstation_resumes_after_closing_the_browser_and_
     page.get_by_role("button", name="下一步").click()
 
     page.get_by_label("场地（载体）情况").fill("依托东四街道党群活动中心，面积约 60 平方米，每周三下午开放。")
-    for value, rule in (("reporting", "信息报告"), ("quarterly", "季度例会"), ("duty_log", "履职日志"),
-                        ("opinions", "收集社情民意"), ("reception", "接待办理与反馈")):
+    for value, rule in (
+        ("reporting", "信息报告"),
+        ("quarterly", "季度例会"),
+        ("duty_log", "履职日志"),
+        ("opinions", "收集社情民意"),
+        ("reception", "接待办理与反馈"),
+    ):
         page.get_by_label(f"已建立{rule}制度").check()
         page.locator(f"#id_venue-rule_{value}").fill(f"{rule}：专人负责，按季度记录。")
     page.get_by_role("button", name="下一步").click()
@@ -216,12 +225,28 @@ def test_member_applies_for_a_workstation_resumes_after_closing_the_browser_and_
     flat = text.replace(" ", "").replace("\n", "")
     for expected in ("委员工作室建立申请表", "东四教育委员工作室", "教科文卫体委员会", "李强", "赵敏", "13800001111"):
         assert expected in flat, expected
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(ARTIFACTS / "workstation-application-browser-page1")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(ARTIFACTS / "workstation-application-browser-page1"),
+        ],
+        check=True,
+    )
     context.close()
 
 
-def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(browser, live_server, make_user, members, reference):
+def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
+    browser, live_server, make_user, members, reference
+):
     import datetime
 
     from django.utils import timezone
@@ -235,10 +260,12 @@ def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(browser, 
     day_date = timezone.localdate() - datetime.timedelta(days=1)
     ws = station(stations, members["teacher"], title="东四教育委员工作室", committee=reference["edu_committee"])
     post(ws, "读书分享会", day_date, category="reading")
-    unit = ReportingUnit.objects.create(name="教科文卫体委员会", variant=TableVariant.COMMITTEE,
-                                        committee=reference["edu_committee"])
-    day = ActivityDay.objects.create(name="委员活动日", theme="委员在行动", date=day_date,
-                                     deadline=timezone.localdate() + datetime.timedelta(days=5))
+    unit = ReportingUnit.objects.create(
+        name="教科文卫体委员会", variant=TableVariant.COMMITTEE, committee=reference["edu_committee"]
+    )
+    day = ActivityDay.objects.create(
+        name="委员活动日", theme="委员在行动", date=day_date, deadline=timezone.localdate() + datetime.timedelta(days=5)
+    )
     day.units.set([unit])
     office = make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"])
     office.set_password("pw-lianxin-123")

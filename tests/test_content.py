@@ -87,8 +87,18 @@ def test_story_feed_lists_stories_newest_first(client, site):
 
 def test_workstation_page_shows_its_public_display_and_months_with_activity(client, site):
     page = html(client, site["ws"].url)
-    for text in ("陈杰", "东四大街 1 号", "每月第一个周三", "010-64010001", "宣传政策，解疑释惑",
-                 "来访登记，委员接待", "季度例会制度", "王丽", "走访界别群众听民声", "社区养老服务调研"):
+    for text in (
+        "陈杰",
+        "东四大街 1 号",
+        "每月第一个周三",
+        "010-64010001",
+        "宣传政策，解疑释惑",
+        "来访登记，委员接待",
+        "季度例会制度",
+        "王丽",
+        "走访界别群众听民声",
+        "社区养老服务调研",
+    ):
         assert text in page, text
     assert '<li class="active"><span>1月</span> <span>有活动（1）' in page
     assert '<li class="idle"><span>2月</span> <span>无活动' in page
@@ -124,8 +134,18 @@ def test_unpublished_story_is_not_public(client, site):
 )
 def test_chinese_search_finds_words_inside_sentences(client, site, query, expected):
     page = html(client, "/search/", q=query)
-    titles = {t for t in ("赵敏：推动垃圾分类进社区", "李强：让老人在家门口安享晚年", "王丽：守护孩子们的课后时光",
-                          "社区养老服务调研", "走访界别群众听民声", "东四街道委员工作室") if f">{t}</a>" in page}
+    titles = {
+        t
+        for t in (
+            "赵敏：推动垃圾分类进社区",
+            "李强：让老人在家门口安享晚年",
+            "王丽：守护孩子们的课后时光",
+            "社区养老服务调研",
+            "走访界别群众听民声",
+            "东四街道委员工作室",
+        )
+        if f">{t}</a>" in page
+    }
     assert titles == expected
 
 
@@ -153,7 +173,9 @@ def test_api_serves_stories_with_member_and_image_renditions(client, site):
     assert "fill-400x400" in photo["url"] and photo["width"] == photo["height"] == 90  # no upscaling of 120x90
 
 
-@pytest.mark.parametrize("key, value, expected", [("sector", "education", 1), ("party", "minmeng", 1), ("sector", "economy", 1)])
+@pytest.mark.parametrize(
+    "key, value, expected", [("sector", "education", 1), ("party", "minmeng", 1), ("sector", "economy", 1)]
+)
 def test_api_filters_stories_by_sector_and_party(client, site, reference, key, value, expected):
     data = api(client, type="content.StoryPage", **{key: reference[value].pk})
     assert data["meta"]["total_count"] == expected
@@ -223,8 +245,13 @@ def test_editor_submits_and_a_reviewer_approves(make_user, site, members):
     from people import roles
 
     editor, reviewer = make_user(roles.EDITOR), make_user(roles.REVIEWER)
-    draft = StoryPage(title="待审核的风采", slug="pending", member=members["teacher"], lead="导语",
-                      body=[("paragraph", "<p>正文</p>")])
+    draft = StoryPage(
+        title="待审核的风采",
+        slug="pending",
+        member=members["teacher"],
+        lead="导语",
+        body=[("paragraph", "<p>正文</p>")],
+    )
     site["stories"].add_child(instance=draft)
     draft.unpublish()
     assert not draft.permissions_for_user(editor).can_publish()
@@ -246,8 +273,14 @@ def test_editor_submits_and_a_reviewer_approves(make_user, site, members):
 def test_scheduled_story_goes_live_when_its_time_comes(client, site, members, monkeypatch):
     from django.core.management import call_command
 
-    page = StoryPage(title="定时发布的风采", slug="scheduled", member=members["teacher"], lead="导语",
-                     body=[("paragraph", "<p>正文</p>")], live=False)
+    page = StoryPage(
+        title="定时发布的风采",
+        slug="scheduled",
+        member=members["teacher"],
+        lead="导语",
+        body=[("paragraph", "<p>正文</p>")],
+        live=False,
+    )
     site["stories"].add_child(instance=page)
     page.go_live_at = timezone.now() + datetime.timedelta(hours=1)
     page.save_revision().publish()

@@ -24,11 +24,19 @@ Status, Action = FiveOnesFiling.Status, FilingEvent.Action
 def file_for(user, year=2026, sector=None, party=None, theme="助力课后服务提质"):
     member = MemberFactory(sector=sector) if sector else MemberFactory(party=party)
     data = dict(
-        leader_name="王丽", filled_on=datetime.date(year, 3, 10), theme=theme,
-        theme_reason="教育界委员熟悉学校和家长的需求。", activity_date=datetime.date(year, 3, 5),
-        activity_place="区实验小学", activity_kind="education", activity_plan="走进学校座谈。",
-        result_kind="proposal", result_title="关于提升课后服务质量的提案", result_summary="引入社会资源进校园。",
-        showcase_member=member, showcase_reason="扎根基层教学二十年，带头开展课后服务，深受家长信任。",
+        leader_name="王丽",
+        filled_on=datetime.date(year, 3, 10),
+        theme=theme,
+        theme_reason="教育界委员熟悉学校和家长的需求。",
+        activity_date=datetime.date(year, 3, 5),
+        activity_place="区实验小学",
+        activity_kind="education",
+        activity_plan="走进学校座谈。",
+        result_kind="proposal",
+        result_title="关于提升课后服务质量的提案",
+        result_summary="引入社会资源进校园。",
+        showcase_member=member,
+        showcase_reason="扎根基层教学二十年，带头开展课后服务，深受家长信任。",
     )
     return rules.submit_filing(user, year, sector, party, data, [member], [(member, "把群众的事当成自己的事。")])
 
@@ -87,7 +95,10 @@ def test_returned_and_resubmitted_keeps_the_history(people, reference, client):
     refiled = file_for(people["leader"], sector=reference["education"], theme="助力课后服务提质（修改稿）")
     assert refiled.pk == filing.pk and refiled.status == Status.SUBMITTED
     assert list(refiled.events.values_list("action", flat=True)) == [
-        Action.SUBMIT, Action.RECEIVE, Action.RETURN, Action.RESUBMIT,
+        Action.SUBMIT,
+        Action.RECEIVE,
+        Action.RETURN,
+        Action.RESUBMIT,
     ]
     with pytest.raises(rules.RouteError, match="不能重复填报"):
         file_for(people["leader"], sector=reference["education"])
@@ -171,7 +182,7 @@ def test_the_deadline_is_a_setting_per_year(people, reference):
 
 
 def test_year_export_has_one_row_per_filing(people, reference, client):
-    file_for(people["leader"], sector=reference["education"], theme="=HYPERLINK(\"x\")")
+    file_for(people["leader"], sector=reference["education"], theme='=HYPERLINK("x")')
     file_for(people["party_leader"], party=reference["minmeng"])
     client.force_login(people["archive"])
     response = client.get(reverse("five_ones_export") + "?year=2026")
@@ -180,7 +191,7 @@ def test_year_export_has_one_row_per_filing(people, reference, client):
     assert rows[0][:3] == ("年度", "党派、界别名称", "界别组长姓名")
     assert len(rows) == 3
     assert {row[1] for row in rows[1:]} == {"教育界", "民盟"}
-    assert "'=HYPERLINK(\"x\")" in {row[6] for row in rows[1:]}, "formulas are neutralised"
+    assert '\'=HYPERLINK("x")' in {row[6] for row in rows[1:]}, "formulas are neutralised"
     client.force_login(people["edu_office"])
     assert client.get(reverse("five_ones_export") + "?year=2026")["Location"] == "/admin/"
 
@@ -192,8 +203,16 @@ def test_pdf_looks_like_the_paper_form_and_keeps_its_text(people, reference, tmp
     path.write_bytes(pdf)
 
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    for expected in ("委员基层日“五个一活动”备案表", "党派、界别", "教育界", "助力课后服务提质", "明确一个", "提交一批",
-                     "把群众的事当成自己的事。", "各专委会工作室在3月底前将此表收齐统一交专委会工作六室存档"):
+    for expected in (
+        "委员基层日“五个一活动”备案表",
+        "党派、界别",
+        "教育界",
+        "助力课后服务提质",
+        "明确一个",
+        "提交一批",
+        "把群众的事当成自己的事。",
+        "各专委会工作室在3月底前将此表收齐统一交专委会工作六室存档",
+    ):
         assert expected in text.replace(" ", "").replace("\n", "") or expected in text, expected
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
@@ -203,7 +222,9 @@ def test_pdf_looks_like_the_paper_form_and_keeps_its_text(people, reference, tmp
     assert "A4" in size and len(pdf) < 300_000
 
     ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(ARTIFACTS / "five-ones-page1")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(ARTIFACTS / "five-ones-page1")], check=True
+    )
     assert (ARTIFACTS / "five-ones-page1.png").stat().st_size > 5000
 
 
@@ -214,8 +235,9 @@ def test_leader_records_attendance_for_scoring(people, reference, client):
     client.force_login(people["leader"])
     url = reverse("five_ones_attendance", args=[filing.pk])
 
-    response = client.post(url, {f"attended-{member.pk}": "on", f"role-{member.pk}": "主持座谈",
-                                 f"role-{absent.pk}": "发言"})
+    response = client.post(
+        url, {f"attended-{member.pk}": "on", f"role-{member.pk}": "主持座谈", f"role-{absent.pk}": "发言"}
+    )
     page = response.content.decode()
     assert "缺席委员：未出勤的委员不填写发挥的作用。" in page and 'value="主持座谈"' in page
     assert not filing.attendance.exists()

@@ -37,19 +37,38 @@ def step_data(step, members, year=YEAR, **overrides):
     prefix = f"five-ones-{year}-sector-{teacher.sector_id}"  # the draft key names the form
     data = {
         "info": {"info-leader_name": "王丽", "info-filled_on": f"{YEAR}-03-10"},
-        "theme": {"theme-theme": "助力课后服务提质", "theme-theme_reason": "教育界委员熟悉学校和家长的需求，最适合推动课后服务。"},
-        "activity": {"activity-activity_date": f"{YEAR}-03-05", "activity-activity_place": "区实验小学",
-                     "activity-activity_kind": "education", "activity-participants": [teacher.pk, second.pk],
-                     "activity-activity_plan": "走进学校座谈，了解课后服务开展情况。"},
-        "result": {"result-result_kind": "proposal", "result-result_title": "关于提升课后服务质量的提案",
-                   "result-result_summary": "建议引入科技馆、博物馆等社会资源进校园。"},
-        "showcase": {"showcase-showcase_member": second.pk,
-                     "showcase-showcase_reason": "孙悦委员扎根基层教学二十年，带头开展课后服务，深受家长信任。"},
-        "reflections": {"reflections-TOTAL_FORMS": "3", "reflections-INITIAL_FORMS": "0",
-                        "reflections-MIN_NUM_FORMS": "0", "reflections-MAX_NUM_FORMS": "30",
-                        "reflections-0-member": teacher.pk, "reflections-0-text": "把群众的事当成自己的事。",
-                        "reflections-1-member": second.pk, "reflections-1-text": "一首小诗：\n春风化雨，润物无声。",
-                        "reflections-2-member": "", "reflections-2-text": ""},
+        "theme": {
+            "theme-theme": "助力课后服务提质",
+            "theme-theme_reason": "教育界委员熟悉学校和家长的需求，最适合推动课后服务。",
+        },
+        "activity": {
+            "activity-activity_date": f"{YEAR}-03-05",
+            "activity-activity_place": "区实验小学",
+            "activity-activity_kind": "education",
+            "activity-participants": [teacher.pk, second.pk],
+            "activity-activity_plan": "走进学校座谈，了解课后服务开展情况。",
+        },
+        "result": {
+            "result-result_kind": "proposal",
+            "result-result_title": "关于提升课后服务质量的提案",
+            "result-result_summary": "建议引入科技馆、博物馆等社会资源进校园。",
+        },
+        "showcase": {
+            "showcase-showcase_member": second.pk,
+            "showcase-showcase_reason": "孙悦委员扎根基层教学二十年，带头开展课后服务，深受家长信任。",
+        },
+        "reflections": {
+            "reflections-TOTAL_FORMS": "3",
+            "reflections-INITIAL_FORMS": "0",
+            "reflections-MIN_NUM_FORMS": "0",
+            "reflections-MAX_NUM_FORMS": "30",
+            "reflections-0-member": teacher.pk,
+            "reflections-0-text": "把群众的事当成自己的事。",
+            "reflections-1-member": second.pk,
+            "reflections-1-text": "一首小诗：\n春风化雨，润物无声。",
+            "reflections-2-member": "",
+            "reflections-2-text": "",
+        },
         "review": {"review-confirm": "on"},
     }[step]
     data.update(overrides)
@@ -81,7 +100,9 @@ def test_leader_walks_every_step_and_submits(client, leader, edu_members, refere
     response = client.get(URL)
     page = response.content.decode()
     assert "教育界" in page and "按账号确定" in page
-    assert f'type="date" name="info-filled_on" value="{datetime.date.today():%Y-%m-%d}"' in page, "the date picker is prefilled"
+    assert f'type="date" name="info-filled_on" value="{datetime.date.today():%Y-%m-%d}"' in page, (
+        "the date picker is prefilled"
+    )
     assert current_step(response) == "info"
 
     for step, following in pairwise(STEPS):
@@ -97,7 +118,10 @@ def test_leader_walks_every_step_and_submits(client, leader, edu_members, refere
     assert (filing.year, filing.sector, filing.party) == (YEAR, reference["education"], None)
     assert filing.theme == "助力课后服务提质" and filing.activity_kind == "education"
     assert set(filing.participants.all()) == set(edu_members)
-    assert [r.text for r in filing.reflections.all()] == ["把群众的事当成自己的事。", "一首小诗：\n春风化雨，润物无声。"]
+    assert [r.text for r in filing.reflections.all()] == [
+        "把群众的事当成自己的事。",
+        "一首小诗：\n春风化雨，润物无声。",
+    ]
     assert filing.status == FiveOnesFiling.Status.SUBMITTED
     assert list(filing.events.values_list("action", flat=True)) == [FilingEvent.Action.SUBMIT]
     story = filing.showcase_story
@@ -160,8 +184,16 @@ def test_two_wizards_in_one_browser_do_not_overwrite_each_other(client, leader, 
         ("result", {"result-result_title": ""}, "请填写成果标题。"),
         ("showcase", {"showcase-showcase_member": ""}, "请选择一名本界别（党派）的委员。"),
         ("showcase", {"showcase-showcase_reason": "很好"}, "推荐理由请至少写 20 个字"),
-        ("reflections", {"reflections-0-member": "", "reflections-0-text": "", "reflections-1-member": "",
-                         "reflections-1-text": ""}, "请至少提交一条履职心语。"),
+        (
+            "reflections",
+            {
+                "reflections-0-member": "",
+                "reflections-0-text": "",
+                "reflections-1-member": "",
+                "reflections-1-text": "",
+            },
+            "请至少提交一条履职心语。",
+        ),
         ("reflections", {"reflections-0-text": ""}, "请填写这位委员的履职心语"),
         ("reflections", {"reflections-1-member": ""}, "请选择写这条履职心语的委员。"),
         ("review", {"review-confirm": ""}, "请勾选“我已核对以上内容”后再提交。"),

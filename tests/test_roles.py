@@ -21,8 +21,18 @@ def test_migrate_creates_exactly_the_committees_roles():
     names = set(Group.objects.values_list("name", flat=True))
     assert set(roles.ROLE_NAMES) <= names
     assert set(roles.ROLE_NAMES) == {
-        "编辑", "审核员", "委员", "活动日填报单位", "界别组长", "专委会工作室", "专委会工作六室", "委员联络室",
-        "秘书长", "分管副主席", "主席会议", "系统管理员",
+        "编辑",
+        "审核员",
+        "委员",
+        "活动日填报单位",
+        "界别组长",
+        "专委会工作室",
+        "专委会工作六室",
+        "委员联络室",
+        "秘书长",
+        "分管副主席",
+        "主席会议",
+        "系统管理员",
     }
 
 
@@ -30,7 +40,9 @@ def test_migrate_creates_exactly_the_committees_roles():
 def test_each_group_holds_exactly_its_listed_permissions(role):
     group = Group.objects.get(name=role.name)
     assert perms_of(group) == set(role.permissions)
-    assert {p.permission.codename for p in GroupPagePermission.objects.filter(group=group)} == set(role.page_permissions)
+    assert {p.permission.codename for p in GroupPagePermission.objects.filter(group=group)} == set(
+        role.page_permissions
+    )
     assert {
         f"{p.permission.content_type.app_label}.{p.permission.codename}"
         for p in GroupCollectionPermission.objects.filter(group=group)
@@ -43,13 +55,21 @@ def test_sync_roles_takes_back_a_permission_granted_by_hand():
 
     roles.sync_roles()
 
-    assert perms_of(group) == {"people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication"}
+    assert perms_of(group) == {
+        "people.view_member",
+        "forms_app.add_fiveonesfiling",
+        "forms_app.add_workstationapplication",
+    }
 
 
 def test_only_editors_and_reviewers_touch_pages_and_only_reviewers_publish():
-    holders = set(GroupPagePermission.objects.filter(group__name__in=roles.ROLE_NAMES).values_list("group__name", flat=True))
+    holders = set(
+        GroupPagePermission.objects.filter(group__name__in=roles.ROLE_NAMES).values_list("group__name", flat=True)
+    )
     assert holders == {roles.EDITOR, roles.REVIEWER}
-    publishers = GroupPagePermission.objects.filter(permission__codename="publish_page", group__name__in=roles.ROLE_NAMES)
+    publishers = GroupPagePermission.objects.filter(
+        permission__codename="publish_page", group__name__in=roles.ROLE_NAMES
+    )
     assert set(publishers.values_list("group__name", flat=True)) == {roles.REVIEWER}
 
 
@@ -72,8 +92,17 @@ def test_committee_office_sees_its_committee_and_the_sectors_it_contacts(make_us
     assert set(members_visible_to(office)) == {members["teacher"], members["doctor"]}
 
 
-@pytest.mark.parametrize("role", [roles.ARCHIVE_OFFICE, roles.LIAISON_OFFICE, roles.SECRETARY_GENERAL,
-                                  roles.VICE_CHAIR, roles.CHAIRS_MEETING, roles.SYSTEM_ADMIN])
+@pytest.mark.parametrize(
+    "role",
+    [
+        roles.ARCHIVE_OFFICE,
+        roles.LIAISON_OFFICE,
+        roles.SECRETARY_GENERAL,
+        roles.VICE_CHAIR,
+        roles.CHAIRS_MEETING,
+        roles.SYSTEM_ADMIN,
+    ],
+)
 def test_roster_wide_roles_see_everyone(make_user, members, role):
     assert members_visible_to(make_user(role)).count() == 4
 
@@ -130,8 +159,12 @@ def test_roles_that_may_not_change_the_roster(make_user, members, reference, log
 def edit_member(client, member, **changes):
     """Submit the member's edit form as the admin shows it, with some fields changed."""
     form = {
-        "code": member.code, "name": member.name, "gender": member.gender, "sector": member.sector_id,
-        "employer_title": member.employer_title, "phone": member.phone,
+        "code": member.code,
+        "name": member.name,
+        "gender": member.gender,
+        "sector": member.sector_id,
+        "employer_title": member.employer_title,
+        "phone": member.phone,
     }
     return client.post(reverse("people_member_modeladmin_edit", args=[member.pk]), {**form, **changes})
 
@@ -162,8 +195,10 @@ def test_member_form_explains_a_bad_phone_in_chinese_and_keeps_the_input(make_us
 
 def test_system_admin_maintains_reference_data_and_accounts(make_user, reference, login):
     client = login(make_user(roles.SYSTEM_ADMIN))
-    response = client.post(reverse("people_sector_modeladmin_create"), {"name": "体育界", "sort_order": 5,
-                                                                         "contact_committee": reference["edu_committee"].pk})
+    response = client.post(
+        reverse("people_sector_modeladmin_create"),
+        {"name": "体育界", "sort_order": 5, "contact_committee": reference["edu_committee"].pk},
+    )
     assert response.status_code == 302
     assert reference["edu_committee"].contact_sectors.filter(name="体育界").exists()
     assert client.get(reverse("wagtailusers_users:index")).status_code == 200
@@ -179,9 +214,19 @@ def test_editor_edits_pages_and_nothing_of_the_roster(make_user, members, login)
     assert "13800138000" not in client.get("/admin/").content.decode()
 
 
-@pytest.mark.parametrize("role", [roles.SECTOR_LEADER, roles.COMMITTEE_OFFICE, roles.ARCHIVE_OFFICE,
-                                  roles.LIAISON_OFFICE, roles.SECRETARY_GENERAL, roles.VICE_CHAIR,
-                                  roles.CHAIRS_MEETING, roles.SYSTEM_ADMIN])
+@pytest.mark.parametrize(
+    "role",
+    [
+        roles.SECTOR_LEADER,
+        roles.COMMITTEE_OFFICE,
+        roles.ARCHIVE_OFFICE,
+        roles.LIAISON_OFFICE,
+        roles.SECRETARY_GENERAL,
+        roles.VICE_CHAIR,
+        roles.CHAIRS_MEETING,
+        roles.SYSTEM_ADMIN,
+    ],
+)
 def test_only_editors_may_edit_pages(make_user, login, role):
     client = login(make_user(role))
     home = Page.objects.get(depth=2)

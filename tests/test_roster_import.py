@@ -18,8 +18,16 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     return sorted(
         Member.objects.values_list(
-            "code", "name", "gender", "sector__name", "party__name", "committee__name",
-            "employer_title", "phone", "is_standing", "street_group__name",
+            "code",
+            "name",
+            "gender",
+            "sector__name",
+            "party__name",
+            "committee__name",
+            "employer_title",
+            "phone",
+            "is_standing",
+            "street_group__name",
         )
     )
 
@@ -131,8 +139,15 @@ def test_edited_file_updates_exactly_the_edited_members(reference):
 
 
 def test_export_then_import_round_trips_with_no_change(members, reference):
-    MemberFactory(code="14009", name="钱红", sector=reference["health"], phone="010-64012345",
-                  is_standing=True, street_group=reference["jingshan"], employer_title="+86 社区")
+    MemberFactory(
+        code="14009",
+        name="钱红",
+        sector=reference["health"],
+        phone="010-64012345",
+        is_standing=True,
+        street_group=reference["jingshan"],
+        employer_title="+86 社区",
+    )
     before = snapshot()
     for fmt in ("xlsx", "csv"):
         report = import_roster(export_roster(fmt=fmt), f"名册.{fmt}", dry_run=False)
@@ -142,8 +157,13 @@ def test_export_then_import_round_trips_with_no_change(members, reference):
 
 
 def test_export_neutralises_spreadsheet_formulas(reference):
-    MemberFactory(code="14100", name="=HYPERLINK(\"http://x\",\"点我\")", sector=reference["education"],
-                  employer_title="@SUM(A1)", phone="")
+    MemberFactory(
+        code="14100",
+        name='=HYPERLINK("http://x","点我")',
+        sector=reference["education"],
+        employer_title="@SUM(A1)",
+        phone="",
+    )
     MemberFactory(code="14101", name="正常", sector=reference["education"], employer_title="-1+2")
 
     sheet = openpyxl.load_workbook(io.BytesIO(export_roster(fmt="xlsx"))).active
@@ -179,8 +199,7 @@ def assert_nothing_written(before):
 @pytest.mark.parametrize(
     "bad_row, expected",
     [
-        (("15010", "钱多", "男", "不存在界", "", "", "", "", "", ""),
-         "第 3 行「界别」：没有名为“不存在界”的界别"),
+        (("15010", "钱多", "男", "不存在界", "", "", "", "", "", ""), "第 3 行「界别」：没有名为“不存在界”的界别"),
         (("15010", "", "男", "教育界", "", "", "", "", "", ""), "第 3 行「姓名」：不能为空"),
         (("", "钱多", "男", "教育界", "", "", "", "", "", ""), "第 3 行「委员证号」：不能为空"),
         (("15010", "钱多", "男", "教育界", "", "", "", "12345", "", ""), "第 3 行「联系电话」：格式不正确"),
@@ -188,8 +207,14 @@ def assert_nothing_written(before):
         (("15010", "钱多", "未知", "教育界", "", "", "", "", "", ""), "第 3 行「性别」：应填“男”或“女”"),
         (("15010", "钱多", "男", "教育界", "", "", "", "", "也许", ""), "第 3 行「是否常委」：应填“是”或“否”"),
         (("15010", "钱多", "男", "教育界", "共和党", "", "", "", "", ""), "第 3 行「党派」：没有名为“共和党”的党派"),
-        (("15010", "钱多", "男", "教育界", "", "外星委员会", "", "", "", ""), "第 3 行「专委会」：没有名为“外星委员会”的专委会"),
-        (("15010", "钱多", "男", "教育界", "", "", "", "", "", "火星街道"), "第 3 行「街道活动小组」：没有名为“火星街道”的街道活动小组"),
+        (
+            ("15010", "钱多", "男", "教育界", "", "外星委员会", "", "", "", ""),
+            "第 3 行「专委会」：没有名为“外星委员会”的专委会",
+        ),
+        (
+            ("15010", "钱多", "男", "教育界", "", "", "", "", "", "火星街道"),
+            "第 3 行「街道活动小组」：没有名为“火星街道”的街道活动小组",
+        ),
         (("15010", "钱" * 51, "男", "教育界", "", "", "", "", "", ""), "第 3 行「姓名」：不能超过 50 个字"),
     ],
 )
@@ -223,7 +248,9 @@ def test_every_error_of_a_file_is_reported_at_once_in_row_order(reference):
     report = import_roster(as_xlsx(rows), "名册.xlsx", dry_run=True)
 
     assert [message.split("：")[0] for message in report.errors] == [
-        "第 2 行「姓名」", "第 4 行「界别」", "第 4 行「联系电话」",
+        "第 2 行「姓名」",
+        "第 4 行「界别」",
+        "第 4 行「联系电话」",
     ]
 
 
@@ -233,9 +260,14 @@ def test_every_error_of_a_file_is_reported_at_once_in_row_order(reference):
         (b"", "文件是空的"),
         (b"   \r\n\r\n", "文件是空的"),
         ("委员证号,姓名,性别,界别,党派,专委会,单位及职务,联系电话,是否常委,街道活动小组\r\n".encode(), "只有表头"),
-        ("委员证号,名字,性别,界别,党派,专委会,单位及职务,联系电话,是否常委,街道活动小组\r\n1,a,男,教育界,,,,,,\r\n".encode(),
-         "表头不对（缺少列：姓名；无法识别的列：名字）"),
-        ("委员证号,姓名,性别\r\n1,a,男\r\n".encode(), "缺少列：界别、党派、专委会、单位及职务、联系电话、是否常委、街道活动小组"),
+        (
+            "委员证号,名字,性别,界别,党派,专委会,单位及职务,联系电话,是否常委,街道活动小组\r\n1,a,男,教育界,,,,,,\r\n".encode(),
+            "表头不对（缺少列：姓名；无法识别的列：名字）",
+        ),
+        (
+            "委员证号,姓名,性别\r\n1,a,男\r\n".encode(),
+            "缺少列：界别、党派、专委会、单位及职务、联系电话、是否常委、街道活动小组",
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "这不是表格文件"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "无法识别的表格"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "不支持旧版 Excel（.xls）"),

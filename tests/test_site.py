@@ -35,7 +35,10 @@ def test_chinese_language_and_beijing_time():
 
 def test_production_settings_pass_the_deployment_checklist():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SETTINGS_MODULE="lianxin_site.settings.production",
         SECRET_KEY="k" * 20 + "9f8a7d6c5b4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a",
         ALLOWED_HOSTS="zx.example.gov.cn",
@@ -49,8 +52,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.production", "ALLOWED_HOSTS": "x"},
-        capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.production", "ALLOWED_HOSTS": "x"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -58,14 +64,29 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_database_url_selects_postgresql():
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.dev",
-           "DATABASE_URL": "postgres://u:p@localhost:5432/lianxin"}
-    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.dev",
+        "DATABASE_URL": "postgres://u:p@localhost:5432/lianxin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.stdout.strip() == "django.db.backends.postgresql", out.stderr
     env.pop("DATABASE_URL")
-    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.stdout.strip() == "django.db.backends.sqlite3", out.stderr
 
 

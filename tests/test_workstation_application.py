@@ -52,20 +52,37 @@ def people(make_user, members, reference):
 
 def application_data(member, committee, name="东四教育委员工作室", **overrides):
     data = dict(
-        kind="member", name=name, address="东四街道党群活动中心二层", mode="both", basis="sector",
-        sector=member.sector, street_group=None, committee=committee, lead_member=member,
-        lead_employer_title="区实验小学 副校长", lead_sector=member.sector, lead_specialties="基础教育、课后服务",
-        lead_contact="13912345678", venue="依托东四街道党群活动中心，每周三下午开放。",
+        kind="member",
+        name=name,
+        address="东四街道党群活动中心二层",
+        mode="both",
+        basis="sector",
+        sector=member.sector,
+        street_group=None,
+        committee=committee,
+        lead_member=member,
+        lead_employer_title="区实验小学 副校长",
+        lead_sector=member.sector,
+        lead_specialties="基础教育、课后服务",
+        lead_contact="13912345678",
+        venue="依托东四街道党群活动中心，每周三下午开放。",
         rules={value: f"{label}：按季度执行并记录。" for value, label in WorkingRule.choices},
-        signature=member.name, signed_on=timezone.localdate(),
+        signature=member.name,
+        signed_on=timezone.localdate(),
     )
     data.update(overrides)
     return data
 
 
 def apply(people, members, reference, **overrides):
-    rows = [{"member": members["doctor"], "employer_title": "区人民医院 主任医师", "specialties": "健康科普",
-             "contact": "13800001111"}]
+    rows = [
+        {
+            "member": members["doctor"],
+            "employer_title": "区人民医院 主任医师",
+            "specialties": "健康科普",
+            "contact": "13800001111",
+        }
+    ]
     return founding.submit_application(
         people["applicant"], application_data(members["teacher"], reference["edu_committee"], **overrides), rows
     )
@@ -76,7 +93,9 @@ def approve_until(application, people, stage, **kwargs):
     for current in founding.OFFICE_STAGES:
         if current >= stage:
             break
-        application = founding.sign(application.pk, people[OFFICE_ROLES[current]], current, "approve", "同意。", **kwargs)
+        application = founding.sign(
+            application.pk, people[OFFICE_ROLES[current]], current, "approve", "同意。", **kwargs
+        )
     return application
 
 
@@ -90,8 +109,14 @@ def test_an_application_passes_all_six_boxes_and_is_named(people, members, refer
     application = approve_until(application, people, Stage.CHAIRS_MEETING)
     assert application.stage == Stage.CHAIRS_MEETING and application.workstation_page is None
 
-    application = founding.sign(application.pk, people["chairs"], Stage.CHAIRS_MEETING, "approve",
-                                "经主席会议研究，同意建立。", approved_name="东四街道教育界委员工作室")
+    application = founding.sign(
+        application.pk,
+        people["chairs"],
+        Stage.CHAIRS_MEETING,
+        "approve",
+        "经主席会议研究，同意建立。",
+        approved_name="东四街道教育界委员工作室",
+    )
     assert application.status == Status.APPROVED
     assert application.approved_name == "东四街道教育界委员工作室"
     boxes = founding.boxes(application)
@@ -111,8 +136,9 @@ def test_an_application_passes_all_six_boxes_and_is_named(people, members, refer
 def test_returned_at_a_middle_box_goes_back_to_the_applicant_and_starts_over(people, members, reference, client):
     application = apply(people, members, reference)
     application = approve_until(application, people, Stage.SECRETARY_GENERAL)
-    application = founding.sign(application.pk, people["secretary"], Stage.SECRETARY_GENERAL, "return",
-                                "请补充季度例会的具体时间安排。")
+    application = founding.sign(
+        application.pk, people["secretary"], Stage.SECRETARY_GENERAL, "return", "请补充季度例会的具体时间安排。"
+    )
     assert (application.status, application.stage) == (Status.RETURNED, Stage.APPLICANT)
     with pytest.raises(founding.ApplicationError, match="已经处理过了"):
         founding.sign(application.pk, people["vicechair"], Stage.VICE_CHAIR, "approve", "同意。")
@@ -121,14 +147,19 @@ def test_returned_at_a_middle_box_goes_back_to_the_applicant_and_starts_over(peo
     client.force_login(people["applicant"])
     detail = client.get(reverse("workstation_application_detail", args=[application.pk]))
     assert "修改后重新提交" in detail.content.decode()
-    data = application_data(members["teacher"], reference["edu_committee"], venue="依托东四街道党群活动中心，每周三、周六下午开放。")
+    data = application_data(
+        members["teacher"], reference["edu_committee"], venue="依托东四街道党群活动中心，每周三、周六下午开放。"
+    )
     application = founding.submit_application(people["applicant"], data, [], application=application)
     assert (application.status, application.stage) == (Status.IN_REVIEW, Stage.COMMITTEE_OFFICE)
 
     decisions = list(application.opinions.values_list("stage", "decision"))
     assert decisions == [
-        (Stage.APPLICANT, "submit"), (Stage.COMMITTEE_OFFICE, "approve"), (Stage.LIAISON_OFFICE, "approve"),
-        (Stage.SECRETARY_GENERAL, "return"), (Stage.APPLICANT, "resubmit"),
+        (Stage.APPLICANT, "submit"),
+        (Stage.COMMITTEE_OFFICE, "approve"),
+        (Stage.LIAISON_OFFICE, "approve"),
+        (Stage.SECRETARY_GENERAL, "return"),
+        (Stage.APPLICANT, "resubmit"),
     ], "the history stays"
     boxes = dict(founding.boxes(application))
     assert boxes[Stage.APPLICANT].decision == "resubmit"
@@ -140,13 +171,21 @@ def test_returned_at_a_middle_box_goes_back_to_the_applicant_and_starts_over(peo
 
 def test_a_rejected_application_is_closed(people, members, reference):
     application = approve_until(apply(people, members, reference), people, Stage.VICE_CHAIR)
-    application = founding.sign(application.pk, people["vicechair"], Stage.VICE_CHAIR, "reject", "该区域已有同类工作室。")
+    application = founding.sign(
+        application.pk, people["vicechair"], Stage.VICE_CHAIR, "reject", "该区域已有同类工作室。"
+    )
     assert application.status == Status.REJECTED and application.waiting_at is None
     with pytest.raises(founding.ApplicationError):
-        founding.sign(application.pk, people["chairs"], Stage.CHAIRS_MEETING, "approve", "同意。", approved_name="某工作室")
+        founding.sign(
+            application.pk, people["chairs"], Stage.CHAIRS_MEETING, "approve", "同意。", approved_name="某工作室"
+        )
     with pytest.raises(founding.ApplicationError, match="不能再修改"):
-        founding.submit_application(people["applicant"], application_data(members["teacher"], reference["edu_committee"]),
-                                    [], application=application)
+        founding.submit_application(
+            people["applicant"],
+            application_data(members["teacher"], reference["edu_committee"]),
+            [],
+            application=application,
+        )
 
 
 def test_a_box_needs_an_opinion_and_a_return_needs_its_reason(people, members, reference):
@@ -154,8 +193,14 @@ def test_a_box_needs_an_opinion_and_a_return_needs_its_reason(people, members, r
     with pytest.raises(founding.ApplicationError, match="写明需要修改的内容"):
         founding.sign(application.pk, people["edu_office"], Stage.COMMITTEE_OFFICE, "return", "  ")
     with pytest.raises(founding.ApplicationError, match="不能晚于今天"):
-        founding.sign(application.pk, people["edu_office"], Stage.COMMITTEE_OFFICE, "approve", "同意。",
-                      signed_on=timezone.localdate() + datetime.timedelta(days=1))
+        founding.sign(
+            application.pk,
+            people["edu_office"],
+            Stage.COMMITTEE_OFFICE,
+            "approve",
+            "同意。",
+            signed_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
     application = approve_until(application, people, Stage.CHAIRS_MEETING)
     with pytest.raises(founding.ApplicationError, match="统一命名"):
         founding.sign(application.pk, people["chairs"], Stage.CHAIRS_MEETING, "approve", "同意。")
@@ -165,7 +210,9 @@ def test_a_box_needs_an_opinion_and_a_return_needs_its_reason(people, members, r
 def test_naming_without_a_workstation_section_changes_nothing(people, members, reference):
     application = approve_until(apply(people, members, reference), people, Stage.CHAIRS_MEETING)
     with pytest.raises(founding.ApplicationError, match="委员工作室”栏目"):
-        founding.sign(application.pk, people["chairs"], Stage.CHAIRS_MEETING, "approve", "同意。", approved_name="某工作室")
+        founding.sign(
+            application.pk, people["chairs"], Stage.CHAIRS_MEETING, "approve", "同意。", approved_name="某工作室"
+        )
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW and application.stage == Stage.CHAIRS_MEETING
     assert not application.opinions.filter(stage=Stage.CHAIRS_MEETING).exists()
@@ -200,8 +247,10 @@ def test_two_people_signing_one_box_at_the_same_moment_cannot_both_win(people, m
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=sign_as, args=(people["edu_office"], "approve")),
-               threading.Thread(target=sign_as, args=(colleague, "return"))]
+    threads = [
+        threading.Thread(target=sign_as, args=(people["edu_office"], "approve")),
+        threading.Thread(target=sign_as, args=(colleague, "return")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -229,7 +278,9 @@ def test_each_role_signs_only_its_own_box(people, members, reference, stage):
 def test_committee_office_sees_only_its_committees_applications(people, members, reference):
     edu = apply(people, members, reference)
     econ = founding.submit_application(
-        people["other_applicant"], application_data(members["banker"], reference["econ_committee"], name="金融服务委员工作室"), []
+        people["other_applicant"],
+        application_data(members["banker"], reference["econ_committee"], name="金融服务委员工作室"),
+        [],
     )
     assert list(founding.applications_visible_to(people["edu_office"])) == [edu]
     assert list(founding.applications_visible_to(people["econ_office"])) == [econ]
@@ -243,7 +294,9 @@ def test_committee_office_sees_only_its_committees_applications(people, members,
 def test_no_applicant_sees_another_applicants_application(people, members, reference, client):
     mine = apply(people, members, reference)
     theirs = founding.submit_application(
-        people["other_applicant"], application_data(members["banker"], reference["econ_committee"], name="金融服务委员工作室"), []
+        people["other_applicant"],
+        application_data(members["banker"], reference["econ_committee"], name="金融服务委员工作室"),
+        [],
     )
     client.force_login(people["applicant"])
     assert list(founding.applications_visible_to(people["applicant"])) == [mine]
@@ -267,23 +320,46 @@ def test_only_member_accounts_may_apply(people, make_user, client):
 def step_data(step, members, reference, prefix="workstation-application-new", **overrides):
     teacher, doctor, banker = members["teacher"], members["doctor"], members["banker"]
     data = {
-        "station": {"station-kind": "joint", "station-name": "东四教育委员工作室", "station-mode": "both",
-                    "station-address": "东四街道党群活动中心二层", "station-basis": "street",
-                    "station-street_group": reference["donghuamen"].pk, "station-sector": "",
-                    "station-committee": reference["edu_committee"].pk},
-        "lead": {"lead-lead_member": teacher.pk, "lead-lead_employer_title": "区实验小学 副校长",
-                 "lead-lead_sector": teacher.sector_id, "lead-lead_specialties": "基础教育、课后服务",
-                 "lead-lead_contact": "13912345678"},
-        "members": {"members-TOTAL_FORMS": "3", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0",
-                    "members-MAX_NUM_FORMS": "40",
-                    "members-0-member": doctor.pk, "members-0-employer_title": "", "members-0-specialties": "健康科普",
-                    "members-0-contact": "13800001111",
-                    "members-1-member": banker.pk, "members-1-employer_title": "某银行 行长", "members-1-specialties": "",
-                    "members-1-contact": "010-64012345",
-                    "members-2-member": "", "members-2-employer_title": "", "members-2-specialties": "", "members-2-contact": ""},
-        "venue": {"venue-venue": "依托东四街道党群活动中心，面积约 60 平方米，每周三下午开放。",
-                  **{f"venue-has_{v}": "on" for v in WorkingRule.values},
-                  **{f"venue-rule_{v}": f"{label}制度：专人负责，按季度记录。" for v, label in WorkingRule.choices}},
+        "station": {
+            "station-kind": "joint",
+            "station-name": "东四教育委员工作室",
+            "station-mode": "both",
+            "station-address": "东四街道党群活动中心二层",
+            "station-basis": "street",
+            "station-street_group": reference["donghuamen"].pk,
+            "station-sector": "",
+            "station-committee": reference["edu_committee"].pk,
+        },
+        "lead": {
+            "lead-lead_member": teacher.pk,
+            "lead-lead_employer_title": "区实验小学 副校长",
+            "lead-lead_sector": teacher.sector_id,
+            "lead-lead_specialties": "基础教育、课后服务",
+            "lead-lead_contact": "13912345678",
+        },
+        "members": {
+            "members-TOTAL_FORMS": "3",
+            "members-INITIAL_FORMS": "0",
+            "members-MIN_NUM_FORMS": "0",
+            "members-MAX_NUM_FORMS": "40",
+            "members-0-member": doctor.pk,
+            "members-0-employer_title": "",
+            "members-0-specialties": "健康科普",
+            "members-0-contact": "13800001111",
+            "members-1-member": banker.pk,
+            "members-1-employer_title": "某银行 行长",
+            "members-1-specialties": "",
+            "members-1-contact": "010-64012345",
+            "members-2-member": "",
+            "members-2-employer_title": "",
+            "members-2-specialties": "",
+            "members-2-contact": "",
+        },
+        "venue": {
+            "venue-venue": "依托东四街道党群活动中心，面积约 60 平方米，每周三下午开放。",
+            **{f"venue-has_{v}": "on" for v in WorkingRule.values},
+            **{f"venue-rule_{v}": f"{label}制度：专人负责，按季度记录。" for v, label in WorkingRule.choices},
+        },
         "sign": {"sign-signature": "王丽", "sign-confirm": "on"},
     }[step]
     data.update(overrides)
@@ -314,7 +390,15 @@ def test_member_fills_every_step_and_submits(people, members, reference, client)
     assert "工作室信息" in first.content.decode()
     review = walk(client, members, reference)
     page = review.content.decode()
-    for expected in ("东四教育委员工作室", "东华门街道活动小组", "李强", "区第一中学 教师", "赵敏", "廉洁自律", "✓ 完备的工作制度"):
+    for expected in (
+        "东四教育委员工作室",
+        "东华门街道活动小组",
+        "李强",
+        "区第一中学 教师",
+        "赵敏",
+        "廉洁自律",
+        "✓ 完备的工作制度",
+    ):
         assert expected in page, expected
 
     response = client.post(URL, step_data("sign", members, reference))
@@ -323,7 +407,10 @@ def test_member_fills_every_step_and_submits(people, members, reference, client)
     assert application.kind == "joint" and application.basis == "street" and application.sector is None
     assert application.street_group == reference["donghuamen"] and application.signature == "王丽"
     rows = list(application.participants.values_list("member__name", "employer_title", "specialties"))
-    assert rows == [("李强", members["doctor"].employer_title, "健康科普"), ("赵敏", "某银行 行长", members["banker"].specialties)]
+    assert rows == [
+        ("李强", members["doctor"].employer_title, "健康科普"),
+        ("赵敏", "某银行 行长", members["banker"].specialties),
+    ]
     assert application.rules[WorkingRule.INTEGRITY].startswith("廉洁自律制度")
     assert not WizardDraft.objects.filter(user=people["applicant"]).exists(), "the draft is gone once submitted"
     detail = client.get(response["Location"]).content.decode()
@@ -341,14 +428,26 @@ def test_lead_step_is_prefilled_from_the_roster(people, members, reference, clie
     assert form["lead_specialties"].value() == "基础教育"
 
 
-@pytest.mark.parametrize("rows, message", [
-    ({"members-1-member": "DOCTOR"}, "已在第 1 行列出"),
-    ({"members-0-member": "TEACHER"}, "是工作室负责人，不必再列为参与委员"),
-    ({"members-0-contact": ""}, "请填写李强的联系方式"),
-    ({"members-2-contact": "13800002222"}, "请选择这一行的委员"),
-    ({"members-0-member": "", "members-0-specialties": "", "members-0-contact": "", "members-1-member": "",
-      "members-1-employer_title": "", "members-1-contact": ""}, "多名委员联名申请的，请至少列出一名参与委员"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ({"members-1-member": "DOCTOR"}, "已在第 1 行列出"),
+        ({"members-0-member": "TEACHER"}, "是工作室负责人，不必再列为参与委员"),
+        ({"members-0-contact": ""}, "请填写李强的联系方式"),
+        ({"members-2-contact": "13800002222"}, "请选择这一行的委员"),
+        (
+            {
+                "members-0-member": "",
+                "members-0-specialties": "",
+                "members-0-contact": "",
+                "members-1-member": "",
+                "members-1-employer_title": "",
+                "members-1-contact": "",
+            },
+            "多名委员联名申请的，请至少列出一名参与委员",
+        ),
+    ],
+)
 def test_participant_rows_are_checked_in_chinese_and_keep_the_input(people, members, reference, client, rows, message):
     client.force_login(people["applicant"])
     walk(client, members, reference, until="members")
@@ -379,7 +478,9 @@ def test_every_working_rule_is_required(people, members, reference, client):
 def test_station_step_explains_what_is_missing(people, members, reference, client):
     client.force_login(people["applicant"])
     client.get(URL)
-    data = step_data("station", members, reference, **{"station-street_group": "", "station-committee": "", "station-name": ""})
+    data = step_data(
+        "station", members, reference, **{"station-street_group": "", "station-committee": "", "station-name": ""}
+    )
     response = client.post(URL, data)
     text = errors_of(response)
     assert "依托街道活动小组时，请选择街道活动小组" in text and "请填写对口委室" in text and "请填写工作室名称" in text
@@ -416,7 +517,9 @@ def test_draft_survives_a_closed_browser_and_back_keeps_the_input(people, member
 
     client.force_login(people["applicant"])
     walk(client, members, reference, until="venue")
-    half = step_data("venue", members, reference, **{"venue-venue": "还没写完的场地说明", "wizard_goto_step": "members"})
+    half = step_data(
+        "venue", members, reference, **{"venue-venue": "还没写完的场地说明", "wizard_goto_step": "members"}
+    )
     response = client.post(URL, half)
     assert response.context["wizard"]["steps"].current == "members"
 
@@ -459,16 +562,49 @@ def pdf_text(pdf, tmp_path):
 
 def test_pdf_looks_like_the_paper_form_with_boxes_filled_as_far_as_reached(people, members, reference, tmp_path):
     application = approve_until(apply(people, members, reference), people, Stage.SECRETARY_GENERAL)
-    application = founding.sign(application.pk, people["secretary"], Stage.SECRETARY_GENERAL, "approve",
-                                "同意，请分管副主席审阅。")
+    application = founding.sign(
+        application.pk, people["secretary"], Stage.SECRETARY_GENERAL, "approve", "同意，请分管副主席审阅。"
+    )
     path, text, flat = pdf_text(application_pdf_bytes(application), tmp_path)
     ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(path),
-                    str(ARTIFACTS / "workstation-application-page1")], check=True)
-    for expected in ("委员工作室建立申请表", "工作室名称", "东四教育委员工作室", "申请时间", "姓名王丽联系方式13912345678", "单位及职务",
-                     "对口委室", "教科文卫体委员会", "专长领域", "姓名单位及职务专长联系方式", "李强", "区人民医院主任医师",
-                     "申请人", "签名", "专委会工作室", "委员联络室", "秘书长", "同意，请分管副主席审阅。",
-                     "分管副主席", "主席会议"):
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(path),
+            str(ARTIFACTS / "workstation-application-page1"),
+        ],
+        check=True,
+    )
+    for expected in (
+        "委员工作室建立申请表",
+        "工作室名称",
+        "东四教育委员工作室",
+        "申请时间",
+        "姓名王丽联系方式13912345678",
+        "单位及职务",
+        "对口委室",
+        "教科文卫体委员会",
+        "专长领域",
+        "姓名单位及职务专长联系方式",
+        "李强",
+        "区人民医院主任医师",
+        "申请人",
+        "签名",
+        "专委会工作室",
+        "委员联络室",
+        "秘书长",
+        "同意，请分管副主席审阅。",
+        "分管副主席",
+        "主席会议",
+    ):
         assert expected in flat, expected
     # Two boxes not reached yet: their date lines are left blank.
     assert flat.count("年月日") == 2
@@ -485,7 +621,8 @@ def test_pdf_looks_like_the_paper_form_with_boxes_filled_as_far_as_reached(peopl
 def test_staff_list_shows_where_each_application_waits_and_for_how_long(people, members, reference, client):
     application = approve_until(apply(people, members, reference), people, Stage.SECRETARY_GENERAL)
     WorkstationApplication.objects.filter(pk=application.pk).update(
-        waiting_since=timezone.now() - datetime.timedelta(days=5, hours=2))
+        waiting_since=timezone.now() - datetime.timedelta(days=5, hours=2)
+    )
     client.force_login(people["liaison"])
     page = client.get(reverse("forms_app_workstationapplication_modeladmin_index")).content.decode()
     assert "东四教育委员工作室" in page and "秘书长意见" in page and "5 天" in page
@@ -497,8 +634,9 @@ def test_staff_list_shows_where_each_application_waits_and_for_how_long(people, 
     assert row["工作室名称"] == "东四教育委员工作室" and row["等待环节"] == "秘书长意见" and row["已等待天数"] == 5
     assert row["参与委员"] == "李强" and sheet.max_row == 2
     assert client.get(reverse("workstation_applications_export") + "?status__exact=approved").status_code == 200
-    empty = openpyxl.load_workbook(io.BytesIO(
-        client.get(reverse("workstation_applications_export") + "?status__exact=approved").content)).active
+    empty = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("workstation_applications_export") + "?status__exact=approved").content)
+    ).active
     assert empty.max_row == 1, "the export follows the list's filter"
 
     founding.sign(application.pk, people["secretary"], Stage.SECRETARY_GENERAL, "return", "请补充场地照片。")
@@ -513,18 +651,34 @@ def test_office_signs_its_box_in_the_admin_and_a_bad_form_keeps_the_input(people
     page = client.get(url).content.decode()
     assert "签署：专委会工作室意见" in page and "资格审查" in page
 
-    response = client.post(url, {"stage": Stage.COMMITTEE_OFFICE, "decision": "return", "text": "需补充场地照片",
-                                 "signed_on": "2026/13/40"})
+    response = client.post(
+        url,
+        {"stage": Stage.COMMITTEE_OFFICE, "decision": "return", "text": "需补充场地照片", "signed_on": "2026/13/40"},
+    )
     assert response.status_code == 200
     assert "日期格式不对" in response.content.decode() and "需补充场地照片" in response.content.decode()
 
-    response = client.post(url, {"stage": Stage.COMMITTEE_OFFICE, "decision": "approve", "text": "同意。场地制度齐全。",
-                                 "signed_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url,
+        {
+            "stage": Stage.COMMITTEE_OFFICE,
+            "decision": "approve",
+            "text": "同意。场地制度齐全。",
+            "signed_on": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.stage == Stage.LIAISON_OFFICE
-    stale = client.post(url, {"stage": Stage.COMMITTEE_OFFICE, "decision": "approve", "text": "同意。",
-                              "signed_on": timezone.localdate().isoformat()})
+    stale = client.post(
+        url,
+        {
+            "stage": Stage.COMMITTEE_OFFICE,
+            "decision": "approve",
+            "text": "同意。",
+            "signed_on": timezone.localdate().isoformat(),
+        },
+    )
     assert "已经处理过了" in stale.content.decode()
 
     client.force_login(people["econ_office"])
@@ -538,9 +692,17 @@ def test_chairs_meeting_names_the_station_in_the_admin(people, members, referenc
     client.force_login(people["chairs"])
     page = client.get(url).content.decode()
     assert "统一命名" in page and 'value="东四教育委员工作室"' in page
-    response = client.post(url, {"stage": Stage.CHAIRS_MEETING, "decision": "approve", "text": "同意建立。",
-                                 "signed_on": timezone.localdate().isoformat(), "approved_name": "东四街道委员工作室（教育）"},
-                           follow=True)
+    response = client.post(
+        url,
+        {
+            "stage": Stage.CHAIRS_MEETING,
+            "decision": "approve",
+            "text": "同意建立。",
+            "signed_on": timezone.localdate().isoformat(),
+            "approved_name": "东四街道委员工作室（教育）",
+        },
+        follow=True,
+    )
     assert "统一命名为“东四街道委员工作室（教育）”" in response.content.decode()
     assert "完善工作室页面（草稿）" in response.content.decode()
     assert WorkstationPage.objects.get().title == "东四街道委员工作室（教育）"
@@ -555,9 +717,13 @@ def test_members_cannot_enter_the_offices_list(people, client):
 def test_each_office_group_holds_its_boxs_permission():
     from django.contrib.auth.models import Group
 
-    for stage, role in ((Stage.COMMITTEE_OFFICE, roles.COMMITTEE_OFFICE), (Stage.LIAISON_OFFICE, roles.LIAISON_OFFICE),
-                        (Stage.SECRETARY_GENERAL, roles.SECRETARY_GENERAL), (Stage.VICE_CHAIR, roles.VICE_CHAIR),
-                        (Stage.CHAIRS_MEETING, roles.CHAIRS_MEETING)):
+    for stage, role in (
+        (Stage.COMMITTEE_OFFICE, roles.COMMITTEE_OFFICE),
+        (Stage.LIAISON_OFFICE, roles.LIAISON_OFFICE),
+        (Stage.SECRETARY_GENERAL, roles.SECRETARY_GENERAL),
+        (Stage.VICE_CHAIR, roles.VICE_CHAIR),
+        (Stage.CHAIRS_MEETING, roles.CHAIRS_MEETING),
+    ):
         codename = founding.STAGE_PERMISSIONS[stage].split(".")[1]
         holders = set(Group.objects.filter(permissions__codename=codename).values_list("name", flat=True))
         assert holders == {role}, stage.label

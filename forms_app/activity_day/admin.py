@@ -25,9 +25,14 @@ MAX_UPLOAD = 5 * 1024 * 1024
 @permission_required(ROLL_UP, raise_exception=True)
 def rollup(request, pk):
     day = get_object_or_404(ActivityDay, pk=pk)
-    return render(request, "forms_app/admin/activity_rollup.html", {
-        **rollup_context(day), "imports": day.imports.all()[:5],
-    })
+    return render(
+        request,
+        "forms_app/admin/activity_rollup.html",
+        {
+            **rollup_context(day),
+            "imports": day.imports.all()[:5],
+        },
+    )
 
 
 @permission_required(ROLL_UP, raise_exception=True)
@@ -66,9 +71,15 @@ def import_tables(request, pk):
 def import_preview(request, pk, import_id):
     day = get_object_or_404(ActivityDay, pk=pk)
     stats_import = get_object_or_404(day.imports, pk=import_id)
-    return render(request, "forms_app/admin/activity_import.html", {
-        "day": day, "stats_import": stats_import, "fields": [(f, rules.SHORT[f]) for f in rules.COUNT_FIELDS],
-    })
+    return render(
+        request,
+        "forms_app/admin/activity_import.html",
+        {
+            "day": day,
+            "stats_import": stats_import,
+            "fields": [(f, rules.SHORT[f]) for f in rules.COUNT_FIELDS],
+        },
+    )
 
 
 @permission_required(ROLL_UP, raise_exception=True)

@@ -21,20 +21,35 @@ class ReportForm(forms.Form):
         for field in rules.COUNT_FIELDS:
             message = f"{rules.SHORT[field]}应是不小于 0 的整数。"
             self.fields[field] = forms.IntegerField(
-                label=rules.heading(field, unit.variant), min_value=0,
-                error_messages={"required": f"请填写{rules.SHORT[field]}（没有请填 0）。", "invalid": message,
-                                "min_value": message},
+                label=rules.heading(field, unit.variant),
+                min_value=0,
+                error_messages={
+                    "required": f"请填写{rules.SHORT[field]}（没有请填 0）。",
+                    "invalid": message,
+                    "min_value": message,
+                },
                 widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
             )
             if field in self.proposals:
                 self.fields[f"reason_{field}"] = forms.CharField(
-                    label="与平台数据不同的原因", required=False, max_length=300,
+                    label="与平台数据不同的原因",
+                    required=False,
+                    max_length=300,
                 )
 
     def groups(self):
         return [
-            (title, [(self[field], self[f"reason_{field}"] if field in self.proposals else None,
-                      self.proposals.get(field)) for field in fields])
+            (
+                title,
+                [
+                    (
+                        self[field],
+                        self[f"reason_{field}"] if field in self.proposals else None,
+                        self.proposals.get(field),
+                    )
+                    for field in fields
+                ],
+            )
             for title, fields in self.GROUPS
         ]
 

@@ -21,15 +21,27 @@ class ReportingUnit(models.Model):
     name = models.CharField(_("填表单位"), max_length=100, unique=True)
     variant = models.CharField(_("统计表"), max_length=10, choices=TableVariant.choices)
     committee = models.ForeignKey(
-        "people.SpecialCommittee", verbose_name=_("对应专委会"), null=True, blank=True, on_delete=models.SET_NULL,
+        "people.SpecialCommittee",
+        verbose_name=_("对应专委会"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="reporting_units",
-        help_text=_("附件1 的单位：以该专委会为对口委室的委员工作室都算作它负责联系指导的工作室；其工作室的账号可以填报。"),
+        help_text=_(
+            "附件1 的单位：以该专委会为对口委室的委员工作室都算作它负责联系指导的工作室；其工作室的账号可以填报。"
+        ),
     )
     workstations = models.ManyToManyField(
-        "content.WorkstationPage", verbose_name=_("另行指定的委员工作室"), blank=True, related_name="reporting_units",
+        "content.WorkstationPage",
+        verbose_name=_("另行指定的委员工作室"),
+        blank=True,
+        related_name="reporting_units",
     )
     reporters = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人账号"), blank=True, related_name="reporting_units",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人账号"),
+        blank=True,
+        related_name="reporting_units",
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -49,14 +61,21 @@ class ActivityDay(models.Model):
     theme = models.CharField(_("活动主题"), max_length=200)
     date = models.DateField(_("活动日期"))
     upload_deadline = models.DateField(
-        _("动态上传截止日期"), null=True, blank=True, help_text=_("委员工作室把活动文字和图片上传“动态”栏目的截止日期。"),
+        _("动态上传截止日期"),
+        null=True,
+        blank=True,
+        help_text=_("委员工作室把活动文字和图片上传“动态”栏目的截止日期。"),
     )
     deadline = models.DateField(_("统计表报送截止日期"))
     units = models.ManyToManyField(ReportingUnit, verbose_name=_("填报单位"), related_name="activity_days")
 
     panels = [
-        FieldPanel("name"), FieldPanel("theme"), FieldPanel("date"), FieldPanel("upload_deadline"),
-        FieldPanel("deadline"), FieldPanel("units", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("name"),
+        FieldPanel("theme"),
+        FieldPanel("date"),
+        FieldPanel("upload_deadline"),
+        FieldPanel("deadline"),
+        FieldPanel("units", widget=forms.CheckboxSelectMultiple),
     ]
 
     class Meta:
@@ -71,8 +90,10 @@ class ActivityDay(models.Model):
     def clean(self):
         if self.date and self.deadline and self.deadline < self.date:
             raise ValidationError({"deadline": _("报送截止日期不能早于活动日期。")})
-        if self.date and self.upload_deadline and not (
-            self.date <= self.upload_deadline <= (self.deadline or self.upload_deadline)
+        if (
+            self.date
+            and self.upload_deadline
+            and not (self.date <= self.upload_deadline <= (self.deadline or self.upload_deadline))
         ):
             raise ValidationError({"upload_deadline": _("动态上传截止日期应在活动日期和报送截止日期之间。")})
 
@@ -81,7 +102,9 @@ class ActivityReport(models.Model):
     """One unit's 委员活动日情况统计表 for one activity day."""
 
     day = models.ForeignKey(ActivityDay, verbose_name=_("委员活动日"), on_delete=models.CASCADE, related_name="reports")
-    unit = models.ForeignKey(ReportingUnit, verbose_name=_("填表单位"), on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        ReportingUnit, verbose_name=_("填表单位"), on_delete=models.PROTECT, related_name="reports"
+    )
     workstations = models.PositiveIntegerField(_("委员工作室数（家）"))
     stationed_members = models.PositiveIntegerField(_("入驻委员工作室的委员数（人）"))
     active_workstations = models.PositiveIntegerField(_("组织委员开展委员活动日的工作室数（家）"))
@@ -142,4 +165,3 @@ class StatsImport(models.Model):
 
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"
-

@@ -17,21 +17,44 @@ def table_columns(variant):
 
 
 def unit_pdf_bytes(day, unit, report):
-    return render_pdf("forms_app/activity_day/pdf_unit.html", {
-        "day": day, "unit": unit, "report": report, "title": rules.TITLES[unit.variant],
-        "columns": table_columns(unit.variant),
-        "pdf_rows": [{"values": [getattr(report, f) for f in rules.COUNT_FIELDS] if report else [""] * len(rules.COUNT_FIELDS)}],
-    })
+    return render_pdf(
+        "forms_app/activity_day/pdf_unit.html",
+        {
+            "day": day,
+            "unit": unit,
+            "report": report,
+            "title": rules.TITLES[unit.variant],
+            "columns": table_columns(unit.variant),
+            "pdf_rows": [
+                {
+                    "values": [getattr(report, f) for f in rules.COUNT_FIELDS]
+                    if report
+                    else [""] * len(rules.COUNT_FIELDS)
+                }
+            ],
+        },
+    )
 
 
 def rollup_context(day):
     summary = rules.roll_up(day)
     variant = summary["variants"][0] if len(summary["variants"]) == 1 else None
-    rows = [{"label": row["unit"].name, "extra": row["status"],
-             "values": [getattr(row["report"], f) if row["report"] else None for f in rules.COUNT_FIELDS]}
-            for row in summary["rows"]]
-    rows.append({"label": "合计", "total": True, "extra": f"已报 {len(rows) - len(summary['missing'])} / {len(rows)}",
-                 "values": [summary["totals"][f] for f in rules.COUNT_FIELDS]})
+    rows = [
+        {
+            "label": row["unit"].name,
+            "extra": row["status"],
+            "values": [getattr(row["report"], f) if row["report"] else None for f in rules.COUNT_FIELDS],
+        }
+        for row in summary["rows"]
+    ]
+    rows.append(
+        {
+            "label": "合计",
+            "total": True,
+            "extra": f"已报 {len(rows) - len(summary['missing'])} / {len(rows)}",
+            "values": [summary["totals"][f] for f in rules.COUNT_FIELDS],
+        }
+    )
     order = ["已报", "已报（有更正）", "未报", "逾期未报"]
     status_items = [(name, summary["statuses"][name]) for name in order if name in summary["statuses"]]
     return {

@@ -99,21 +99,32 @@ def check_counts(counts):
         return errors
     n = numbers
     if n["active_workstations"] > n["workstations"]:
-        add("active_workstations", f"组织活动的工作室数（{n['active_workstations']}）不能多于委员工作室数（{n['workstations']}）。")
+        add(
+            "active_workstations",
+            f"组织活动的工作室数（{n['active_workstations']}）不能多于委员工作室数（{n['workstations']}）。",
+        )
     for field, category in KIND_FIELDS:
         if n[field] > n["active_workstations"]:
-            add(field, f"开展{category.label}的工作室数（{n[field]}）不能多于组织活动的工作室数（{n['active_workstations']}）。")
+            add(
+                field,
+                f"开展{category.label}的工作室数（{n[field]}）不能多于组织活动的工作室数（{n['active_workstations']}）。",
+            )
     if n["uploads"] > n["workstations"]:
         add("uploads", f"上传“动态”栏目的工作室数（{n['uploads']}）不能多于委员工作室数（{n['workstations']}）。")
     if n["collective_members"] > n["stationed_members"]:
-        add("collective_members",
-            f"参加集体活动的委员数（{n['collective_members']}）不能多于入驻委员工作室的委员数（{n['stationed_members']}）。")
+        add(
+            "collective_members",
+            f"参加集体活动的委员数（{n['collective_members']}）不能多于入驻委员工作室的委员数（{n['stationed_members']}）。",
+        )
     if n["active_workstations"] == 0 and n["collective_members"] > 0:
         add("collective_members", "没有工作室组织活动时，参加集体活动的委员数应为 0。")
     kinds = sum(n[field] for field, _ in KIND_FIELDS)
     if n["active_workstations"] and kinds < n["active_workstations"]:
-        add(None, f"各类活动的工作室数合计（{kinds}）少于组织活动的工作室数（{n['active_workstations']}）："
-                  "每个组织了活动的工作室至少开展了一类活动。")
+        add(
+            None,
+            f"各类活动的工作室数合计（{kinds}）少于组织活动的工作室数（{n['active_workstations']}）："
+            "每个组织了活动的工作室至少开展了一类活动。",
+        )
     return errors
 
 
@@ -154,8 +165,11 @@ def proposals(day, unit):
         members.update(m.pk for m in station.members.all())
     by_id = {station.pk: station for station in stations}
     posts = (
-        WorkstationPostPage.objects.live().filter(date=day.date).with_workstation_id()
-        .filter(parent_workstation_id__in=list(by_id)).order_by("path")
+        WorkstationPostPage.objects.live()
+        .filter(date=day.date)
+        .with_workstation_id()
+        .filter(parent_workstation_id__in=list(by_id))
+        .order_by("path")
     )
     posted, by_kind = {}, {}
     for post in posts:
@@ -167,16 +181,24 @@ def proposals(day, unit):
         "workstations": Proposal(len(stations), f"平台上的委员工作室：{_names(stations)}"),
         "stationed_members": Proposal(len(members), "这些工作室页面上列出的负责人和参与委员（同一委员只算一次）"),
         "active_workstations": Proposal(
-            len(posted), f"{day_label}有“动态”的工作室：{_names(posted.values())}" if posted else f"没有工作室发布{day_label}的“动态”"
+            len(posted),
+            f"{day_label}有“动态”的工作室：{_names(posted.values())}"
+            if posted
+            else f"没有工作室发布{day_label}的“动态”",
         ),
         "uploads": Proposal(
-            len(posted), f"已上传{day_label}活动“动态”的工作室：{_names(posted.values())}" if posted else f"没有工作室上传{day_label}的“动态”"
+            len(posted),
+            f"已上传{day_label}活动“动态”的工作室：{_names(posted.values())}"
+            if posted
+            else f"没有工作室上传{day_label}的“动态”",
         ),
     }
     for field, category in KIND_FIELDS:
         found = by_kind.get(category, {})
         source = "；".join(f"{station.title}《{post.title}》" for station, post in found.values())
-        result[field] = Proposal(len(found), f"{category.label}类“动态”：{source}" if found else f"没有{category.label}类“动态”")
+        result[field] = Proposal(
+            len(found), f"{category.label}类“动态”：{source}" if found else f"没有{category.label}类“动态”"
+        )
     return result
 
 
@@ -300,4 +322,3 @@ def roll_up(day, today=None):
         "kinds": [(str(category.label), totals[field]) for field, category in KIND_FIELDS],
         "variants": sorted({row["unit"].variant for row in rows}),
     }
-

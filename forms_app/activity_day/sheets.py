@@ -92,13 +92,25 @@ def rollup_xlsx(day):
     summary = rules.roll_up(day)
     units = [row["unit"] for row in summary["rows"]]
     rows = [[row["unit"].name, *_counts(row["report"]), row["status"]] for row in summary["rows"]]
-    rows.append([TOTAL, *[summary["totals"][field] for field in rules.COUNT_FIELDS], f"已报 {len(units) - len(summary['missing'])} / {len(units)}"])
+    rows.append(
+        [
+            TOTAL,
+            *[summary["totals"][field] for field in rules.COUNT_FIELDS],
+            f"已报 {len(units) - len(summary['missing'])} / {len(units)}",
+        ]
+    )
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "汇总"
-    write_table(sheet, f"{day.name}：委员工作室开展委员活动日情况统计表（汇总）",
-                f"活动主题：{day.theme}　　活动日期：{_date_label(day.date)}　　报送截止：{_date_label(day.deadline)}",
-                _variant_of(units), rows, with_unit=True, extra="报送情况")
+    write_table(
+        sheet,
+        f"{day.name}：委员工作室开展委员活动日情况统计表（汇总）",
+        f"活动主题：{day.theme}　　活动日期：{_date_label(day.date)}　　报送截止：{_date_label(day.deadline)}",
+        _variant_of(units),
+        rows,
+        with_unit=True,
+        extra="报送情况",
+    )
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()
@@ -112,8 +124,13 @@ def unit_xlsx(day, unit, report=None):
     sheet = workbook.active
     sheet.title = unit.name[:31]
     reported = report.reported_on if report else None
-    write_table(sheet, rules.TITLES[unit.variant], f"填表单位：{unit.name}　　盖章　　　　报表时间：{_date_label(reported)}",
-                unit.variant, [_counts(report) if report else [""] * len(rules.COUNT_FIELDS)])
+    write_table(
+        sheet,
+        rules.TITLES[unit.variant],
+        f"填表单位：{unit.name}　　盖章　　　　报表时间：{_date_label(reported)}",
+        unit.variant,
+        [_counts(report) if report else [""] * len(rules.COUNT_FIELDS)],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -164,14 +181,14 @@ def _read_sheet(sheet):
         if not unit_name:
             raise SheetError(f"工作表“{sheet.title}”没有写明“填表单位：”。")
     rows = []
-    for line, row in enumerate(cells[top + 2:], start=top + 3):
+    for line, row in enumerate(cells[top + 2 :], start=top + 3):
         values = list(row) + [None] * (offset + len(rules.COUNT_FIELDS) - len(row))
         if all(v in (None, "") for v in values[: offset + len(rules.COUNT_FIELDS)]):
             continue
         name = str(values[0]).strip() if with_unit else unit_name
         if with_unit and _norm(name) == TOTAL:
             break
-        counts = dict(zip(rules.COUNT_FIELDS, values[offset: offset + len(rules.COUNT_FIELDS)], strict=True))
+        counts = dict(zip(rules.COUNT_FIELDS, values[offset : offset + len(rules.COUNT_FIELDS)], strict=True))
         if all(value in (None, "") for value in counts.values()):
             continue  # a unit listed in the roll-up that has not reported: nothing to import
         rows.append((line, name, counts))
@@ -186,7 +203,9 @@ def read_workbook(content, day):
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not xlsx
-        return [], [{"sheet": "", "line": None, "column": "", "message": "无法读取这个文件：请上传 .xlsx 格式的统计表。"}]
+        return [], [
+            {"sheet": "", "line": None, "column": "", "message": "无法读取这个文件：请上传 .xlsx 格式的统计表。"}
+        ]
     units = {unit.name: unit for unit in day.units.all()}
     rows, errors, seen = [], [], {}
     for sheet in workbook.worksheets:
@@ -199,12 +218,16 @@ def read_workbook(content, day):
             where = {"sheet": sheet.title, "line": line}
             unit = units.get(name)
             if unit is None:
-                errors.append({**where, "column": UNIT_HEADING,
-                               "message": f"“{name}”不是{day.name}的填报单位。"})
+                errors.append({**where, "column": UNIT_HEADING, "message": f"“{name}”不是{day.name}的填报单位。"})
                 continue
             if unit.pk in seen:
-                errors.append({**where, "column": UNIT_HEADING,
-                               "message": f"{name}的报表在工作表“{seen[unit.pk][0]}”第 {seen[unit.pk][1]} 行已经出现过。"})
+                errors.append(
+                    {
+                        **where,
+                        "column": UNIT_HEADING,
+                        "message": f"{name}的报表在工作表“{seen[unit.pk][0]}”第 {seen[unit.pk][1]} 行已经出现过。",
+                    }
+                )
                 continue
             seen[unit.pk] = (sheet.title, line)
             for field, messages in rules.check_counts(counts).items():
@@ -225,7 +248,11 @@ def preview_import(day, user, content, filename):
         row["replaces"] = row["unit_id"] in existing
         row["cells"] = [row["counts"][field] for field in rules.COUNT_FIELDS]
     return StatsImport.objects.create(
-        day=day, uploaded_by=user, original_name=filename[:255], rows=rows, errors=errors,
+        day=day,
+        uploaded_by=user,
+        original_name=filename[:255],
+        rows=rows,
+        errors=errors,
         status=StatsImport.Status.INVALID if errors else StatsImport.Status.PREVIEWED,
     )
 

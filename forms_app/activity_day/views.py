@@ -26,8 +26,13 @@ def stats_home(request):
     days = []
     for day in ActivityDay.objects.filter(units__in=units).distinct().order_by("-date").prefetch_related("units"):
         day_units = [u for u in units if u in day.units.all()]
-        days.append({"day": day, "open": rules.is_open(day),
-                     "units": [(unit, reports.get((day.pk, unit.pk))) for unit in day_units]})
+        days.append(
+            {
+                "day": day,
+                "open": rules.is_open(day),
+                "units": [(unit, reports.get((day.pk, unit.pk))) for unit in day_units],
+            }
+        )
     return render(request, "forms_app/activity_day/home.html", {"days": days})
 
 
@@ -45,13 +50,13 @@ def report_form(request, day_id, unit_id):
         form = ReportForm(request.POST, unit=unit, proposals=proposals)
         if form.is_valid():
             try:
-                report, created = rules.save_report(
-                    day, unit, request.user, form.cleaned_data, form.reasons()
-                )
+                report, created = rules.save_report(day, unit, request.user, form.cleaned_data, form.reasons())
             except rules.StatsError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"{unit.name}的统计表已{'报送' if created else '更正'}。截止日期前还可以更正。")
+                messages.success(
+                    request, f"{unit.name}的统计表已{'报送' if created else '更正'}。截止日期前还可以更正。"
+                )
                 return redirect("activity_day_report", day_id=day.pk, unit_id=unit.pk)
     else:
         initial = {}
@@ -64,10 +69,18 @@ def report_form(request, day_id, unit_id):
     if not is_open:
         for field in form.fields.values():
             field.disabled = True
-    return render(request, "forms_app/activity_day/form.html", {
-        "day": day, "unit": unit, "report": report, "form": form, "is_open": is_open,
-        "title": rules.TITLES[unit.variant],
-    })
+    return render(
+        request,
+        "forms_app/activity_day/form.html",
+        {
+            "day": day,
+            "unit": unit,
+            "report": report,
+            "form": form,
+            "is_open": is_open,
+            "title": rules.TITLES[unit.variant],
+        },
+    )
 
 
 @login_required
@@ -83,7 +96,9 @@ def report_xlsx(request, day_id, unit_id):
     """The unit's table in the paper layout: filled if reported, blank otherwise."""
     day = get_object_or_404(ActivityDay, pk=day_id)
     unit = _unit_for_reading(request, day, unit_id)
-    return xlsx_response(unit_xlsx(day, unit, day.reports.filter(unit=unit).first()), f"{day.name}-{unit.name}-统计表.xlsx")
+    return xlsx_response(
+        unit_xlsx(day, unit, day.reports.filter(unit=unit).first()), f"{day.name}-{unit.name}-统计表.xlsx"
+    )
 
 
 def _unit_for_reading(request, day, unit_id):

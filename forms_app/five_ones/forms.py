@@ -23,7 +23,11 @@ class MemberScopedForm(forms.Form):
 
 class InfoForm(MemberScopedForm):
     leader_name = forms.CharField(label=_("界别组长姓名"), max_length=50, error_messages=required("界别组长姓名"))
-    filled_on = forms.DateField(label=_("填表日期"), widget=DateInput, error_messages=required("填表日期", invalid=_("日期格式不对，请按 2026-03-20 的格式填写。")))
+    filled_on = forms.DateField(
+        label=_("填表日期"),
+        widget=DateInput,
+        error_messages=required("填表日期", invalid=_("日期格式不对，请按 2026-03-20 的格式填写。")),
+    )
 
     def clean_filled_on(self):
         value = self.cleaned_data["filled_on"]
@@ -35,7 +39,9 @@ class InfoForm(MemberScopedForm):
 class ThemeForm(MemberScopedForm):
     theme = forms.CharField(label=_("活动主题"), max_length=100, error_messages=required("活动主题"))
     theme_reason = forms.CharField(
-        label=_("为什么适合本界别"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000,
+        label=_("为什么适合本界别"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
         error_messages=required("主题为什么适合本界别"),
         help_text=_("结合本界别领域和委员专长，说明这个主题为什么由本界别来做。"),
     )
@@ -48,15 +54,29 @@ class ThemeForm(MemberScopedForm):
 
 
 class ActivityForm(MemberScopedForm):
-    activity_date = forms.DateField(label=_("活动日期"), widget=DateInput, error_messages=required("活动日期", invalid=_("日期格式不对，请按 2026-03-20 的格式填写。")))
+    activity_date = forms.DateField(
+        label=_("活动日期"),
+        widget=DateInput,
+        error_messages=required("活动日期", invalid=_("日期格式不对，请按 2026-03-20 的格式填写。")),
+    )
     activity_place = forms.CharField(label=_("活动地点"), max_length=200, error_messages=required("活动地点"))
-    activity_kind = forms.ChoiceField(label=_("活动形式"), choices=[("", "请选择")] + ActivityKind.choices, error_messages=required("活动形式"))
+    activity_kind = forms.ChoiceField(
+        label=_("活动形式"), choices=[("", "请选择")] + ActivityKind.choices, error_messages=required("活动形式")
+    )
     participants = forms.ModelMultipleChoiceField(
-        label=_("参加活动的委员"), queryset=None, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("请至少选择一名参加活动的委员。"), "invalid_choice": _("只能选择本界别（党派）的委员。")},
+        label=_("参加活动的委员"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请至少选择一名参加活动的委员。"),
+            "invalid_choice": _("只能选择本界别（党派）的委员。"),
+        },
     )
     activity_plan = forms.CharField(
-        label=_("活动安排"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, error_messages=required("活动安排"),
+        label=_("活动安排"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages=required("活动安排"),
         help_text=_("面向哪些群众、做哪些事，如何为群众解难事、办实事。"),
     )
 
@@ -68,19 +88,35 @@ class ActivityForm(MemberScopedForm):
 
 
 class ResultForm(MemberScopedForm):
-    result_kind = forms.ChoiceField(label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, error_messages=required("成果类别"))
+    result_kind = forms.ChoiceField(
+        label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, error_messages=required("成果类别")
+    )
     result_title = forms.CharField(label=_("标题"), max_length=200, error_messages=required("成果标题"))
-    result_summary = forms.CharField(label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, error_messages=required("内容摘要"))
+    result_summary = forms.CharField(
+        label=_("内容摘要"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        error_messages=required("内容摘要"),
+    )
 
 
 class ShowcaseForm(MemberScopedForm):
     showcase_member = forms.ModelChoiceField(
-        label=_("推荐的委员"), queryset=None,
-        error_messages={"required": _("请选择一名本界别（党派）的委员。"), "invalid_choice": _("只能推荐本界别（党派）的委员。")},
+        label=_("推荐的委员"),
+        queryset=None,
+        error_messages={
+            "required": _("请选择一名本界别（党派）的委员。"),
+            "invalid_choice": _("只能推荐本界别（党派）的委员。"),
+        },
     )
     showcase_reason = forms.CharField(
-        label=_("推荐理由"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, error_messages=required("推荐理由"),
-        help_text=_("委员在本职工作中的带头作用、政协工作中的主体作用、界别群众中的代表作用。提交后会生成一篇“委员风采”草稿供编辑完善。"),
+        label=_("推荐理由"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        error_messages=required("推荐理由"),
+        help_text=_(
+            "委员在本职工作中的带头作用、政协工作中的主体作用、界别群众中的代表作用。提交后会生成一篇“委员风采”草稿供编辑完善。"
+        ),
     )
 
     def clean_showcase_reason(self):
@@ -92,11 +128,16 @@ class ShowcaseForm(MemberScopedForm):
 
 class ReflectionForm(MemberScopedForm):
     member = forms.ModelChoiceField(
-        label=_("委员"), queryset=None, required=False,
+        label=_("委员"),
+        queryset=None,
+        required=False,
         error_messages={"invalid_choice": _("只能选择本界别（党派）的委员。")},
     )
     text = forms.CharField(
-        label=_("履职心语"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000, required=False,
+        label=_("履职心语"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
         help_text=_("文体不限、字数不限：一句话、一首诗、一篇故事都可以，切忌抄袭。"),
     )
 
@@ -120,8 +161,11 @@ class BaseReflectionFormSet(forms.BaseFormSet):
             raise ValidationError(_("请至少提交一条履职心语。"))
 
     def entries(self):
-        return [(f.cleaned_data["member"], f.cleaned_data["text"]) for f in self.forms
-                if f.cleaned_data.get("member") and f.cleaned_data.get("text")]
+        return [
+            (f.cleaned_data["member"], f.cleaned_data["text"])
+            for f in self.forms
+            if f.cleaned_data.get("member") and f.cleaned_data.get("text")
+        ]
 
 
 ReflectionFormSet = formset_factory(ReflectionForm, formset=BaseReflectionFormSet, extra=3, max_num=30)
@@ -135,4 +179,6 @@ class ReviewForm(MemberScopedForm):
 
 
 class ReturnForm(forms.Form):
-    note = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000)
+    note = forms.CharField(
+        label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000
+    )

@@ -148,13 +148,14 @@ class Reflection(models.Model):
         return f"{self.member.name}的履职心语"
 
 
-
 class Attendance(models.Model):
     """出勤登记 for the grassroots activity, with the role each member played: kept for the
     履职量化记分 (member performance scoring)."""
 
     filing = models.ForeignKey(FiveOnesFiling, on_delete=models.CASCADE, related_name="attendance")
-    member = models.ForeignKey("people.Member", verbose_name=_("委员"), on_delete=models.PROTECT, related_name="attendance")
+    member = models.ForeignKey(
+        "people.Member", verbose_name=_("委员"), on_delete=models.PROTECT, related_name="attendance"
+    )
     attended = models.BooleanField(_("出勤"), default=False)
     role = models.CharField(_("发挥的作用"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -167,7 +168,6 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member.name}：{'出勤' if self.attended else '未出勤'}"
-
 
 
 class FilingEvent(models.Model):
@@ -184,7 +184,9 @@ class FilingEvent(models.Model):
     filing = models.ForeignKey(FiveOnesFiling, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
     status = models.CharField(_("操作后状态"), max_length=12, choices=FiveOnesFiling.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     office = models.CharField(_("部门"), max_length=60, blank=True)
     note = models.TextField(_("说明"), blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -196,4 +198,3 @@ class FilingEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}（{self.office}）"
-

@@ -5,7 +5,6 @@
 return it with a reason; the leader's resubmission keeps the history.
 """
 
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -108,8 +107,10 @@ def filings_visible_to(user):
 def allowed_actions(user, filing):
     """The route actions this user may take on this filing now."""
     actions = []
-    is_office = _office_committee(user) is not None and not goes_straight_to_archive(filing) and (
-        filing.sector.contact_committee_id == _office_committee(user)
+    is_office = (
+        _office_committee(user) is not None
+        and not goes_straight_to_archive(filing)
+        and (filing.sector.contact_committee_id == _office_committee(user))
     )
     is_archive = user.has_perm("forms_app.archive_filing")
     if is_office and filing.status == Status.SUBMITTED:
@@ -231,21 +232,33 @@ def deadline_board(year, today=None):
     by_sector = {f.sector_id: f for f in filings if f.sector_id}
     by_party = {f.party_id: f for f in filings if f.party_id}
     rows = []
-    for kind, objects, found in (("界别", Sector.objects.select_related("contact_committee"), by_sector),
-                                 ("党派", Party.objects.all(), by_party)):
+    for kind, objects, found in (
+        ("界别", Sector.objects.select_related("contact_committee"), by_sector),
+        ("党派", Party.objects.all(), by_party),
+    ):
         for obj in objects:
             filing = found.get(obj.pk)
             done = not may_file(filing)
-            rows.append({
-                "kind": kind,
-                "name": obj.name,
-                "office": (obj.contact_committee.office if kind == "界别" and obj.contact_committee else ARCHIVE_OFFICE),
-                "filing": filing,
-                "status": filing.get_status_display() if filing else "未提交",
-                "overdue": not done and today > deadline,
-            })
+            rows.append(
+                {
+                    "kind": kind,
+                    "name": obj.name,
+                    "office": (
+                        obj.contact_committee.office if kind == "界别" and obj.contact_committee else ARCHIVE_OFFICE
+                    ),
+                    "filing": filing,
+                    "status": filing.get_status_display() if filing else "未提交",
+                    "overdue": not done and today > deadline,
+                }
+            )
     counts = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
-    return {"year": year, "deadline": deadline, "rows": rows, "counts": counts,
-            "overdue": sum(row["overdue"] for row in rows), "today": today}
+    return {
+        "year": year,
+        "deadline": deadline,
+        "rows": rows,
+        "counts": counts,
+        "overdue": sum(row["overdue"] for row in rows),
+        "today": today,
+    }

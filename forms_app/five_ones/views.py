@@ -36,8 +36,19 @@ STEPS = [
     ("review", ReviewForm, "核对提交"),
 ]
 FILING_FIELDS = [
-    "leader_name", "filled_on", "theme", "theme_reason", "activity_date", "activity_place", "activity_kind",
-    "activity_plan", "result_kind", "result_title", "result_summary", "showcase_member", "showcase_reason",
+    "leader_name",
+    "filled_on",
+    "theme",
+    "theme_reason",
+    "activity_date",
+    "activity_place",
+    "activity_kind",
+    "activity_plan",
+    "result_kind",
+    "result_title",
+    "result_summary",
+    "showcase_member",
+    "showcase_reason",
 ]
 
 
@@ -120,7 +131,12 @@ class FiveOnesWizard(DraftWizardView):
         participants = data.pop("participants")
         try:
             filing = rules.submit_filing(
-                self.request.user, self.year, self.sector, self.party, data, participants,
+                self.request.user,
+                self.year,
+                self.sector,
+                self.party,
+                data,
+                participants,
                 form_dict["reflections"].entries(),
             )
         except rules.RouteError as exc:
@@ -137,15 +153,19 @@ def _visible_filing(request, pk):
 @login_required
 def five_ones_detail(request, pk):
     filing = _visible_filing(request, pk)
-    return render(request, "forms_app/five_ones/detail.html", {
-        "filing": filing,
-        "events": filing.events.select_related("actor"),
-        "reflections": filing.reflections.select_related("member"),
-        "participants": filing.participants.all(),
-        "is_filer": rules.files_for(request.user, filing),
-        "route_office": rules.route_office(filing),
-        "attendance": filing.attendance.select_related("member"),
-    })
+    return render(
+        request,
+        "forms_app/five_ones/detail.html",
+        {
+            "filing": filing,
+            "events": filing.events.select_related("actor"),
+            "reflections": filing.reflections.select_related("member"),
+            "participants": filing.participants.all(),
+            "is_filer": rules.files_for(request.user, filing),
+            "route_office": rules.route_office(filing),
+            "attendance": filing.attendance.select_related("member"),
+        },
+    )
 
 
 @login_required
@@ -180,8 +200,15 @@ def five_ones_attendance(request, pk):
             error = "发挥的作用请控制在 200 字以内。"
         if error:
             errors.append(f"{member.name}：{error}")
-        rows.append({"member": member, "attended": attended, "role": role, "error": error,
-                     "participant": member.pk in participant_ids})
+        rows.append(
+            {
+                "member": member,
+                "attended": attended,
+                "role": role,
+                "error": error,
+                "participant": member.pk in participant_ids,
+            }
+        )
     if request.method == "POST" and not errors:
         rules.record_attendance(filing, request.user, [(r["member"], r["attended"], r["role"]) for r in rows])
         messages.success(request, f"出勤登记已保存：{sum(r['attended'] for r in rows)} 人出勤。")

@@ -42,8 +42,13 @@ class ApplicationInspectView(InspectView):
             data = form.cleaned_data
             try:
                 application = rules.sign(
-                    self.instance.pk, request.user, request.POST.get("stage", "0"), data["decision"],
-                    data["text"], data["signed_on"], data["approved_name"],
+                    self.instance.pk,
+                    request.user,
+                    request.POST.get("stage", "0"),
+                    data["decision"],
+                    data["text"],
+                    data["signed_on"],
+                    data["approved_name"],
                 )
             except rules.ApplicationError as exc:
                 form.add_error(None, str(exc))
@@ -59,9 +64,12 @@ class ApplicationInspectView(InspectView):
         stage = application.waiting_at
         can_sign = rules.can_sign(self.request.user, application)
         if can_sign and "sign_form" not in kwargs:
-            context["sign_form"] = SignOpinionForm(initial={
-                "signed_on": timezone.localdate(), "approved_name": application.name,
-            })
+            context["sign_form"] = SignOpinionForm(
+                initial={
+                    "signed_on": timezone.localdate(),
+                    "approved_name": application.name,
+                }
+            )
         context.update(
             application=application,
             participants=application.participants.select_related("member"),
@@ -139,7 +147,9 @@ def export_applications(request):
     """The applications the user may see, as the list shows them (its filters applied)."""
     if not request.user.has_perm("forms_app.view_workstationapplication"):
         return redirect("wagtailadmin_home")
-    filters = {key: request.GET[key] for key in ("stage__exact", "committee__id__exact") if request.GET.get(key, "").isdigit()}
+    filters = {
+        key: request.GET[key] for key in ("stage__exact", "committee__id__exact") if request.GET.get(key, "").isdigit()
+    }
     if request.GET.get("status__exact") in WorkstationApplication.Status.values:
         filters["status__exact"] = request.GET["status__exact"]
     applications = (

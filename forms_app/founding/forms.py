@@ -34,21 +34,47 @@ class MemberChoiceField(forms.ModelChoiceField):
 class StationForm(forms.Form):
     """工作室信息."""
 
-    kind = forms.ChoiceField(label=_("申请方式"), choices=App.Kind.choices, widget=forms.RadioSelect, initial=App.Kind.MEMBER,
-                             error_messages=required("申请方式"))
-    name = forms.CharField(label=_("工作室名称"), max_length=100, error_messages=required("工作室名称"),
-                           help_text=_("拟定的名称，最终以主席会议统一命名为准。"))
-    mode = forms.ChoiceField(label=_("形式"), choices=App.Mode.choices, widget=forms.RadioSelect, error_messages=required("形式"))
-    address = forms.CharField(label=_("地址"), max_length=200, error_messages=required("地址"),
-                              help_text=_("线下：详细地址；线上：线上载体，如公众号、小程序或群的名称。"))
-    basis = forms.ChoiceField(label=_("依托"), choices=App.Basis.choices, widget=forms.RadioSelect,
-                              error_messages=required("工作室依托的界别、街道活动小组或专委会"))
-    sector = forms.ModelChoiceField(label=_("依托界别"), queryset=Sector.objects.all(), required=False, empty_label="请选择")
-    street_group = forms.ModelChoiceField(label=_("依托街道活动小组"), queryset=StreetGroup.objects.all(), required=False,
-                                          empty_label="请选择")
-    committee = forms.ModelChoiceField(label=_("对口委室"), queryset=SpecialCommittee.objects.all(), empty_label="请选择",
-                                       error_messages=required("对口委室"),
-                                       help_text=_("申请先送对口委室的专委会工作室审查。依托专委会的，即依托对口委室。"))
+    kind = forms.ChoiceField(
+        label=_("申请方式"),
+        choices=App.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=App.Kind.MEMBER,
+        error_messages=required("申请方式"),
+    )
+    name = forms.CharField(
+        label=_("工作室名称"),
+        max_length=100,
+        error_messages=required("工作室名称"),
+        help_text=_("拟定的名称，最终以主席会议统一命名为准。"),
+    )
+    mode = forms.ChoiceField(
+        label=_("形式"), choices=App.Mode.choices, widget=forms.RadioSelect, error_messages=required("形式")
+    )
+    address = forms.CharField(
+        label=_("地址"),
+        max_length=200,
+        error_messages=required("地址"),
+        help_text=_("线下：详细地址；线上：线上载体，如公众号、小程序或群的名称。"),
+    )
+    basis = forms.ChoiceField(
+        label=_("依托"),
+        choices=App.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages=required("工作室依托的界别、街道活动小组或专委会"),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("依托界别"), queryset=Sector.objects.all(), required=False, empty_label="请选择"
+    )
+    street_group = forms.ModelChoiceField(
+        label=_("依托街道活动小组"), queryset=StreetGroup.objects.all(), required=False, empty_label="请选择"
+    )
+    committee = forms.ModelChoiceField(
+        label=_("对口委室"),
+        queryset=SpecialCommittee.objects.all(),
+        empty_label="请选择",
+        error_messages=required("对口委室"),
+        help_text=_("申请先送对口委室的专委会工作室审查。依托专委会的，即依托对口委室。"),
+    )
 
     def __init__(self, *args, applicant_sector=None, application=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,8 +93,11 @@ class StationForm(forms.Form):
 
         name = self.cleaned_data["name"].strip()
         taken = WorkstationPage.objects.filter(title=name).exists() or (
-            App.objects.filter(Q(name=name) | Q(approved_name=name), status__in=[App.Status.IN_REVIEW, App.Status.APPROVED])
-            .exclude(pk=getattr(self.application, "pk", None)).exists()
+            App.objects.filter(
+                Q(name=name) | Q(approved_name=name), status__in=[App.Status.IN_REVIEW, App.Status.APPROVED]
+            )
+            .exclude(pk=getattr(self.application, "pk", None))
+            .exists()
         )
         if taken:
             raise ValidationError(_("已有名为“%(name)s”的委员工作室或在审的申请，请换一个名称。") % {"name": name})
@@ -85,31 +114,50 @@ class StationForm(forms.Form):
             data["sector"] = None
         if basis != App.Basis.STREET:
             data["street_group"] = None
-        if data.get("kind") == App.Kind.SECTOR and basis == App.Basis.SECTOR and data.get("sector") and (
-            data["sector"] != self.applicant_sector
+        if (
+            data.get("kind") == App.Kind.SECTOR
+            and basis == App.Basis.SECTOR
+            and data.get("sector")
+            and (data["sector"] != self.applicant_sector)
         ):
-            self.add_error("sector", _("以界别名义申请的，依托的界别应是本界别（%(name)s）。") % {"name": self.applicant_sector})
+            self.add_error(
+                "sector", _("以界别名义申请的，依托的界别应是本界别（%(name)s）。") % {"name": self.applicant_sector}
+            )
         return data
 
 
 class LeadForm(forms.Form):
     """工作室负责人: prefilled from the roster, editable."""
 
-    lead_member = MemberChoiceField(label=_("负责人"), empty_label="请选择",
-                                    error_messages={**required("工作室负责人"), "invalid_choice": _("请从委员名册中选择负责人。")})
-    lead_employer_title = forms.CharField(label=_("单位及职务"), max_length=200, error_messages=required("负责人的单位及职务"))
-    lead_sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.all(), empty_label="请选择",
-                                         error_messages=required("负责人的界别"))
+    lead_member = MemberChoiceField(
+        label=_("负责人"),
+        empty_label="请选择",
+        error_messages={**required("工作室负责人"), "invalid_choice": _("请从委员名册中选择负责人。")},
+    )
+    lead_employer_title = forms.CharField(
+        label=_("单位及职务"), max_length=200, error_messages=required("负责人的单位及职务")
+    )
+    lead_sector = forms.ModelChoiceField(
+        label=_("界别"), queryset=Sector.objects.all(), empty_label="请选择", error_messages=required("负责人的界别")
+    )
     lead_specialties = forms.CharField(label=_("专长领域"), max_length=200, error_messages=required("负责人的专长领域"))
-    lead_contact = forms.CharField(label=_("联系方式"), max_length=100, error_messages=required("负责人的联系方式"),
-                                   help_text=_("手机或办公电话，供审查时联系；不会在网站上公开。"))
+    lead_contact = forms.CharField(
+        label=_("联系方式"),
+        max_length=100,
+        error_messages=required("负责人的联系方式"),
+        help_text=_("手机或办公电话，供审查时联系；不会在网站上公开。"),
+    )
 
 
 class ParticipantForm(forms.Form):
     """One row of 参与委员. 单位及职务 and 专长 left blank are taken from the roster."""
 
-    member = MemberChoiceField(label=_("姓名"), required=False, empty_label="请选择",
-                               error_messages={"invalid_choice": _("请从委员名册中选择。")})
+    member = MemberChoiceField(
+        label=_("姓名"),
+        required=False,
+        empty_label="请选择",
+        error_messages={"invalid_choice": _("请从委员名册中选择。")},
+    )
     employer_title = forms.CharField(label=_("单位及职务"), max_length=200, required=False)
     specialties = forms.CharField(label=_("专长"), max_length=200, required=False)
     contact = forms.CharField(label=_("联系方式"), max_length=100, required=False)
@@ -147,7 +195,9 @@ class BaseParticipantFormSet(forms.BaseFormSet):
             if self.lead and member.pk == self.lead.pk:
                 form.add_error("member", _("%(name)s是工作室负责人，不必再列为参与委员。") % {"name": member.name})
             elif member.pk in seen:
-                form.add_error("member", _("%(name)s已在第 %(row)s 行列出。") % {"name": member.name, "row": seen[member.pk]})
+                form.add_error(
+                    "member", _("%(name)s已在第 %(row)s 行列出。") % {"name": member.name, "row": seen[member.pk]}
+                )
             seen.setdefault(member.pk, number)
         if any(self.errors):
             raise ValidationError(_("参与委员有重复，请修改标出的行。"))
@@ -157,28 +207,37 @@ class BaseParticipantFormSet(forms.BaseFormSet):
     def rows(self):
         return [
             {name: form.cleaned_data[name] for name in ("member", "employer_title", "specialties", "contact")}
-            for form in self.forms if form.cleaned_data.get("member")
+            for form in self.forms
+            if form.cleaned_data.get("member")
         ]
 
 
-ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=4, max_num=40,
-                                           absolute_max=40)
+ParticipantFormSet = forms.formset_factory(
+    ParticipantForm, formset=BaseParticipantFormSet, extra=4, max_num=40, absolute_max=40
+)
 
 
 class VenueForm(forms.Form):
     """场地与制度: the venue, and which of the six working rules exist, each in a few lines."""
 
     venue = forms.CharField(
-        label=_("场地（载体）情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), error_messages=required("场地（载体）情况"),
+        label=_("场地（载体）情况"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=required("场地（载体）情况"),
         help_text=_("场地归属、面积、开放时间，与哪个党群活动中心、社区工作站等联合建设；线上形式写明载体和运营方式。"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for value, label in WorkingRule.choices:
-            self.fields[f"has_{value}"] = forms.BooleanField(label=_("已建立%(rule)s制度") % {"rule": label}, required=False)
+            self.fields[f"has_{value}"] = forms.BooleanField(
+                label=_("已建立%(rule)s制度") % {"rule": label}, required=False
+            )
             self.fields[f"rule_{value}"] = forms.CharField(
-                label=_("%(rule)s制度") % {"rule": label}, max_length=500, required=False,
+                label=_("%(rule)s制度") % {"rule": label},
+                max_length=500,
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -199,7 +258,8 @@ class VenueForm(forms.Form):
         missing = [str(label) for label in missing_rules(self.rules_of(data)) if label not in flagged]
         if missing:
             raise ValidationError(
-                _("建立委员工作室要有完备的工作制度（实施方案 四（三）），还缺：%(missing)s。") % {"missing": "、".join(missing)}
+                _("建立委员工作室要有完备的工作制度（实施方案 四（三）），还缺：%(missing)s。")
+                % {"missing": "、".join(missing)}
             )
         return data
 
@@ -216,8 +276,9 @@ class SignForm(forms.Form):
     """核对与签名."""
 
     signature = forms.CharField(label=_("申请人签名（请输入你的姓名）"), max_length=50, error_messages=required("签名"))
-    confirm = forms.BooleanField(label=_("我已核对以上内容，确认提交申请"),
-                                 error_messages={"required": _("请勾选“我已核对以上内容”后再提交。")})
+    confirm = forms.BooleanField(
+        label=_("我已核对以上内容，确认提交申请"), error_messages={"required": _("请勾选“我已核对以上内容”后再提交。")}
+    )
 
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,10 +295,26 @@ class SignForm(forms.Form):
 class SignOpinionForm(forms.Form):
     """An office's box: opinion, date, decision (and, at the 主席会议, the station's name)."""
 
-    decision = forms.ChoiceField(label=_("意见"), choices=[("approve", _("同意")), ("return", _("退回修改")), ("reject", _("不同意"))],
-                                 widget=forms.RadioSelect, error_messages=required("意见"))
-    text = forms.CharField(label=_("意见内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages=required("意见内容"))
-    signed_on = forms.DateField(label=_("日期"), widget=DateInput, error_messages=required("日期", invalid=_("日期格式不对，请按 2026-06-20 的格式填写。")))
-    approved_name = forms.CharField(label=_("统一命名"), max_length=100, required=False,
-                                    help_text=_("主席会议批准时确定的工作室名称，可与申请名称不同。"))
+    decision = forms.ChoiceField(
+        label=_("意见"),
+        choices=[("approve", _("同意")), ("return", _("退回修改")), ("reject", _("不同意"))],
+        widget=forms.RadioSelect,
+        error_messages=required("意见"),
+    )
+    text = forms.CharField(
+        label=_("意见内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=required("意见内容"),
+    )
+    signed_on = forms.DateField(
+        label=_("日期"),
+        widget=DateInput,
+        error_messages=required("日期", invalid=_("日期格式不对，请按 2026-06-20 的格式填写。")),
+    )
+    approved_name = forms.CharField(
+        label=_("统一命名"),
+        max_length=100,
+        required=False,
+        help_text=_("主席会议批准时确定的工作室名称，可与申请名称不同。"),
+    )

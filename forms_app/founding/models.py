@@ -49,7 +49,10 @@ class WorkstationApplication(models.Model):
     Basis = WorkstationPage.Basis
 
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT, related_name="workstation_applications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人账号"),
+        on_delete=models.PROTECT,
+        related_name="workstation_applications",
     )
     kind = models.CharField(_("申请方式"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
     applying_sector = models.ForeignKey(
@@ -64,13 +67,23 @@ class WorkstationApplication(models.Model):
         "people.Sector", verbose_name=_("依托界别"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     street_group = models.ForeignKey(
-        "people.StreetGroup", verbose_name=_("依托街道活动小组"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.StreetGroup",
+        verbose_name=_("依托街道活动小组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     committee = models.ForeignKey(
-        "people.SpecialCommittee", verbose_name=_("对口委室"), on_delete=models.PROTECT, related_name="workstation_applications"
+        "people.SpecialCommittee",
+        verbose_name=_("对口委室"),
+        on_delete=models.PROTECT,
+        related_name="workstation_applications",
     )
     # 工作室负责人
-    lead_member = models.ForeignKey("people.Member", verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="+")
+    lead_member = models.ForeignKey(
+        "people.Member", verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="+"
+    )
     lead_employer_title = models.CharField(_("单位及职务"), max_length=200)
     lead_sector = models.ForeignKey("people.Sector", verbose_name=_("界别"), on_delete=models.PROTECT, related_name="+")
     lead_specialties = models.CharField(_("专长领域"), max_length=200)
@@ -84,12 +97,19 @@ class WorkstationApplication(models.Model):
 
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.IN_REVIEW)
     stage = models.PositiveSmallIntegerField(_("当前环节"), choices=Stage.choices, default=Stage.COMMITTEE_OFFICE)
-    furthest_stage = models.PositiveSmallIntegerField(_("到达过的环节"), choices=Stage.choices, default=Stage.COMMITTEE_OFFICE)
+    furthest_stage = models.PositiveSmallIntegerField(
+        _("到达过的环节"), choices=Stage.choices, default=Stage.COMMITTEE_OFFICE
+    )
     waiting_since = models.DateTimeField(_("进入当前环节时间"))
     submitted_at = models.DateTimeField(_("首次提交时间"))
     approved_name = models.CharField(_("命名"), max_length=100, blank=True)
     workstation_page = models.ForeignKey(
-        "content.WorkstationPage", verbose_name=_("工作室页面"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "content.WorkstationPage",
+        verbose_name=_("工作室页面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -141,7 +161,6 @@ class ApplicationMember(models.Model):
         return self.member.name
 
 
-
 class StageOpinion(models.Model):
     """One act on the application: the applicant's signature (on each submission) or an office's
     opinion. All of them are kept; the PDF shows the latest of each box since the last submission."""
@@ -171,4 +190,3 @@ class StageOpinion(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()}：{self.get_decision_display()}（{self.signer_name}）"
-

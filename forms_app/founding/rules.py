@@ -83,18 +83,31 @@ def conditions(application_data):
     missing = missing_rules(application_data.get("rules") or {})
     lead = application_data.get("lead_member")
     return [
-        ("固定的场地（或载体）", venue_ok,
-         ("线上载体" if mode == "online" else "场地") + ("已填写" if venue_ok else "未填写")),
+        (
+            "固定的场地（或载体）",
+            venue_ok,
+            ("线上载体" if mode == "online" else "场地") + ("已填写" if venue_ok else "未填写"),
+        ),
         ("完备的工作制度", not missing, "六项制度齐全" if not missing else "还缺：" + "、".join(missing)),
-        ("负责人为本届委员", lead is not None,
-         f"{lead.name}（委员证号 {lead.code}{'，常委' if lead.is_standing else ''}）" if lead else "未选择负责人"),
+        (
+            "负责人为本届委员",
+            lead is not None,
+            f"{lead.name}（委员证号 {lead.code}{'，常委' if lead.is_standing else ''}）" if lead else "未选择负责人",
+        ),
     ]
 
 
 def application_conditions(application):
     """conditions() of a filed application, for the detail page and the offices' 资格审查."""
-    return conditions({"mode": application.mode, "address": application.address, "venue": application.venue,
-                       "rules": application.rules, "lead_member": application.lead_member})
+    return conditions(
+        {
+            "mode": application.mode,
+            "address": application.address,
+            "venue": application.venue,
+            "rules": application.rules,
+            "lead_member": application.lead_member,
+        }
+    )
 
 
 # --- who sees and acts
@@ -131,7 +144,12 @@ def applications_visible_to(user):
 def can_sign(user, application, stage=None):
     """Whether the user may sign the box the application is waiting at (or `stage`)."""
     stage = stage or application.waiting_at
-    if stage is None or stage == Stage.APPLICANT or application.status != Status.IN_REVIEW or application.stage != stage:
+    if (
+        stage is None
+        or stage == Stage.APPLICANT
+        or application.status != Status.IN_REVIEW
+        or application.stage != stage
+    ):
         return False
     if not user.has_perm(STAGE_PERMISSIONS[stage]):
         return False
@@ -154,7 +172,11 @@ def sign(application_id, user, stage, decision, text="", signed_on=None, approve
     stage = Stage(int(stage))
     if application.status != Status.IN_REVIEW or application.stage != stage:
         latest = application.opinions.order_by("-at", "-pk").first()
-        by = f"，{latest.signer_name}已于 {latest.signed_on:%Y-%m-%d} 签署“{latest.get_decision_display()}”" if latest else ""
+        by = (
+            f"，{latest.signer_name}已于 {latest.signed_on:%Y-%m-%d} 签署“{latest.get_decision_display()}”"
+            if latest
+            else ""
+        )
         raise ApplicationError(f"“{stage.label}”已经处理过了{by}。请刷新页面查看当前环节。")
     if not can_sign(user, application, stage):
         raise ApplicationError(f"你不能签署“{stage.label}”。")
@@ -175,8 +197,13 @@ def sign(application_id, user, stage, decision, text="", signed_on=None, approve
         raise ApplicationError("主席会议批准时请确定工作室的统一命名。")
 
     StageOpinion.objects.create(
-        application=application, stage=stage, decision=decision, text=text,
-        signer=user, signer_name=account_of(user).name, signed_on=signed_on,
+        application=application,
+        stage=stage,
+        decision=decision,
+        text=text,
+        signer=user,
+        signer_name=account_of(user).name,
+        signed_on=signed_on,
     )
     now = timezone.now()
     if decision == Decision.RETURN:
@@ -227,7 +254,9 @@ def submit_application(user, data, participants, application=None):
         decision = Decision.SUBMIT
     for field, value in data.items():
         setattr(application, field, value)
-    application.applying_sector = applicant_sector(user) if application.kind == WorkstationApplication.Kind.SECTOR else None
+    application.applying_sector = (
+        applicant_sector(user) if application.kind == WorkstationApplication.Kind.SECTOR else None
+    )
     application.status = Status.IN_REVIEW
     application.stage = Stage.COMMITTEE_OFFICE
     application.waiting_since = now
@@ -237,8 +266,13 @@ def submit_application(user, data, participants, application=None):
         ApplicationMember(application=application, position=i, **row) for i, row in enumerate(participants)
     )
     StageOpinion.objects.create(
-        application=application, stage=Stage.APPLICANT, decision=decision, text="",
-        signer=user, signer_name=application.signature, signed_on=application.signed_on,
+        application=application,
+        stage=Stage.APPLICANT,
+        decision=decision,
+        text="",
+        signer=user,
+        signer_name=application.signature,
+        signed_on=application.signed_on,
     )
     return application
 
@@ -252,7 +286,7 @@ def boxes(application):
     opinions = list(application.opinions.all())
     last_signature = max((i for i, o in enumerate(opinions) if o.stage == Stage.APPLICANT), default=-1)
     current = {}
-    for opinion in opinions[max(last_signature, 0):]:
+    for opinion in opinions[max(last_signature, 0) :]:
         current[opinion.stage] = opinion
     return [(stage, current.get(stage)) for stage in Stage]
 

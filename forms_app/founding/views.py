@@ -67,12 +67,24 @@ class WorkstationApplicationWizard(DraftWizardView):
             if app:
                 return {name: getattr(app, name) for name in LEAD_FIELDS}
             m = self.member
-            return {"lead_member": m, "lead_employer_title": m.employer_title, "lead_sector": m.sector,
-                    "lead_specialties": m.specialties, "lead_contact": m.phone}
+            return {
+                "lead_member": m,
+                "lead_employer_title": m.employer_title,
+                "lead_sector": m.sector,
+                "lead_specialties": m.specialties,
+                "lead_contact": m.phone,
+            }
         if step == "members":
             if app:
-                return [{"member": p.member_id, "employer_title": p.employer_title, "specialties": p.specialties,
-                         "contact": p.contact} for p in app.participants.all()]
+                return [
+                    {
+                        "member": p.member_id,
+                        "employer_title": p.employer_title,
+                        "specialties": p.specialties,
+                        "contact": p.contact,
+                    }
+                    for p in app.participants.all()
+                ]
             return []
         if step == "venue" and app:
             initial = {"venue": app.venue}
@@ -114,8 +126,11 @@ class WorkstationApplicationWizard(DraftWizardView):
             cleaned = self.get_cleaned_data_for_step(name)
             rows = None
             if cleaned is not None and name == "members":
-                rows = [(r["member"].name, f"{r['employer_title']} · 专长：{r['specialties'] or '—'} · {r['contact']}")
-                        for r in cleaned if r.get("member")] or [("参与委员", "（未列出）")]
+                rows = [
+                    (r["member"].name, f"{r['employer_title']} · 专长：{r['specialties'] or '—'} · {r['contact']}")
+                    for r in cleaned
+                    if r.get("member")
+                ] or [("参与委员", "（未列出）")]
             elif cleaned is not None and name == "venue":
                 rows = [("场地（载体）情况", cleaned["venue"])] + [
                     (f"{label}制度", cleaned[f"rule_{value}"] or "（未建立）") for value, label in WorkingRule.choices
@@ -149,14 +164,18 @@ def _visible(request, pk):
 @login_required
 def application_detail(request, pk):
     application = _visible(request, pk)
-    return render(request, "forms_app/founding/detail.html", {
-        "application": application,
-        "participants": application.participants.select_related("member"),
-        "boxes": rules.boxes(application),
-        "opinions": application.opinions.all(),
-        "is_applicant": application.applicant_id == request.user.pk,
-        "conditions": rules.application_conditions(application),
-    })
+    return render(
+        request,
+        "forms_app/founding/detail.html",
+        {
+            "application": application,
+            "participants": application.participants.select_related("member"),
+            "boxes": rules.boxes(application),
+            "opinions": application.opinions.all(),
+            "is_applicant": application.applicant_id == request.user.pk,
+            "conditions": rules.application_conditions(application),
+        },
+    )
 
 
 @login_required

@@ -63,7 +63,9 @@ class Command(BaseCommand):
         home = HomePage.objects.first()
         if home and not home.intro:
             home.title = "连心 · 委员联系群众"
-            home.intro = "<p>政协委员来自群众、植根人民。这里展示委员风采与委员工作室的动态，架起委员与群众之间的连心桥。</p>"
+            home.intro = (
+                "<p>政协委员来自群众、植根人民。这里展示委员风采与委员工作室的动态，架起委员与群众之间的连心桥。</p>"
+            )
             home.save_revision().publish()
 
     @transaction.atomic
