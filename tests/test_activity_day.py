@@ -238,6 +238,17 @@ def test_a_number_different_from_the_platform_needs_a_reason(setup, client):
     }
 
 
+def test_the_service_also_needs_a_reason_for_a_number_different_from_the_platform(setup):
+    """The same rule (reason_errors) as the form, for any caller that is not an import."""
+    day, unit, office = setup["day"], setup["edu"], setup["edu_office"]
+    typed = {field: int(value) for field, value in form_data(active_workstations=2).items()}
+    with pytest.raises(stats.StatsError, match="平台数据为 1，你填的是 2：请说明原因。"):
+        stats.save_report(day, unit, office, typed)
+    assert not ActivityReport.objects.exists()
+    report, created = stats.save_report(day, unit, office, typed, {"active_workstations": "一家还没发布"})
+    assert created and report.sources["active_workstations"]["reason"] == "一家还没发布"
+
+
 def test_form_checks_in_chinese_and_keeps_the_input(setup, client):
     client.force_login(setup["edu_office"])
     response = client.post(url_for(setup), form_data(opinions="-3", deeds="三", kind_reading=2))

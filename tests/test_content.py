@@ -359,3 +359,11 @@ def test_logged_in_users_are_never_served_the_shared_cache(client, site, make_us
     with CaptureQueriesContext(connection) as ctx:
         client.get(site["stories"].url)
     assert len(ctx) > 0
+
+
+@pytest.mark.parametrize("asked, shown", [("1999", 0), ("abc", 0), ("next", 1), ("after-next", 0)])
+def test_a_workstation_pages_year_follows_the_one_year_rule(client, site, asked, shown):
+    this_year = timezone.localdate().year
+    asked = {"next": this_year + 1, "after-next": this_year + 2}.get(asked, asked)
+    response = client.get(site["ws"].url, {"year": asked})
+    assert response.context["year"] == this_year + shown

@@ -247,3 +247,18 @@ def test_leader_records_attendance_for_scoring(people, reference, client):
     assert records == {member: (True, "主持座谈"), absent: (False, "")}
     client.force_login(people["edu_office"])
     assert client.get(url).status_code == 403
+
+
+def test_a_returned_filing_may_be_filed_again_everywhere_the_rule_is_asked(people, reference, client):
+    """One rule (rules.may_file): the service, the leader's home page and the deadline board agree."""
+    filing = file_for(people["leader"], year=2026, sector=reference["education"])
+    assert not rules.may_file(filing)
+    with pytest.raises(rules.RouteError, match="不能重复填报"):
+        file_for(people["leader"], year=2026, sector=reference["education"])
+    rules.act(filing.pk, people["edu_office"], Action.RETURN, "请补充活动安排。")
+    filing.refresh_from_db()
+    assert rules.may_file(filing)
+    board = rules.deadline_board(2026, today=datetime.date(2026, 4, 1))
+    row = next(row for row in board["rows"] if row["name"] == "教育界")
+    assert row["status"] == "已退回修改" and row["overdue"], "returned after the deadline: overdue again"
+    assert file_for(people["leader"], year=2026, sector=reference["education"]).pk == filing.pk

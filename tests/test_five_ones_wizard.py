@@ -244,3 +244,56 @@ def test_a_filed_year_cannot_be_filed_twice(client, leader, edu_members):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("five_ones_detail", args=[FiveOnesFiling.objects.get().pk])
+
+
+def test_a_submission_refused_because_someone_filed_first_keeps_every_step(
+    client, leader, edu_members, reference, make_user, monkeypatch
+):
+    """The leader reaches 核对提交; a colleague's filing for the same sector lands first. The
+    leader is told why, stays on the review page, and loses nothing they typed."""
+    from forms_app.five_ones import rules
+
+    client.force_login(leader)
+    walk(client, edu_members)
+    colleague = make_user(roles.SECTOR_LEADER, sector=reference["education"])
+    submit = rules.submit_filing
+
+    def colleague_first(user, year, sector, party, data, participants, reflections):
+        submit(colleague, year, sector, party, {**data, "theme": "同事先提交的主题"}, participants, reflections)
+        return submit(user, year, sector, party, data, participants, reflections)
+
+    monkeypatch.setattr(rules, "submit_filing", colleague_first)
+    response = post(client, "review", edu_members)
+
+    assert response.status_code == 200 and current_step(response) == "review"
+    page = response.content.decode()
+    assert "不能重复填报" in page, "the leader is told why"
+    assert "助力课后服务提质" in page and "关于提升课后服务质量的提案" in page, "the review still shows every step"
+    assert FiveOnesFiling.objects.get().theme == "同事先提交的主题", "exactly one filing: the colleague's"
+    draft = WizardDraft.objects.get(user=leader)
+    assert set(draft.data["step_data"]) == set(STEPS), "every step is still in the draft"
+    assert draft.data["step_data"]["theme"]["theme-theme"] == ["助力课后服务提质"]
+
+    # Once the colleague's filing is returned, the leader files what they typed, unchanged.
+    office = make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"])
+    rules.act(FiveOnesFiling.objects.get().pk, office, "return", "请重新填报。")
+    monkeypatch.setattr(rules, "submit_filing", submit)
+    response = client.get(URL)
+    assert current_step(response) == "review"
+    response = post(client, "review", edu_members)
+    assert response.status_code == 302
+    assert FiveOnesFiling.objects.get().theme == "助力课后服务提质"
+
+
+@pytest.mark.parametrize("asked", ["1999", "abc", str(YEAR + 2), ""])
+def test_a_year_out_of_range_files_this_year(client, leader, asked):
+    """The year parameter has one rule (lianxin_site.dates.year_param): 2000 to next year."""
+    client.force_login(leader)
+    response = client.get(reverse("five_ones_wizard") + f"?year={asked}")
+    assert response.context["year"] == YEAR
+
+
+def test_next_year_may_be_filed_already(client, leader):
+    client.force_login(leader)
+    response = client.get(reverse("five_ones_wizard") + f"?year={YEAR + 1}")
+    assert response.context["year"] == YEAR + 1

@@ -1,5 +1,6 @@
 """The site as a newcomer and an operator meet it: settings, demo data, the home page."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -149,3 +150,14 @@ def test_malformed_phones_are_refused(reference, phone):
 
     with pytest.raises(ValidationError, match="格式不正确"):
         MemberFactory.build(phone=phone, sector=reference["education"]).full_clean(exclude=["photo"])
+
+
+def test_a_year_in_a_url_is_one_rule_for_every_page(monkeypatch):
+    """lianxin_site.dates.year_param: 2000 up to next year, anything else is this year."""
+    from django.utils import timezone
+
+    from lianxin_site.dates import year_param
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 11, 25))
+    assert [year_param(v) for v in ("2026", "2027", "2000", " 2015 ")] == [2026, 2027, 2000, 2015]
+    assert [year_param(v) for v in ("2028", "1999", "abc", "", None, "-1")] == [2026] * 6

@@ -512,6 +512,23 @@ def test_signature_must_be_the_applicants_name(people, members, reference, clien
     assert not WorkstationApplication.objects.exists()
 
 
+def test_the_service_refuses_a_signature_that_is_not_the_applicants_name(people, members, reference):
+    """The same rule (founding.signature_error) as the wizard's last step, for any other caller."""
+    with pytest.raises(founding.ApplicationError, match="签名应是你的姓名“王丽”"):
+        apply(people, members, reference, signature="李强")
+    assert not WorkstationApplication.objects.exists()
+
+
+def test_the_service_refuses_an_application_missing_a_working_rule(people, members, reference):
+    """The same rule (founding.missing_rules) as the 场地与制度 step."""
+    rules = {value: "按季度执行。" for value, _label in WorkingRule.choices}
+    rules["quarterly"] = "  "
+    with pytest.raises(founding.ApplicationError, match="还缺：季度例会"):
+        apply(people, members, reference, rules=rules)
+    assert founding.missing_rules(rules) == ["季度例会"]
+    assert not WorkstationApplication.objects.exists()
+
+
 def test_draft_survives_a_closed_browser_and_back_keeps_the_input(people, members, reference, client):
     from django.test import Client
 

@@ -141,6 +141,12 @@ class ReflectionForm(MemberScopedForm):
         help_text=_("文体不限、字数不限：一句话、一首诗、一篇故事都可以，切忌抄袭。"),
     )
 
+    def has_changed(self):
+        """A filled row counts, even when it equals its initial value (a returned filing's
+        reflections): formsets skip unchanged extra rows, which would drop it silently."""
+        filled = any((self.data.get(self.add_prefix(name)) or "").strip() for name in ("member", "text"))
+        return filled or super().has_changed()
+
     def clean(self):
         data = super().clean()
         member, text = data.get("member"), (data.get("text") or "").strip()

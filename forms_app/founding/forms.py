@@ -254,8 +254,8 @@ class VenueForm(forms.Form):
                 data[f"has_{value}"] = True
             elif data.get(f"has_{value}"):
                 self.add_error(f"rule_{value}", _("请用一两句话写明%(rule)s制度的内容。") % {"rule": label})
-                flagged.add(label)
-        missing = [str(label) for label in missing_rules(self.rules_of(data)) if label not in flagged]
+                flagged.add(str(label))
+        missing = [label for label in missing_rules(self.rules_of(data)) if label not in flagged]
         if missing:
             raise ValidationError(
                 _("建立委员工作室要有完备的工作制度（实施方案 四（三）），还缺：%(missing)s。")

@@ -72,7 +72,7 @@ def signature_error(member, signature):
 def missing_rules(rules):
     """The names of the six working rules (实施方案 四（三）) that `rules` {value: text} leaves
     blank, in the 申请表's order."""
-    return [label for value, label in WorkingRule.choices if not (rules.get(value) or "").strip()]
+    return [str(label) for value, label in WorkingRule.choices if not (rules.get(value) or "").strip()]
 
 
 def conditions(application_data):
