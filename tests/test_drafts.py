@@ -2,20 +2,18 @@
 stays text. Markup in a 推荐理由 or a 工作室 name is escaped in the draft, on the published
 page and in the API, and the editors can still open both drafts."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from content.drafts import paragraphs, titled_sections
 from content.models import StoryPage, WorkstationPage
-from forms_app.five_ones import rules as five_ones
 from forms_app.founding import rules as founding
 from forms_app.models import Stage, WorkingRule
 from people import roles
 
 from .content_helpers import site_sections
-from .factories import MemberFactory
+from .test_five_ones_route import file_for
+from .test_workstation_application import application_data
 
 pytestmark = pytest.mark.django_db
 ATTACK = '<img src=x onerror="alert(1)">'
@@ -45,36 +43,13 @@ def assert_opens_in_the_editor(client, make_user, page):
 def test_a_recommendation_with_markup_stays_text_in_the_draft_story_page_and_api(client, make_user, reference, members):
     site_sections()
     leader = make_user(roles.SECTOR_LEADER, sector=reference["education"])
-    member = MemberFactory(name="孙悦", sector=reference["education"])
     reason = f"扎根基层教学二十年，带头开展课后服务。{ATTACK}\n第二段：<script>alert(2)</script>"
-    filing = five_ones.submit_filing(
-        leader,
-        2026,
-        reference["education"],
-        None,
-        dict(
-            leader_name="王丽",
-            filled_on=datetime.date(2026, 3, 10),
-            theme="课后服务<b>提质</b>",
-            theme_reason="教育界委员熟悉学校和家长的需求。",
-            activity_date=datetime.date(2026, 3, 5),
-            activity_place="区实验小学",
-            activity_kind="education",
-            activity_plan="走进学校座谈。",
-            result_kind="proposal",
-            result_title="关于提升课后服务质量的提案",
-            result_summary="引入社会资源进校园。",
-            showcase_member=member,
-            showcase_reason=reason,
-        ),
-        [member],
-        [(member, "把群众的事当成自己的事。")],
-    )
+    filing = file_for(leader, sector=reference["education"], theme="课后服务<b>提质</b>", showcase_reason=reason)
     draft = StoryPage.objects.get(pk=filing.showcase_story_id)
     body = draft.body.raw_data[0]["value"]
     assert ESCAPED in body and "&lt;script&gt;" in body
     assert "<img" not in body and "<script" not in body
-    assert draft.title == "孙悦：课后服务<b>提质</b>", "the title is kept as typed, as text"
+    assert draft.title == f"{filing.showcase_member.name}：课后服务<b>提质</b>", "the title is kept as typed, as text"
     assert_opens_in_the_editor(client, make_user, draft)
 
     story = publish(draft)
@@ -104,27 +79,7 @@ def test_a_station_name_and_rules_with_markup_stay_text_in_the_draft_page_and_ap
     rules = {value: f"{label}：按季度执行。" for value, label in WorkingRule.choices}
     rules["integrity"] = f"廉洁自律 {ATTACK}"
     application = founding.submit_application(
-        applicant,
-        dict(
-            kind="member",
-            name="东四教育委员工作室",
-            address="东四街道党群活动中心",
-            mode="both",
-            basis="sector",
-            sector=teacher.sector,
-            street_group=None,
-            committee=reference["edu_committee"],
-            lead_member=teacher,
-            lead_employer_title="区实验小学 副校长",
-            lead_sector=teacher.sector,
-            lead_specialties="基础教育",
-            lead_contact="13912345678",
-            venue="每周三下午开放。",
-            rules=rules,
-            signature=teacher.name,
-            signed_on=datetime.date.today(),
-        ),
-        [],
+        applicant, application_data(teacher, reference["edu_committee"], rules=rules), []
     )
     name = f"东四<em>教育</em>委员工作室{ATTACK}"
     for stage, office in offices.items():

@@ -21,7 +21,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 Status, Action = FiveOnesFiling.Status, FilingEvent.Action
 
 
-def file_for(user, year=2026, sector=None, party=None, theme="助力课后服务提质"):
+def file_for(user, year=2026, sector=None, party=None, theme="助力课后服务提质", **overrides):
     member = MemberFactory(sector=sector) if sector else MemberFactory(party=party)
     data = dict(
         leader_name="王丽",
@@ -38,6 +38,7 @@ def file_for(user, year=2026, sector=None, party=None, theme="助力课后服务
         showcase_member=member,
         showcase_reason="扎根基层教学二十年，带头开展课后服务，深受家长信任。",
     )
+    data.update(overrides)
     return rules.submit_filing(user, year, sector, party, data, [member], [(member, "把群众的事当成自己的事。")])
 
 

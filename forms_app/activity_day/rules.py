@@ -5,6 +5,7 @@ Both table variants have the same sixteen numbers; only the first column's headi
 (附件1: 负责联系指导的委员工作室数, 附件2: 市州（含所属县市区）政协委员工作室数).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -310,9 +311,7 @@ def roll_up(day, today=None):
         rows.append({"unit": unit, "report": report, "status": status})
     filed = [row["report"] for row in rows if row["report"]]
     totals = {field: sum(getattr(r, field) for r in filed) for field in COUNT_FIELDS}
-    statuses = {}
-    for row in rows:
-        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    statuses = dict(Counter(row["status"] for row in rows))
     return {
         "day": day,
         "rows": rows,

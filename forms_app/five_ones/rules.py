@@ -5,6 +5,8 @@
 return it with a reason; the leader's resubmission keeps the history.
 """
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -251,9 +253,7 @@ def deadline_board(year, today=None):
                     "overdue": not done and today > deadline,
                 }
             )
-    counts = {}
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    counts = dict(Counter(row["status"] for row in rows))
     return {
         "year": year,
         "deadline": deadline,
