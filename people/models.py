@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianxin_site.storage import private_storage
+
 # Mainland mobile numbers, and landlines with an optional area code and extension,
 # written the ways a roster spreadsheet writes them (dashes or spaces optional).
 PHONE_PATTERN = r"^(1[3-9]\d{9}|(0\d{2,3}[- ]?)?[2-9]\d{6,7}([- ]\d{1,6})?)$"
@@ -220,7 +222,8 @@ class RosterImport(models.Model):
         IMPORTED = "imported", _("已导入")
         FAILED = "failed", _("导入失败，未写入")
 
-    file = models.FileField(_("文件"), upload_to="roster_imports/%Y/%m/")
+    # Every member's phone and 委员证号: kept where the web server never serves it.
+    file = models.FileField(_("文件"), upload_to="roster_imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("原文件名"), max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

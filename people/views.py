@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -111,3 +112,14 @@ def roster_export(request):
         fmt = "xlsx"
     filename = f"委员名册-{timezone.localdate():%Y%m%d}.{fmt}"
     return file_response(export_roster(fmt=fmt), filename, CONTENT_TYPES[fmt])
+
+
+@require_GET
+@permission_required("people.import_roster", raise_exception=True)
+def roster_import_file(request, pk):
+    """The uploaded roster file itself, to those who import rosters: it lies in the private
+    storage, which the web server never serves, so this view is its only way out."""
+    record = get_object_or_404(RosterImport, pk=pk)
+    if not record.file or not record.file.storage.exists(record.file.name):
+        raise Http404("原文件已不存在。")
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)

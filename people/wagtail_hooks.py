@@ -16,6 +16,7 @@ def register_roster_urls():
     return [
         path("roster/import/", views.roster_import_upload, name="people_roster_import"),
         path("roster/import/<int:pk>/", views.roster_import_preview, name="people_roster_preview"),
+        path("roster/import/<int:pk>/file/", views.roster_import_file, name="people_roster_file"),
         path("roster/export/", views.roster_export, name="people_roster_export"),
     ]
 

@@ -139,8 +139,14 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
+# Uploads that are not for the public (rosters, spreadsheets, attachments): a folder the web
+# server never serves, outside MEDIA_ROOT; views hand them out after checking the role
+# (lianxin_site/storage.py). `manage.py check` refuses a PRIVATE_ROOT inside MEDIA_ROOT.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "lianxin_site.storage.PrivateStorage", "OPTIONS": {"location": PRIVATE_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -7,6 +7,8 @@ SECRET_KEY = "test-only-not-secret-lianxin"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lianxin-test-media-")
+PRIVATE_ROOT = tempfile.mkdtemp(prefix="lianxin-test-private-")
+STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_ROOT}}}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Serve static files from the app folders (no collectstatic outside production).
