@@ -543,3 +543,25 @@ def test_reimporting_the_rollup_skips_units_that_have_not_reported(setup):
     assert errors == []
     assert [row["unit"] for row in rows] == ["教科文卫体委员会"], "blank rows of 经济委员会 and 长沙市政协 are skipped"
     assert rows[0]["counts"]["opinions"] == 10
+
+
+def test_a_committee_office_reads_only_its_own_reports_in_the_admin(setup, client):
+    """The admin list and inspect page use the front end's selector: no cross-office reads."""
+    edu_report = report(setup, "edu", opinions=7)
+    econ_report = report(setup, "econ", opinions=913)
+    index = reverse("forms_app_activityreport_modeladmin_index")
+
+    client.force_login(setup["edu_office"])
+    listing = client.get(index).content.decode()
+    assert "教科文卫体委员会" in listing and "913" not in listing
+    assert client.get(reverse("forms_app_activityreport_modeladmin_inspect", args=[edu_report.pk])).status_code == 200
+    other = client.get(reverse("forms_app_activityreport_modeladmin_inspect", args=[econ_report.pk]))
+    assert other.status_code in (302, 403) and "913" not in other.content.decode()
+
+    client.force_login(setup["econ_office"])
+    listing = client.get(index).content.decode()
+    assert "913" in listing and f'inspect/{edu_report.pk}/"' not in listing
+
+    client.force_login(setup["organiser"])
+    listing = client.get(index).content.decode()
+    assert "913" in listing and f"inspect/{edu_report.pk}/" in listing

@@ -122,6 +122,15 @@ class ReportingUnitAdmin(ModelAdmin):
     list_filter = ("variant",)
 
 
+class ReportPermissionHelper(ReadOnlyPermissionHelper):
+    """Reports come from units' forms and imports; each unit's reporters (and the committee
+    office reporting for its committee) read their own, the organiser reads all: the same
+    selector as the front end (rules.reports_visible_to)."""
+
+    def user_can_inspect_obj(self, user, obj):
+        return rules.reports_visible_to(user).filter(pk=obj.pk).exists()
+
+
 class ActivityReportAdmin(ModelAdmin):
     model = ActivityReport
     menu_label = _("统计表")
@@ -129,7 +138,10 @@ class ActivityReportAdmin(ModelAdmin):
     list_display = ("unit", "day", "workstations", "active_workstations", "opinions", "deeds", "uploads", "updated_at")
     list_filter = ("day", "unit__variant")
     inspect_view_enabled = True
-    permission_helper_class = ReadOnlyPermissionHelper  # reports come from units' forms and imports
+    permission_helper_class = ReportPermissionHelper
+
+    def get_queryset(self, request):
+        return rules.reports_visible_to(request.user)
 
 
 class ActivityDayGroup(ModelAdminGroup):
