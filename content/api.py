@@ -15,6 +15,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .cjk import query_terms
+from .images import public_images
 from .models import StoryPage, WorkstationPage, WorkstationPostPage
 
 
@@ -110,6 +111,14 @@ LIST_PREFETCH = {
 }
 
 
+class PublicImagesAPIViewSet(ImagesAPIViewSet):
+    """Only the images live public pages show (content/images.py): not the portraits of members
+    without a public page, nor the pictures of drafts."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(pk__in=public_images().values("pk"))
+
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", ContentPagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("images", PublicImagesAPIViewSet)

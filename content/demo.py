@@ -158,8 +158,12 @@ def seed_content(today=None):
     for n in range(30):
         member = members[(n * 7) % len(members)]
         if member.photo_id is None:
-            member.photo = make_image(f"委员照片 {member.code}", "portrait", seed=n)
+            # Titled by name only: a 委员证号 in a title would be searchable through the API.
+            member.photo = make_image(member.name, "portrait", seed=n)
             member.save(update_fields=["photo"])
+        elif member.photo.title == f"委员照片 {member.code}":  # demo sites seeded before
+            member.photo.title = member.name
+            member.photo.save(update_fields=["title"])
         title, keyword, lead = STORY_THEMES[n % len(STORY_THEMES)]
         scene = make_image(f"风采配图 {n + 1}", "scene", seed=100 + n)
         _child(
