@@ -11,6 +11,7 @@ import io
 from dataclasses import asdict, dataclass, field
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from import_export import resources, widgets
@@ -19,6 +20,7 @@ from import_export.results import RowResult
 from python_calamine import CalamineError, CalamineWorkbook
 
 from lianxin_site.spreadsheet import safe_cell, unsafe_cell
+from lianxin_site.uploads import UploadRejected, check_xlsx
 
 from .models import Member, Party, Sector, SpecialCommittee, StreetGroup
 
@@ -110,12 +112,23 @@ def read_roster(data, filename=""):
     if not data or not data.strip():
         raise RosterFileError("文件是空的，没有任何内容。")
     if data.startswith(b"PK\x03\x04"):
+        try:  # before calamine reads it: a small archive can unpack to gigabytes
+            check_xlsx(
+                data, max_unpacked=settings.UPLOAD_MAX_UNPACKED_BYTES, max_rows=settings.ROSTER_MAX_ROWS, header_rows=1
+            )
+        except UploadRejected as exc:
+            raise RosterFileError(str(exc)) from exc
         rows = _xlsx_rows(data)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterFileError("不支持旧版 Excel（.xls）文件。请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。")
     elif b"\x00" in data[:4096]:
         raise RosterFileError("这不是表格文件。请上传 .xlsx 或 .csv 格式的委员名册。")
     else:
+        lines = data.count(b"\n") + (not data.endswith(b"\n"))
+        if lines - 1 > settings.ROSTER_MAX_ROWS:  # the first line is the header
+            raise RosterFileError(
+                f"这个文件有超过 {settings.ROSTER_MAX_ROWS:,} 行，超过了一次导入的上限。请分成几个文件分别导入。"
+            )
         rows = _csv_rows(data)
 
     header, header_line = None, 0

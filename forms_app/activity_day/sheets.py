@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from lianxin_site.db import locked_row
 from lianxin_site.spreadsheet import safe_cell
+from lianxin_site.uploads import UploadRejected, check_xlsx
 
 from . import rules
 from .models import StatsImport, TableVariant
@@ -23,6 +24,9 @@ THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 UNIT_HEADING = "填表单位"
+# A workbook of units' tables: a sheet (a few dozen rows) per unit, a hundred units at most.
+MAX_UNPACKED = 64 * 1024 * 1024
+MAX_ROWS = 20_000
 TOTAL = "合计"
 
 
@@ -200,6 +204,11 @@ def _read_sheet(sheet):
 def read_workbook(content, day):
     """(rows, errors): rows [{sheet, line, unit_id, unit, counts}] ready to import, and errors
     [{sheet, line, column, message}] in Chinese. Rows are only usable if errors is empty."""
+    if content.startswith(b"PK\x03\x04"):  # a zip archive, as .xlsx files are
+        try:  # before openpyxl reads it: a small archive can unpack to gigabytes
+            check_xlsx(content, max_unpacked=MAX_UNPACKED, max_rows=MAX_ROWS)
+        except UploadRejected as exc:
+            return [], [{"sheet": "", "line": None, "column": "", "message": str(exc)}]
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not xlsx

@@ -159,6 +159,9 @@ LOGIN_REDIRECT_URL = "forms_home"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 200_000))
+# An .xlsx upload may unpack to at most this much before it is refused unread (lianxin_site/uploads.py).
+UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 256 * 1024 * 1024))
 
 # The committee's name as it heads its paper forms.
 COMMITTEE_NAME = os.environ.get("COMMITTEE_NAME", "门头沟区政协")

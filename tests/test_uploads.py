@@ -1,0 +1,99 @@
+"""Spreadsheets that would blow up the server are refused before any reader parses them."""
+
+import io
+import tracemalloc
+import zipfile
+
+import pytest
+
+from forms_app.activity_day.sheets import read_workbook
+from lianxin_site.uploads import UploadRejected, check_xlsx
+from people.roster import RosterFileError, import_roster, read_roster
+
+from .conftest import VALID_ROWS, as_xlsx, roster_rows
+
+MB = 1024 * 1024
+
+
+def zip_bomb(unpacked_mb=500):
+    """A file named .xlsx of about half a megabyte whose one sheet inflates to `unpacked_mb` MB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            block = b"<row>" + b" " * (MB - 11) + b"</row>"
+            for _ in range(unpacked_mb):
+                sheet.write(block)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bomb():
+    return zip_bomb()
+
+
+def peak_memory(call):
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_zip_bomb_roster_is_refused_unread_with_the_server_barely_growing(bomb, monkeypatch, db):
+    import people.roster
+
+    assert len(bomb) < 2 * MB
+
+    def never(*args, **kwargs):
+        raise AssertionError("the spreadsheet reader must not see a zip bomb")
+
+    monkeypatch.setattr(people.roster.CalamineWorkbook, "from_filelike", never)
+    errors = []
+
+    def read():
+        with pytest.raises(RosterFileError) as excinfo:
+            import_roster(bomb, "名册.xlsx", dry_run=True)
+        errors.append(str(excinfo.value))
+
+    assert peak_memory(read) < 50 * MB
+    assert "解压后有" in errors[0] and "超过了" in errors[0]
+
+
+def test_a_zip_bomb_activity_day_workbook_is_refused_unread(bomb, monkeypatch):
+    import forms_app.activity_day.sheets as sheets
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not see a zip bomb")
+
+    monkeypatch.setattr(sheets.openpyxl, "load_workbook", never)
+    found = []
+    assert peak_memory(lambda: found.append(read_workbook(bomb, day=None))) < 50 * MB
+    rows, errors = found[0]
+    assert rows == [] and "解压后有" in errors[0]["message"]
+
+
+def test_the_inflating_pass_counts_rows_and_bytes_against_the_limits():
+    """Rows are counted while each sheet is inflated in pieces, and the bytes against the cap."""
+    data = zip_bomb(unpacked_mb=3)
+    with pytest.raises(UploadRejected, match="超过了"):
+        check_xlsx(data, max_unpacked=10 * MB, max_rows=2)  # three rows of a megabyte each
+    with pytest.raises(UploadRejected, match="解压后"):
+        check_xlsx(data, max_unpacked=2 * MB, max_rows=10)
+
+
+def test_too_many_rows_are_refused_with_the_limit_named(settings):
+    settings.ROSTER_MAX_ROWS = 2
+    with pytest.raises(RosterFileError, match="超过 2 行"):
+        read_roster(as_xlsx(roster_rows(*VALID_ROWS)), "名册.xlsx")
+    csv = "\n".join(",".join(row) for row in roster_rows(*VALID_ROWS)).encode()
+    with pytest.raises(RosterFileError, match="超过 2 行"):
+        read_roster(csv, "名册.csv")
+
+
+def test_a_normal_roster_passes_the_checks():
+    data = as_xlsx(roster_rows(*VALID_ROWS))
+    assert check_xlsx(data, max_unpacked=10 * MB, max_rows=10) == 4
+    assert len(read_roster(data, "名册.xlsx").dataset) == 3
