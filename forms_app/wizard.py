@@ -17,7 +17,6 @@ from abc import ABCMeta, abstractmethod
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import WizardView
 
@@ -54,11 +53,13 @@ class DraftStorage(BaseStorage):
     def update_response(self, response):
         super().update_response(response)
         if self._deleted:
-            if self.draft.pk:
-                self.draft.delete()
+            WizardDraft.objects.filter(user=self.draft.user, key=self.prefix).delete()
         else:
-            with transaction.atomic():
-                self.draft.save()
+            # Upsert by (user, document), not by the row read at the start: the same leader in
+            # two tabs, or a double click, may have saved or deleted it meanwhile.
+            self.draft, _created = WizardDraft.objects.update_or_create(
+                user=self.draft.user, key=self.prefix, defaults={"data": self.draft.data}
+            )
 
 
 class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):

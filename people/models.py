@@ -218,6 +218,7 @@ class RosterImport(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("待确认")
+        IMPORTING = "importing", _("正在导入")
         INVALID = "invalid", _("有错误，未导入")
         IMPORTED = "imported", _("已导入")
         FAILED = "failed", _("导入失败，未写入")

@@ -14,15 +14,17 @@ import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.results import RowResult
 from python_calamine import CalamineError, CalamineWorkbook
 
+from lianxin_site.errors import DomainError
 from lianxin_site.spreadsheet import safe_cell, unsafe_cell
 from lianxin_site.uploads import UploadRejected, check_xlsx
 
-from .models import Member, Party, Sector, SpecialCommittee, StreetGroup
+from .models import Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
 
 # The committee's own headers, in the paper roster's order.
 HEADERS = (
@@ -45,6 +47,10 @@ CODE_CHUNK = 2000
 
 class RosterFileError(Exception):
     """The file as a whole cannot be read as a roster (nothing row-specific)."""
+
+
+class ImportRefused(DomainError):
+    """A confirmation refused: the import already ran, or is running; the message is for the user."""
 
 
 # ---------------------------------------------------------------------------
@@ -546,3 +552,39 @@ def export_roster(queryset=None, fmt="xlsx"):
         # With a BOM, so that Excel in China opens it without garbling the Chinese.
         return dataset.export("csv").encode("utf-8-sig")
     return dataset.export("xlsx")
+
+
+REFUSALS = {
+    RosterImport.Status.IMPORTING: "这份名册正在导入，请稍候刷新本页查看结果；不必再次确认。",
+    RosterImport.Status.IMPORTED: "这份名册已经导入过了，没有重复导入。",
+}
+
+
+def confirm_import(record_id):
+    """Import a previewed upload for real, once. The record is claimed first (待确认 → 正在导入,
+    a short write that only one request can make), then the import runs in its own transaction;
+    a second click, or a colleague's, is told the import is running or done instead of waiting
+    behind it. Returns (record, report); report is None when the stored file can no longer be read."""
+    Status = RosterImport.Status
+    record = RosterImport.objects.get(pk=record_id)
+    if record.status != Status.PREVIEWED or not RosterImport.objects.filter(
+        pk=record_id, status=Status.PREVIEWED
+    ).update(status=Status.IMPORTING):
+        record.refresh_from_db()
+        raise ImportRefused(REFUSALS.get(record.status, f"这份名册{record.get_status_display()}，不能导入。"))
+    report = None
+    try:
+        with record.file.open("rb") as stored:
+            data = stored.read()
+        report = import_roster(data, record.original_name, dry_run=False)
+    except RosterFileError as exc:  # the stored file can no longer be read
+        record.report = {**record.report, "errors": [str(exc)]}
+    except BaseException:
+        RosterImport.objects.filter(pk=record_id).update(status=Status.FAILED, imported_at=timezone.now())
+        raise
+    else:
+        record.report = report.as_dict()
+    record.status = Status.IMPORTED if report and report.ok else Status.FAILED
+    record.imported_at = timezone.now()
+    record.save(update_fields=["report", "status", "imported_at"])
+    return record, report

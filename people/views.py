@@ -3,18 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lianxin_site.db import locked_row
 from lianxin_site.downloads import XLSX_TYPE, file_response
 
 from .forms import RosterUploadForm
 from .models import RosterImport
-from .roster import EXPORT_FORMATS, RosterFileError, export_roster, import_roster
+from .roster import EXPORT_FORMATS, ImportRefused, RosterFileError, confirm_import, export_roster, import_roster
 
 CONTENT_TYPES = {
     "xlsx": XLSX_TYPE,
@@ -59,41 +57,28 @@ def _record_for(request, pk):
 @require_http_methods(["GET", "POST"])
 def roster_import_preview(request, pk):
     record = _record_for(request, pk)
-    can_confirm = (
-        record.status == RosterImport.Status.PREVIEWED
-        and record.uploaded_by_id == request.user.pk
-        and request.user.has_perm("people.import_roster")
-    )
+    is_uploader = record.uploaded_by_id == request.user.pk and request.user.has_perm("people.import_roster")
     if request.method == "POST":
-        if not can_confirm:
+        if not is_uploader:
             raise PermissionDenied
         return _confirm(request, record.pk)
     return render(
         request,
         "people/admin/roster_preview.html",
-        {"record": record, "report": record.report, "can_confirm": can_confirm},
+        {
+            "record": record,
+            "report": record.report,
+            "can_confirm": is_uploader and record.status == RosterImport.Status.PREVIEWED,
+        },
     )
 
 
 def _confirm(request, pk):
-    with transaction.atomic():
-        # Locks the record: a double click cannot import twice.
-        record = locked_row(RosterImport.objects, pk=pk)
-        if record.status != RosterImport.Status.PREVIEWED:
-            return redirect("people_roster_preview", pk=pk)
-        with record.file.open("rb") as stored:
-            data = stored.read()
-        try:
-            report = import_roster(data, record.original_name, dry_run=False)
-        except RosterFileError as exc:  # the stored file can no longer be read
-            report = None
-            record.report = {**record.report, "errors": [str(exc)]}
-        else:
-            record.report = report.as_dict()
-        record.status = RosterImport.Status.IMPORTED if report and report.ok else RosterImport.Status.FAILED
-        record.imported_at = timezone.now()
-        record.save(update_fields=["report", "status", "imported_at"])
-
+    try:
+        record, report = confirm_import(pk)
+    except ImportRefused as exc:
+        messages.info(request, str(exc))
+        return redirect("people_roster_preview", pk=pk)
     if record.status == RosterImport.Status.IMPORTED:
         messages.success(
             request,

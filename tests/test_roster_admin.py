@@ -57,7 +57,9 @@ def test_a_second_confirm_does_not_import_twice(reference, liaison):
 
     again = client.post(url)
 
-    assert again.status_code == 302 and again["Location"] == "/admin/"
+    assert again.status_code == 302 and again["Location"] == url
+    messages = [str(m) for m in client.get(url).context["messages"]]
+    assert "这份名册已经导入过了，没有重复导入。" in messages
     assert Member.objects.count() == 3
     record.refresh_from_db()
     assert record.report["created"] == 3

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -228,7 +227,6 @@ def test_the_second_of_two_people_on_one_box_is_told_it_is_done(people, members,
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no real race to run")
 def test_two_people_signing_one_box_at_the_same_moment_cannot_both_win(people, members, reference, make_user):
     application = apply(people, members, reference)
     colleague = make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"])

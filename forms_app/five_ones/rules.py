@@ -182,6 +182,10 @@ def submit_filing(user, year, sector, party, data, participants, reflections):
 
     `data`: the filing's own fields; `reflections`: [(member, text)]. Returns the filing.
     """
+    # The first filing of a year has no row to lock yet: lock its sector (party) instead, so
+    # that two submissions for one filer take turns and the second sees the first's filing.
+    filer = sector or party
+    locked(type(filer).objects.filter(pk=filer.pk)).get()
     filing = locked(FiveOnesFiling.objects.filter(year=year, sector=sector, party=party)).first()
     if not may_file(filing):
         raise RouteError(already_filed(filing))
