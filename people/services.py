@@ -99,3 +99,13 @@ def members_visible_to(user):
     if not scope:
         return members.none()
     return members.filter(scope)
+
+
+def home_url(user):
+    """Where an account's work is: the admin for the offices and editors, the front end's forms
+    for members, 界别组长 and reporting units (who may not enter the admin)."""
+    from django.urls import reverse
+
+    if user.is_authenticated and user.has_perm("wagtailadmin.access_admin"):
+        return reverse("wagtailadmin_home")
+    return reverse("forms_home")

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
 from content.api import api_router
+from lianxin_site import accounts
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("search/", content_views.search, name="search"),
     path("forms/", include("forms_app.urls")),
     # The front end's own way in: members, 界别组长 and reporting units are not admin users.
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
 ]
 

@@ -2,6 +2,7 @@
 environment variables, so the same code runs on a laptop (SQLite) and in production
 (PostgreSQL via DATABASE_URL)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     # wagtail-modeladmin uses its list helpers; its URLs are not routed.
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -68,9 +70,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lianxin_site.accounts.FrontEndAccountsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lianxin_site.middleware.BusyDatabaseMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its Chinese page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Shared by all worker processes on a host, so that clearing it on publish reaches every
@@ -159,6 +164,19 @@ STORAGES = {
     "private": {"BACKEND": "lianxin_site.storage.PrivateStorage", "OPTIONS": {"location": PRIVATE_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+AUTHENTICATION_BACKENDS = [
+    "lianxin_site.auth.LoginThrottleBackend",  # django-axes: refuses locked-out logins first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Six wrong passwords in a row lock the account, and separately the address they came from, for
+# 15 minutes (each try during the lock starts the 15 minutes again); a good login clears the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 6))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lianxin_site.auth.lockout_response"
+AXES_VERBOSE = False
 
 # Every front-end view meets an anonymous user the same way: @login_required (or the wizards'
 # LoginRequiredMixin) sends them to the front end's login page, which brings them back.
