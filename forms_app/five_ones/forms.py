@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import DateInput, required
+from ..fields import DateInput, chosen, required
 from .models import ActivityKind, ResultKind
 
 
@@ -61,7 +61,7 @@ class ActivityForm(MemberScopedForm):
     )
     activity_place = forms.CharField(label=_("活动地点"), max_length=200, error_messages=required("活动地点"))
     activity_kind = forms.ChoiceField(
-        label=_("活动形式"), choices=[("", "请选择")] + ActivityKind.choices, error_messages=required("活动形式")
+        label=_("活动形式"), choices=[("", "请选择")] + ActivityKind.choices, error_messages=chosen("活动形式")
     )
     participants = forms.ModelMultipleChoiceField(
         label=_("参加活动的委员"),
@@ -89,7 +89,7 @@ class ActivityForm(MemberScopedForm):
 
 class ResultForm(MemberScopedForm):
     result_kind = forms.ChoiceField(
-        label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, error_messages=required("成果类别")
+        label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, error_messages=chosen("成果类别")
     )
     result_title = forms.CharField(label=_("标题"), max_length=200, error_messages=required("成果标题"))
     result_summary = forms.CharField(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Member, Sector, SpecialCommittee, StreetGroup
 
-from ..fields import DateInput, required
+from ..fields import DateInput, chosen, required
 from .models import WorkingRule, WorkstationApplication
 from .rules import missing_rules, signature_error
 
@@ -39,7 +39,7 @@ class StationForm(forms.Form):
         choices=App.Kind.choices,
         widget=forms.RadioSelect,
         initial=App.Kind.MEMBER,
-        error_messages=required("申请方式"),
+        error_messages=chosen("申请方式"),
     )
     name = forms.CharField(
         label=_("工作室名称"),
@@ -48,7 +48,7 @@ class StationForm(forms.Form):
         help_text=_("拟定的名称，最终以主席会议统一命名为准。"),
     )
     mode = forms.ChoiceField(
-        label=_("形式"), choices=App.Mode.choices, widget=forms.RadioSelect, error_messages=required("形式")
+        label=_("形式"), choices=App.Mode.choices, widget=forms.RadioSelect, error_messages=chosen("形式")
     )
     address = forms.CharField(
         label=_("地址"),
@@ -60,7 +60,7 @@ class StationForm(forms.Form):
         label=_("依托"),
         choices=App.Basis.choices,
         widget=forms.RadioSelect,
-        error_messages=required("工作室依托的界别、街道活动小组或专委会"),
+        error_messages=chosen("工作室依托的界别、街道活动小组或专委会"),
     )
     sector = forms.ModelChoiceField(
         label=_("依托界别"), queryset=Sector.objects.all(), required=False, empty_label="请选择"
@@ -72,7 +72,7 @@ class StationForm(forms.Form):
         label=_("对口委室"),
         queryset=SpecialCommittee.objects.all(),
         empty_label="请选择",
-        error_messages=required("对口委室"),
+        error_messages=chosen("对口委室"),
         help_text=_("申请先送对口委室的专委会工作室审查。依托专委会的，即依托对口委室。"),
     )
 
@@ -132,13 +132,13 @@ class LeadForm(forms.Form):
     lead_member = MemberChoiceField(
         label=_("负责人"),
         empty_label="请选择",
-        error_messages={**required("工作室负责人"), "invalid_choice": _("请从委员名册中选择负责人。")},
+        error_messages={**chosen("工作室负责人"), "invalid_choice": _("请从委员名册中选择负责人。")},
     )
     lead_employer_title = forms.CharField(
         label=_("单位及职务"), max_length=200, error_messages=required("负责人的单位及职务")
     )
     lead_sector = forms.ModelChoiceField(
-        label=_("界别"), queryset=Sector.objects.all(), empty_label="请选择", error_messages=required("负责人的界别")
+        label=_("界别"), queryset=Sector.objects.all(), empty_label="请选择", error_messages=chosen("负责人的界别")
     )
     lead_specialties = forms.CharField(label=_("专长领域"), max_length=200, error_messages=required("负责人的专长领域"))
     lead_contact = forms.CharField(
@@ -299,7 +299,7 @@ class SignOpinionForm(forms.Form):
         label=_("意见"),
         choices=[("approve", _("同意")), ("return", _("退回修改")), ("reject", _("不同意"))],
         widget=forms.RadioSelect,
-        error_messages=required("意见"),
+        error_messages=chosen("意见"),
     )
     text = forms.CharField(
         label=_("意见内容"),
