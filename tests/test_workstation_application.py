@@ -3,6 +3,7 @@
 
 import datetime
 import io
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -506,6 +507,22 @@ def test_a_choice_left_unmade_asks_to_choose(people, members, reference, client,
     assert response.context["wizard"]["steps"].current == step
     assert message in errors_of(response)
     assert "请填写" not in errors_of(response)
+
+
+def test_the_basis_fields_are_marked_for_the_script_and_shown_without_it(people, members, reference, client):
+    """依托界别 and 依托街道活动小组 each belong to one 依托: the page marks them so that
+    static/js/forms.js can hide them until that 依托 is chosen. The server sends both, visible."""
+    client.force_login(people["applicant"])
+    page = client.get(URL).content.decode()
+    assert '<script src="/static/js/forms.js" defer></script>' in page
+    sector_box = '<div data-show-when="station-basis" data-show-value="sector">'
+    street_box = '<div data-show-when="station-basis" data-show-value="street">'
+    assert sector_box in page and street_box in page
+    assert page.index(sector_box) < page.index('name="station-sector"') < page.index(street_box)
+    assert page.index(street_box) < page.index('name="station-street_group"')
+    assert page.count("data-show-when") == 2, "the other fields always show"
+    form = page[page.index('<form method="post" class="wizard"') :]
+    assert not re.search(r"\shidden[\s>]", form[: form.index("</form>")]), "without the script every field shows"
 
 
 def test_name_of_an_existing_station_is_refused(people, members, reference, client):

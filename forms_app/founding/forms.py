@@ -34,6 +34,10 @@ class MemberChoiceField(forms.ModelChoiceField):
 class StationForm(forms.Form):
     """工作室信息."""
 
+    # The field each 依托 needs. Only that 依托's field is kept (clean), and the template marks
+    # each for static/js/forms.js, which hides it until its 依托 is chosen.
+    BASIS_FIELDS = {"sector": App.Basis.SECTOR, "street_group": App.Basis.STREET}
+
     kind = forms.ChoiceField(
         label=_("申请方式"),
         choices=App.Kind.choices,
@@ -88,6 +92,14 @@ class StationForm(forms.Form):
                 for value, label in App.Kind.choices
             ]
 
+    def field_rows(self):
+        """[(bound field, (name of the 依托 input, the 依托 it belongs to) or None)] for the template."""
+        basis = self.add_prefix("basis")
+        return [
+            (field, (basis, self.BASIS_FIELDS[field.name]) if field.name in self.BASIS_FIELDS else None)
+            for field in self.visible_fields()
+        ]
+
     def clean_name(self):
         from content.models import WorkstationPage
 
@@ -110,10 +122,9 @@ class StationForm(forms.Form):
             self.add_error("sector", _("依托界别时，请选择界别。"))
         if basis == App.Basis.STREET and not data.get("street_group"):
             self.add_error("street_group", _("依托街道活动小组时，请选择街道活动小组。"))
-        if basis != App.Basis.SECTOR:
-            data["sector"] = None
-        if basis != App.Basis.STREET:
-            data["street_group"] = None
+        for name, needed_by in self.BASIS_FIELDS.items():
+            if basis != needed_by:
+                data[name] = None
         if (
             data.get("kind") == App.Kind.SECTOR
             and basis == App.Basis.SECTOR
