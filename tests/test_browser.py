@@ -400,3 +400,65 @@ def test_the_basis_field_shows_once_its_basis_is_chosen(browser, live_server, ma
     page.get_by_role("button", name="下一步").click()
     assert "负责人" in page.inner_text("h2")
     context.close()
+
+
+@pytest.mark.parametrize("width, name", [(1280, "desktop"), (390, "phone")])
+def test_the_rollup_scrolls_in_its_box_keeping_the_units_and_the_total_in_view(
+    browser, live_server, make_user, width, name
+):
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from forms_app.activity_day import rules as stats
+    from forms_app.models import ActivityDay, ReportingUnit, TableVariant
+    from people import roles
+
+    today = timezone.localdate()
+    day = ActivityDay.objects.create(
+        name="委员活动日", theme="委员在行动", date=today, deadline=today + datetime.timedelta(days=5)
+    )
+    units = [
+        ReportingUnit.objects.create(name=f"第{n}市州政协", variant=TableVariant.CPPCC, sort_order=n)
+        for n in range(1, 21)
+    ]
+    day.units.set(units)
+    organiser = _with_password(make_user(roles.LIAISON_OFFICE))
+    counts = dict.fromkeys(stats.COUNT_FIELDS, 0) | {"workstations": 3, "opinions": 12}
+    for unit in units[:15]:
+        stats.save_report(day, unit, organiser, counts, via_import=True)
+
+    context, page = _log_in(browser, live_server, organiser, reverse("activity_day_rollup", args=[day.pk]), width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page itself does not scroll sideways"
+    box = page.locator("table.stats-table").locator("xpath=..")  # the box the table scrolls in
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the table scrolls sideways in its own box"
+    box.scroll_into_view_if_needed()
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.scrollTop = (b.scrollHeight - b.clientHeight) / 2; }")
+    page.screenshot(path=ARTIFACTS / f"activity-rollup-{name}.png")
+
+    def on_top(locator):
+        """Whether the cell is inside the box and nothing covers its middle."""
+        return locator.evaluate(
+            """cell => {
+                const r = cell.getBoundingClientRect(), b = cell.closest('table').parentElement.getBoundingClientRect();
+                const inside = r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1;
+                const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+                return inside && cell.contains(hit);
+            }"""
+        )
+
+    total = page.locator("tr.total")
+    assert on_top(total.locator("th")), "合计 stays at the left"
+    assert on_top(total.locator("td").last), "the total row stays at the bottom, its last column in view"
+    assert "已报 15 / 20" in total.locator("td").last.inner_text()
+    assert on_top(page.locator("thead th").first), "填表单位 heading stays at the top left"
+    left_middle = box.evaluate(
+        """b => {
+            const r = b.getBoundingClientRect();
+            const cell = document.elementFromPoint(r.left + 8, (r.top + r.bottom) / 2).closest('tbody th[scope=row]');
+            return cell && cell.textContent;
+        }"""
+    )
+    assert left_middle and "市州政协" in left_middle, "the unit names stay at the left while the numbers scroll"
+    context.close()
