@@ -3,6 +3,7 @@ report per unit corrected until the deadline, the roll-up, its xlsx, PDF and cha
 
 import datetime
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -236,6 +237,26 @@ def test_a_number_different_from_the_platform_needs_a_reason(setup, client):
         "source": report.sources["active_workstations"]["source"],
         "reason": "和平里工作室的活动动态还没发布",
     }
+
+
+def test_each_reason_box_is_marked_for_the_script_with_its_number_and_the_platforms(setup, client):
+    """static/js/forms.js shows a reason box only when its number differs from the platform's:
+    the page marks each box with the number's id and the platform's number. The server sends
+    every box, visible, so the form works without the script, and still checks the reasons."""
+    client.force_login(setup["edu_office"])
+    page = client.get(url_for(setup)).content.decode()
+    assert '<script src="/static/js/forms.js" defer></script>' in page
+    proposed = stats.proposals(setup["day"], setup["edu"])
+    for field, proposal in proposed.items():
+        assert f'<div class="reason" data-reason-for="id_{field}" data-proposed="{proposal.value}">' in page, field
+        assert f'name="reason_{field}"' in page
+    assert page.count("data-reason-for") == len(proposed) == 12, "a reason only beside a number the platform knows"
+    form = page[page.index('<form method="post" class="wizard stats-form"') :]
+    assert not re.search(r"\shidden[\s>]", form[: form.index("</form>")]), "without the script every box shows"
+
+    response = client.post(url_for(setup), form_data(kind_visit=1, active_workstations=2, kind_charity=1))
+    assert "平台数据为 0，你填的是 1：请说明原因。" in response.context["form"].errors["reason_kind_visit"]
+    assert not ActivityReport.objects.exists(), "the server refuses a differing number without a reason"
 
 
 def test_the_service_also_needs_a_reason_for_a_number_different_from_the_platform(setup):

@@ -292,3 +292,173 @@ def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
     report = ActivityReport.objects.get()
     assert (report.kind_reading, report.opinions, report.collective_members) == (1, 8, 1)
     context.close()
+
+
+def _log_in(browser, live_server, user, next_path, width=1280, javascript=True):
+    """A fresh browser at `width`, logged in as `user` (password pw-lianxin-123), on `next_path`."""
+    height = 900 if width > 600 else 844
+    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw-lianxin-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next_path}")
+    return context, page
+
+
+def _with_password(user):
+    user.set_password("pw-lianxin-123")
+    user.save()
+    return user
+
+
+def test_a_reason_box_shows_only_beside_a_number_that_differs_from_the_platforms(
+    browser, live_server, make_user, members, reference
+):
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from forms_app.models import ActivityDay, ActivityReport, ReportingUnit, TableVariant
+    from people import roles
+
+    from .content_helpers import post, site_sections, station
+
+    _stories, stations = site_sections()
+    day_date = timezone.localdate() - datetime.timedelta(days=1)
+    ws = station(stations, members["teacher"], title="东四教育委员工作室", committee=reference["edu_committee"])
+    post(ws, "读书分享会", day_date, category="reading")
+    unit = ReportingUnit.objects.create(
+        name="教科文卫体委员会", variant=TableVariant.COMMITTEE, committee=reference["edu_committee"]
+    )
+    day = ActivityDay.objects.create(
+        name="委员活动日", theme="委员在行动", date=day_date, deadline=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    day.units.set([unit])
+    office = _with_password(make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"]))
+    url = reverse("activity_day_report", args=[day.pk, unit.pk])
+
+    context, page = _log_in(browser, live_server, office, url)
+    research = page.locator("[data-reason-for=id_kind_research]")
+    assert page.locator(".reason").count() == 12
+    assert page.locator(".reason:visible").count() == 0, "every number is the platform's: no reason asked"
+    page.locator("#id_kind_research").fill("1")
+    assert research.is_visible() and page.locator(".reason:visible").count() == 1
+    page.locator("#id_kind_research").fill("0")
+    assert not research.is_visible(), "back to the platform's number: the box goes away"
+
+    page.locator("#id_kind_research").fill("1")
+    for field, value in (("collective_members", "1"), ("own_members", "0"), ("opinions", "8"), ("deeds", "2")):
+        page.locator(f"#id_{field}").fill(value)
+    page.get_by_role("button", name="报送统计表").click()
+    assert "平台数据为 0，你填的是 1：请说明原因。" in research.inner_text(), "the server still asks"
+    assert research.is_visible() and page.locator(".reason:visible").count() == 1
+    assert page.locator("#id_kind_research").input_value() == "1", "nothing typed is lost"
+    page.screenshot(path=ARTIFACTS / "activity-day-reason-desktop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    research.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "activity-day-reason-phone.png")
+    research.locator("input").fill("一家工作室的调研动态还没上传")
+    page.get_by_role("button", name="报送统计表").click()
+    assert "统计表已报送" in page.inner_text("main")
+    assert ActivityReport.objects.get().sources["kind_research"]["reason"] == "一家工作室的调研动态还没上传"
+    assert research.is_visible(), "a reason typed stays in view"
+    context.close()
+
+    context, page = _log_in(browser, live_server, office, url, javascript=False)
+    assert page.locator(".reason:visible").count() == 12, "without the script every box shows"
+    context.close()
+
+
+def test_the_basis_field_shows_once_its_basis_is_chosen(browser, live_server, make_user, members, reference):
+    from people import roles
+
+    applicant = _with_password(make_user(roles.MEMBER, member=members["teacher"]))
+    context, page = _log_in(browser, live_server, applicant, "/forms/workstation-application/", width=390)
+    sector, street = page.get_by_label("依托界别"), page.get_by_label("依托街道活动小组")
+    assert not sector.is_visible() and not street.is_visible(), "no 依托 chosen yet"
+    page.get_by_label("街道活动小组", exact=True).check()
+    assert street.is_visible() and not sector.is_visible()
+    page.get_by_label("专委会", exact=True).check()
+    assert not street.is_visible() and not sector.is_visible()
+    page.get_by_label("界别", exact=True).check()
+    assert sector.is_visible() and not street.is_visible()
+
+    page.get_by_label("工作室名称").fill("东四教育委员工作室")
+    page.get_by_label("线下", exact=True).check()
+    page.get_by_label("地址").fill("东四街道党群活动中心二层")
+    page.get_by_label("对口委室").select_option(label="教科文卫体委员会")
+    page.get_by_role("button", name="下一步").click()
+    assert "依托界别时，请选择界别。" in page.inner_text("main")
+    assert sector.is_visible() and not street.is_visible(), "the chosen 依托 and its error stay in view"
+    sector.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "workstation-application-basis-phone.png")
+    sector.select_option(label="教育界")
+    page.get_by_role("button", name="下一步").click()
+    assert "负责人" in page.inner_text("h2")
+    context.close()
+
+
+@pytest.mark.parametrize("width, name", [(1280, "desktop"), (390, "phone")])
+def test_the_rollup_scrolls_in_its_box_keeping_the_units_and_the_total_in_view(
+    browser, live_server, make_user, width, name
+):
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from forms_app.activity_day import rules as stats
+    from forms_app.models import ActivityDay, ReportingUnit, TableVariant
+    from people import roles
+
+    today = timezone.localdate()
+    day = ActivityDay.objects.create(
+        name="委员活动日", theme="委员在行动", date=today, deadline=today + datetime.timedelta(days=5)
+    )
+    units = [
+        ReportingUnit.objects.create(name=f"第{n}市州政协", variant=TableVariant.CPPCC, sort_order=n)
+        for n in range(1, 21)
+    ]
+    day.units.set(units)
+    organiser = _with_password(make_user(roles.LIAISON_OFFICE))
+    counts = dict.fromkeys(stats.COUNT_FIELDS, 0) | {"workstations": 3, "opinions": 12}
+    for unit in units[:15]:
+        stats.save_report(day, unit, organiser, counts, via_import=True)
+
+    context, page = _log_in(browser, live_server, organiser, reverse("activity_day_rollup", args=[day.pk]), width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page itself does not scroll sideways"
+    box = page.locator("table.stats-table").locator("xpath=..")  # the box the table scrolls in
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the table scrolls sideways in its own box"
+    box.scroll_into_view_if_needed()
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.scrollTop = (b.scrollHeight - b.clientHeight) / 2; }")
+    page.screenshot(path=ARTIFACTS / f"activity-rollup-{name}.png")
+
+    def on_top(locator):
+        """Whether the cell is inside the box and nothing covers its middle."""
+        return locator.evaluate(
+            """cell => {
+                const r = cell.getBoundingClientRect(), b = cell.closest('table').parentElement.getBoundingClientRect();
+                const inside = r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1;
+                const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+                return inside && cell.contains(hit);
+            }"""
+        )
+
+    total = page.locator("tr.total")
+    assert on_top(total.locator("th")), "合计 stays at the left"
+    assert on_top(total.locator("td").last), "the total row stays at the bottom, its last column in view"
+    assert "已报 15 / 20" in total.locator("td").last.inner_text()
+    assert on_top(page.locator("thead th").first), "填表单位 heading stays at the top left"
+    left_middle = box.evaluate(
+        """b => {
+            const r = b.getBoundingClientRect();
+            const cell = document.elementFromPoint(r.left + 8, (r.top + r.bottom) / 2).closest('tbody th[scope=row]');
+            return cell && cell.textContent;
+        }"""
+    )
+    assert left_middle and "市州政协" in left_middle, "the unit names stay at the left while the numbers scroll"
+    context.close()

@@ -6,6 +6,7 @@ from itertools import pairwise
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from content.models import StoryPage
 from forms_app.models import FilingEvent, FiveOnesFiling, WizardDraft
@@ -16,6 +17,7 @@ from .factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
+TODAY = timezone.localdate()  # Beijing time, as the wizard counts it
 URL = reverse("five_ones_wizard") + f"?year={YEAR}"
 
 
@@ -36,7 +38,7 @@ def step_data(step, members, year=YEAR, **overrides):
     teacher, second = members
     prefix = f"five-ones-{year}-sector-{teacher.sector_id}"  # the draft key names the form
     data = {
-        "info": {"info-leader_name": "王丽", "info-filled_on": f"{YEAR}-03-10"},
+        "info": {"info-leader_name": "王丽", "info-filled_on": f"{TODAY:%Y-%m-%d}"},  # the prefilled date
         "theme": {
             "theme-theme": "助力课后服务提质",
             "theme-theme_reason": "教育界委员熟悉学校和家长的需求，最适合推动课后服务。",
@@ -162,7 +164,7 @@ def test_two_wizards_in_one_browser_do_not_overwrite_each_other(client, leader, 
     walk(client, edu_members, until="result")
     next_year = reverse("five_ones_wizard") + f"?year={YEAR + 1}"
     client.get(next_year)
-    client.post(next_year, step_data("info", edu_members, year=YEAR + 1, **{"info-filled_on": f"{YEAR + 1}-01-05"}))
+    client.post(next_year, step_data("info", edu_members, year=YEAR + 1, **{"info-filled_on": f"{TODAY:%Y-%m-%d}"}))
     response = client.get(URL)
     assert current_step(response) == "result", "this year's draft is where it was"
     assert WizardDraft.objects.filter(user=leader).count() == 2
@@ -173,14 +175,19 @@ def test_two_wizards_in_one_browser_do_not_overwrite_each_other(client, leader, 
     [
         ("info", {"info-leader_name": ""}, "请填写界别组长姓名。"),
         ("info", {"info-filled_on": "三月十日"}, "日期格式不对"),
-        ("info", {"info-filled_on": "2001-03-10"}, f"填表日期应在 {YEAR} 年内。"),
+        ("info", {"info-filled_on": "2001-03-10"}, f"填表日期不能早于 {YEAR - 1} 年 1 月 1 日"),
+        (
+            "info",
+            {"info-filled_on": f"{TODAY + datetime.timedelta(days=1):%Y-%m-%d}"},
+            f"填表日期不能晚于今天（{TODAY:%Y-%m-%d}）。",
+        ),
         ("theme", {"theme-theme": ""}, "请填写活动主题。"),
         ("theme", {"theme-theme_reason": "适合"}, "至少 10 个字"),
         ("activity", {"activity-participants": []}, "请至少选择一名参加活动的委员。"),
-        ("activity", {"activity-activity_kind": ""}, "请填写活动形式。"),
+        ("activity", {"activity-activity_kind": ""}, "请选择活动形式。"),
         ("activity", {"activity-activity_date": "2001-01-01"}, f"活动日期应在 {YEAR} 年内。"),
         ("activity", {"activity-activity_place": ""}, "请填写活动地点。"),
-        ("result", {"result-result_kind": ""}, "请填写成果类别。"),
+        ("result", {"result-result_kind": ""}, "请选择成果类别。"),
         ("result", {"result-result_title": ""}, "请填写成果标题。"),
         ("showcase", {"showcase-showcase_member": ""}, "请选择一名本界别（党派）的委员。"),
         ("showcase", {"showcase-showcase_reason": "很好"}, "推荐理由请至少写 20 个字"),
@@ -297,3 +304,27 @@ def test_next_year_may_be_filed_already(client, leader):
     client.force_login(leader)
     response = client.get(reverse("five_ones_wizard") + f"?year={YEAR + 1}")
     assert response.context["year"] == YEAR + 1
+
+
+@pytest.mark.parametrize("offset", [1, 0, -1], ids=["next year, prepared in advance", "this year", "last year, late"])
+def test_the_prefilled_date_of_filling_is_accepted_for_any_year_that_may_be_filed(client, leader, edu_members, offset):
+    """The wizard fills in today as 填表日期; a leader preparing next year's filing now, or filing
+    last year's late, goes on with it. The activity is the filing year's, planned or held."""
+    year = TODAY.year + offset
+    url = reverse("five_ones_wizard") + f"?year={year}"
+    client.force_login(leader)
+    response = client.get(url)
+    page = response.content.decode()
+    prefilled = response.context["form"]["filled_on"].value()
+    assert prefilled == TODAY
+    assert f'min="{year - 1}-01-01" max="{TODAY:%Y-%m-%d}"' in page, "the picker offers the dates the rule accepts"
+
+    response = client.post(
+        url, step_data("info", edu_members, year=year, **{"info-filled_on": f"{prefilled:%Y-%m-%d}"})
+    )
+    assert current_step(response) == "theme", response.context["form"].errors
+    client.post(url, step_data("theme", edu_members, year=year))
+    response = client.post(
+        url, step_data("activity", edu_members, year=year, **{"activity-activity_date": f"{year}-03-05"})
+    )
+    assert current_step(response) == "result", response.context["form"].errors

@@ -3,6 +3,7 @@
 
 import datetime
 import io
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -481,8 +482,45 @@ def test_station_step_explains_what_is_missing(people, members, reference, clien
     )
     response = client.post(URL, data)
     text = errors_of(response)
-    assert "依托街道活动小组时，请选择街道活动小组" in text and "请填写对口委室" in text and "请填写工作室名称" in text
+    assert "依托街道活动小组时，请选择街道活动小组" in text and "请选择对口委室" in text and "请填写工作室名称" in text
     assert "东四街道党群活动中心二层" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "step, blank, message",
+    [
+        ("station", "station-kind", "请选择申请方式。"),
+        ("station", "station-mode", "请选择形式。"),
+        ("station", "station-basis", "请选择工作室依托的界别、街道活动小组或专委会。"),
+        ("station", "station-committee", "请选择对口委室。"),
+        ("lead", "lead-lead_member", "请选择工作室负责人。"),
+        ("lead", "lead-lead_sector", "请选择负责人的界别。"),
+    ],
+)
+def test_a_choice_left_unmade_asks_to_choose(people, members, reference, client, step, blank, message):
+    """Radio buttons and drop-downs are chosen, not typed: 请选择, not 请填写."""
+    client.force_login(people["applicant"])
+    walk(client, members, reference, until=step)
+    response = client.post(URL, step_data(step, members, reference, **{blank: ""}))
+    assert response.context["wizard"]["steps"].current == step
+    assert message in errors_of(response)
+    assert "请填写" not in errors_of(response)
+
+
+def test_the_basis_fields_are_marked_for_the_script_and_shown_without_it(people, members, reference, client):
+    """依托界别 and 依托街道活动小组 each belong to one 依托: the page marks them so that
+    static/js/forms.js can hide them until that 依托 is chosen. The server sends both, visible."""
+    client.force_login(people["applicant"])
+    page = client.get(URL).content.decode()
+    assert '<script src="/static/js/forms.js" defer></script>' in page
+    sector_box = '<div data-show-when="station-basis" data-show-value="sector">'
+    street_box = '<div data-show-when="station-basis" data-show-value="street">'
+    assert sector_box in page and street_box in page
+    assert page.index(sector_box) < page.index('name="station-sector"') < page.index(street_box)
+    assert page.index(street_box) < page.index('name="station-street_group"')
+    assert page.count("data-show-when") == 2, "the other fields always show"
+    form = page[page.index('<form method="post" class="wizard"') :]
+    assert not re.search(r"\shidden[\s>]", form[: form.index("</form>")]), "without the script every field shows"
 
 
 def test_name_of_an_existing_station_is_refused(people, members, reference, client):
@@ -672,6 +710,10 @@ def test_office_signs_its_box_in_the_admin_and_a_bad_form_keeps_the_input(people
     )
     assert response.status_code == 200
     assert "日期格式不对" in response.content.decode() and "需补充场地照片" in response.content.decode()
+    unchosen = client.post(
+        url, {"stage": Stage.COMMITTEE_OFFICE, "text": "需补充场地照片", "signed_on": timezone.localdate().isoformat()}
+    )
+    assert "请选择意见。" in unchosen.content.decode()
 
     response = client.post(
         url,

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import DateInput, required
+from ..fields import DateInput, chosen, required
+from . import rules
 from .models import ActivityKind, ResultKind
 
 
@@ -21,6 +22,12 @@ class MemberScopedForm(forms.Form):
                 field.label_from_instance = lambda m: f"{m.name}（{m.employer_title or m.sector.name}）"
 
 
+def limit_picker(field, dates):
+    """Let the date picker offer only the dates the rule accepts (the server still checks)."""
+    first, last = dates
+    field.widget.attrs.update(min=first.isoformat(), max=last.isoformat())
+
+
 class InfoForm(MemberScopedForm):
     leader_name = forms.CharField(label=_("界别组长姓名"), max_length=50, error_messages=required("界别组长姓名"))
     filled_on = forms.DateField(
@@ -29,10 +36,16 @@ class InfoForm(MemberScopedForm):
         error_messages=required("填表日期", invalid=_("日期格式不对，请按 2026-03-20 的格式填写。")),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.year:
+            limit_picker(self.fields["filled_on"], rules.filled_on_range(self.year))
+
     def clean_filled_on(self):
         value = self.cleaned_data["filled_on"]
-        if self.year and value.year != self.year:
-            raise ValidationError(_("填表日期应在 %(year)s 年内。") % {"year": self.year})
+        problem = rules.filled_on_error(self.year, value) if self.year else ""
+        if problem:
+            raise ValidationError(problem)
         return value
 
 
@@ -61,7 +74,7 @@ class ActivityForm(MemberScopedForm):
     )
     activity_place = forms.CharField(label=_("活动地点"), max_length=200, error_messages=required("活动地点"))
     activity_kind = forms.ChoiceField(
-        label=_("活动形式"), choices=[("", "请选择")] + ActivityKind.choices, error_messages=required("活动形式")
+        label=_("活动形式"), choices=[("", "请选择")] + ActivityKind.choices, error_messages=chosen("活动形式")
     )
     participants = forms.ModelMultipleChoiceField(
         label=_("参加活动的委员"),
@@ -80,16 +93,22 @@ class ActivityForm(MemberScopedForm):
         help_text=_("面向哪些群众、做哪些事，如何为群众解难事、办实事。"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.year:
+            limit_picker(self.fields["activity_date"], rules.activity_date_range(self.year))
+
     def clean_activity_date(self):
         value = self.cleaned_data["activity_date"]
-        if self.year and value.year != self.year:
-            raise ValidationError(_("活动日期应在 %(year)s 年内。") % {"year": self.year})
+        problem = rules.activity_date_error(self.year, value) if self.year else ""
+        if problem:
+            raise ValidationError(problem)
         return value
 
 
 class ResultForm(MemberScopedForm):
     result_kind = forms.ChoiceField(
-        label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, error_messages=required("成果类别")
+        label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, error_messages=chosen("成果类别")
     )
     result_title = forms.CharField(label=_("标题"), max_length=200, error_messages=required("成果标题"))
     result_summary = forms.CharField(

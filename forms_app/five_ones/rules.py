@@ -5,6 +5,7 @@
 return it with a reason; the leader's resubmission keeps the history.
 """
 
+import datetime
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
@@ -156,6 +157,40 @@ def act(filing_id, user, action, note=""):
     filing.save(update_fields=["status"])
     FilingEvent.objects.create(filing=filing, action=action, status=filing.status, actor=user, office=office, note=note)
     return filing
+
+
+# --- the dates on the form
+
+
+def filled_on_range(year, today=None):
+    """(first, last) 填表日期 of the year's filing. The form is filled on the day it is filled:
+    never later than today. A leader may prepare next year's filing in advance, so the date
+    may fall in the year before; a late filing of a past year is filled after that year."""
+    return datetime.date(year - 1, 1, 1), today or timezone.localdate()
+
+
+def filled_on_error(year, value, today=None):
+    """Why `value` cannot be the 填表日期 of the year's filing, or ""."""
+    first, last = filled_on_range(year, today)
+    if value > last:
+        return f"填表日期不能晚于今天（{last:%Y-%m-%d}）。"
+    if value < first:
+        return f"填表日期不能早于 {first.year} 年 1 月 1 日：{year} 年的备案表最早在上一年开始准备。"
+    return ""
+
+
+def activity_date_range(year):
+    """(first, last) 活动日期: the year's grassroots activity takes place in that year; a
+    filing prepared in advance names the planned date."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def activity_date_error(year, value):
+    """Why `value` cannot be the 活动日期 of the year's filing, or ""."""
+    first, last = activity_date_range(year)
+    if not first <= value <= last:
+        return f"活动日期应在 {year} 年内。"
+    return ""
 
 
 # --- filing and refiling

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Member, Sector, SpecialCommittee, StreetGroup
 
-from ..fields import DateInput, required
+from ..fields import DateInput, chosen, required
 from .models import WorkingRule, WorkstationApplication
 from .rules import missing_rules, signature_error
 
@@ -34,12 +34,16 @@ class MemberChoiceField(forms.ModelChoiceField):
 class StationForm(forms.Form):
     """工作室信息."""
 
+    # The field each 依托 needs. Only that 依托's field is kept (clean), and the template marks
+    # each for static/js/forms.js, which hides it until its 依托 is chosen.
+    BASIS_FIELDS = {"sector": App.Basis.SECTOR, "street_group": App.Basis.STREET}
+
     kind = forms.ChoiceField(
         label=_("申请方式"),
         choices=App.Kind.choices,
         widget=forms.RadioSelect,
         initial=App.Kind.MEMBER,
-        error_messages=required("申请方式"),
+        error_messages=chosen("申请方式"),
     )
     name = forms.CharField(
         label=_("工作室名称"),
@@ -48,7 +52,7 @@ class StationForm(forms.Form):
         help_text=_("拟定的名称，最终以主席会议统一命名为准。"),
     )
     mode = forms.ChoiceField(
-        label=_("形式"), choices=App.Mode.choices, widget=forms.RadioSelect, error_messages=required("形式")
+        label=_("形式"), choices=App.Mode.choices, widget=forms.RadioSelect, error_messages=chosen("形式")
     )
     address = forms.CharField(
         label=_("地址"),
@@ -60,7 +64,7 @@ class StationForm(forms.Form):
         label=_("依托"),
         choices=App.Basis.choices,
         widget=forms.RadioSelect,
-        error_messages=required("工作室依托的界别、街道活动小组或专委会"),
+        error_messages=chosen("工作室依托的界别、街道活动小组或专委会"),
     )
     sector = forms.ModelChoiceField(
         label=_("依托界别"), queryset=Sector.objects.all(), required=False, empty_label="请选择"
@@ -72,7 +76,7 @@ class StationForm(forms.Form):
         label=_("对口委室"),
         queryset=SpecialCommittee.objects.all(),
         empty_label="请选择",
-        error_messages=required("对口委室"),
+        error_messages=chosen("对口委室"),
         help_text=_("申请先送对口委室的专委会工作室审查。依托专委会的，即依托对口委室。"),
     )
 
@@ -87,6 +91,14 @@ class StationForm(forms.Form):
                 (value, f"{label}（{applicant_sector.name}）" if value == App.Kind.SECTOR else label)
                 for value, label in App.Kind.choices
             ]
+
+    def field_rows(self):
+        """[(bound field, (name of the 依托 input, the 依托 it belongs to) or None)] for the template."""
+        basis = self.add_prefix("basis")
+        return [
+            (field, (basis, self.BASIS_FIELDS[field.name]) if field.name in self.BASIS_FIELDS else None)
+            for field in self.visible_fields()
+        ]
 
     def clean_name(self):
         from content.models import WorkstationPage
@@ -110,10 +122,9 @@ class StationForm(forms.Form):
             self.add_error("sector", _("依托界别时，请选择界别。"))
         if basis == App.Basis.STREET and not data.get("street_group"):
             self.add_error("street_group", _("依托街道活动小组时，请选择街道活动小组。"))
-        if basis != App.Basis.SECTOR:
-            data["sector"] = None
-        if basis != App.Basis.STREET:
-            data["street_group"] = None
+        for name, needed_by in self.BASIS_FIELDS.items():
+            if basis != needed_by:
+                data[name] = None
         if (
             data.get("kind") == App.Kind.SECTOR
             and basis == App.Basis.SECTOR
@@ -132,13 +143,13 @@ class LeadForm(forms.Form):
     lead_member = MemberChoiceField(
         label=_("负责人"),
         empty_label="请选择",
-        error_messages={**required("工作室负责人"), "invalid_choice": _("请从委员名册中选择负责人。")},
+        error_messages={**chosen("工作室负责人"), "invalid_choice": _("请从委员名册中选择负责人。")},
     )
     lead_employer_title = forms.CharField(
         label=_("单位及职务"), max_length=200, error_messages=required("负责人的单位及职务")
     )
     lead_sector = forms.ModelChoiceField(
-        label=_("界别"), queryset=Sector.objects.all(), empty_label="请选择", error_messages=required("负责人的界别")
+        label=_("界别"), queryset=Sector.objects.all(), empty_label="请选择", error_messages=chosen("负责人的界别")
     )
     lead_specialties = forms.CharField(label=_("专长领域"), max_length=200, error_messages=required("负责人的专长领域"))
     lead_contact = forms.CharField(
@@ -299,7 +310,7 @@ class SignOpinionForm(forms.Form):
         label=_("意见"),
         choices=[("approve", _("同意")), ("return", _("退回修改")), ("reject", _("不同意"))],
         widget=forms.RadioSelect,
-        error_messages=required("意见"),
+        error_messages=chosen("意见"),
     )
     text = forms.CharField(
         label=_("意见内容"),
