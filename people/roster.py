@@ -22,7 +22,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from lianxin_site.errors import DomainError
 from lianxin_site.spreadsheet import safe_cell, unsafe_cell
-from lianxin_site.uploads import UploadRejected, check_xlsx
+from lianxin_site.uploads import UploadRejected, check_xlsx, formulas_without_values
 
 from .models import Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
 
@@ -62,6 +62,8 @@ class RosterSheet:
     dataset: tablib.Dataset
     # Spreadsheet line (1-based, as Excel shows it) of each dataset row.
     lines: list
+    # Cells holding a formula whose result the file does not carry: they would read as empty.
+    formula_errors: list = field(default_factory=list)
 
 
 def _cell_text(value):
@@ -119,17 +121,19 @@ def read_roster(data, filename=""):
         raise RosterFileError("文件是空的，没有任何内容。")
     if data.startswith(b"PK\x03\x04"):
         try:  # before calamine reads it: a small archive can unpack to gigabytes
-            check_xlsx(
+            facts = check_xlsx(
                 data, max_unpacked=settings.UPLOAD_MAX_UNPACKED_BYTES, max_rows=settings.ROSTER_MAX_ROWS, header_rows=1
             )
         except UploadRejected as exc:
             raise RosterFileError(str(exc)) from exc
         rows = _xlsx_rows(data)
+        formulas = formulas_without_values(data) if facts.formulas else []
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterFileError("不支持旧版 Excel（.xls）文件。请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。")
     elif b"\x00" in data[:4096]:
         raise RosterFileError("这不是表格文件。请上传 .xlsx 或 .csv 格式的委员名册。")
     else:
+        formulas = []
         lines = data.count(b"\n") + (not data.endswith(b"\n"))
         if lines - 1 > settings.ROSTER_MAX_ROWS:  # the first line is the header
             raise RosterFileError(
@@ -154,13 +158,18 @@ def read_roster(data, filename=""):
     if not body:
         raise RosterFileError("表格里只有表头，没有委员数据。")
 
+    formula_errors = [
+        f"第 {line} 行「{header[column]}」：这一格是公式{formula}，表格里没有它的计算结果，请改为直接填写内容后再上传。"
+        for line, column, formula in formulas
+        if line > header_line and column < len(header) and header[column] in HEADERS
+    ]
     keep = [i for i, name in enumerate(header) if name in HEADERS]
     dataset = tablib.Dataset(headers=[header[i] for i in keep])
     width = len(header)
     for row in body:
         row = (row + [""] * width)[:width]
         dataset.append([row[i] for i in keep])
-    return RosterSheet(dataset=dataset, lines=lines)
+    return RosterSheet(dataset=dataset, lines=lines, formula_errors=formula_errors)
 
 
 def _check_headers(header, line):
@@ -507,6 +516,10 @@ def import_roster(data, filename="", dry_run=True, progress=None):
     means nothing was written. Raises RosterFileError when the file is not a roster."""
     report = ImportReport(dry_run=dry_run)
     sheet = read_roster(data, filename)
+    if sheet.formula_errors:  # nothing is imported; say which cells before any other check
+        report.total = len(sheet.dataset)
+        report.errors = sheet.formula_errors
+        return report
     if progress is not None:
         progress.reset(total=len(sheet.dataset))
     resource = RosterResource(lines=sheet.lines, progress=progress)

@@ -17,6 +17,17 @@ def unsafe_cell(value):
     return value
 
 
+# Excel refuses these in a sheet's name; their full-width forms read the same to a Chinese reader.
+SHEET_TITLE_CHARACTERS = str.maketrans({":": "：", "/": "／", "\\": "＼", "?": "？", "*": "＊", "[": "［", "]": "］"})
+
+
+def sheet_title(name):
+    """`name` as a valid sheet name: no : / \\ ? * [ ], no apostrophe at either end, at most 31
+    characters (a unit or a year may be called anything)."""
+    title = str(name).translate(SHEET_TITLE_CHARACTERS).strip("'")[:31].strip("'")
+    return title or "Sheet1"
+
+
 def table_xlsx(title, columns, objects):
     """A one-sheet workbook: a bold header row of `columns` [(header, value_of)] and one row per
     object, formulas neutralised, text wrapped, header frozen. Returns the file's bytes."""
@@ -28,7 +39,7 @@ def table_xlsx(title, columns, objects):
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = title
+    sheet.title = sheet_title(title)
     sheet.append([header for header, _ in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

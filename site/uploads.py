@@ -4,10 +4,12 @@ memory. check_xlsx() refuses such a file from the archive's own records, then in
 worksheet once in small pieces, counting its rows, so that the check itself needs constant
 memory and stops as soon as a limit is passed."""
 
+import posixpath
 import re
 import zipfile
 import zlib
 from io import BytesIO
+from xml.etree import ElementTree
 
 from django.template.defaultfilters import filesizeformat
 
@@ -15,6 +17,7 @@ from .errors import DomainError
 
 CHUNK = 1024 * 1024
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 TAIL = 32  # longer than a row tag, so a tag split across two pieces is still found once
 
 
@@ -22,10 +25,18 @@ class UploadRejected(DomainError):
     """An upload refused before it was read; the message is for the user."""
 
 
+class SheetFacts:
+    """What check_xlsx() saw while inflating: how many rows, and whether any cell holds a formula."""
+
+    def __init__(self):
+        self.rows = 0
+        self.formulas = False
+
+
 def check_xlsx(data, *, max_unpacked, max_rows, header_rows=0):
     """Raise UploadRejected unless `data` is an .xlsx archive that unpacks to at most
     `max_unpacked` bytes and whose worksheets hold at most `max_rows` rows in all, besides
-    `header_rows`. Returns the number of rows."""
+    `header_rows`. Returns its SheetFacts."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = archive.infolist()
@@ -39,7 +50,7 @@ def check_xlsx(data, *, max_unpacked, max_rows, header_rows=0):
             f"这个 .xlsx 文件解压后有 {filesizeformat(declared)}，超过了 {filesizeformat(max_unpacked)} 的上限，"
             "不像是一份正常的表格（可能是压缩炸弹）。请只保留需要导入的工作表后再上传。"
         )
-    unpacked, rows = 0, 0
+    unpacked, facts = 0, SheetFacts()
     try:
         for member in members:
             is_sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
@@ -53,8 +64,9 @@ def check_xlsx(data, *, max_unpacked, max_rows, header_rows=0):
                         )
                     if is_sheet:
                         window = tail + chunk
-                        rows += sum(1 for match in ROW_TAG.finditer(window) if match.end() > len(tail))
-                        if rows - header_rows > max_rows:
+                        facts.rows += sum(1 for match in ROW_TAG.finditer(window) if match.end() > len(tail))
+                        facts.formulas = facts.formulas or bool(FORMULA_TAG.search(window))
+                        if facts.rows - header_rows > max_rows:
                             raise UploadRejected(
                                 f"这个文件有超过 {max_rows:,} 行，超过了一次导入的上限。请分成几个文件分别导入。"
                             )
@@ -63,4 +75,52 @@ def check_xlsx(data, *, max_unpacked, max_rows, header_rows=0):
         raise UploadRejected(
             "无法读取这个 .xlsx 文件，文件已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 后再上传。"
         ) from exc
-    return rows
+    return facts
+
+
+def _first_sheet_path(archive):
+    """The archive path of the workbook's first worksheet (the one readers take as sheet 0)."""
+    try:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        rel_id = re.search(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook).group(1)
+        target = re.search(rf"<Relationship\b[^>]*?\bId=\"{re.escape(rel_id)}\"[^>]*?\bTarget=\"([^\"]+)\"", rels)
+        if target is None:
+            target = re.search(rf"<Relationship\b[^>]*?\bTarget=\"([^\"]+)\"[^>]*?\bId=\"{re.escape(rel_id)}\"", rels)
+        path = target.group(1)
+    except (KeyError, AttributeError, UnicodeDecodeError):
+        return "xl/worksheets/sheet1.xml"
+    return path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join("xl", path))
+
+
+def _column_index(letters):
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def formulas_without_values(data):
+    """[(row, column, formula)] for the first worksheet's cells that hold a formula but no computed
+    value, as files written by programs rather than saved by Excel do: a reader sees them as
+    empty. Rows count from 1 as Excel shows them, columns from 0. Reads the sheet as a stream."""
+    found = []
+    with zipfile.ZipFile(BytesIO(data)) as archive, archive.open(_first_sheet_path(archive)) as sheet:
+        for _event, element in ElementTree.iterparse(sheet, events=("end",)):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "c":
+                formula = value = None
+                for child in element:
+                    name = child.tag.rsplit("}", 1)[-1]
+                    if name == "f":
+                        formula = child
+                    elif name == "v":
+                        value = child
+                if formula is not None and (value is None or not (value.text or "").strip()):
+                    match = re.fullmatch(r"([A-Z]+)(\d+)", element.get("r", ""))
+                    if match:
+                        text = "=" + formula.text if formula.text else ""
+                        found.append((int(match.group(2)), _column_index(match.group(1)), text))
+            elif tag == "row":
+                element.clear()
+    return found

@@ -586,3 +586,16 @@ def test_a_committee_office_reads_only_its_own_reports_in_the_admin(setup, clien
     client.force_login(setup["organiser"])
     listing = client.get(index).content.decode()
     assert "913" in listing and f"inspect/{edu_report.pk}/" in listing
+
+
+def test_a_unit_named_with_characters_excel_refuses_in_sheet_names_still_downloads_and_imports(setup, client):
+    odd = ReportingUnit.objects.create(name="市政协[特邀]:一组/二组?*", variant=TableVariant.CPPCC, sort_order=20)
+    setup["day"].units.add(odd)
+    setup["odd"] = odd
+    client.force_login(setup["organiser"])
+    response = client.get(reverse("activity_day_report_xlsx", args=[setup["day"].pk, odd.pk]))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.active.title == "市政协［特邀］：一组／二组？＊"
+    rows, errors = read_workbook(as_bytes(filled_unit_sheet(setup, "odd")), setup["day"])
+    assert errors == [] and [row["unit"] for row in rows] == ["市政协[特邀]:一组/二组?*"]

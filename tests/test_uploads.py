@@ -95,5 +95,15 @@ def test_too_many_rows_are_refused_with_the_limit_named(settings):
 
 def test_a_normal_roster_passes_the_checks():
     data = as_xlsx(roster_rows(*VALID_ROWS))
-    assert check_xlsx(data, max_unpacked=10 * MB, max_rows=10) == 4
+    assert check_xlsx(data, max_unpacked=10 * MB, max_rows=10).rows == 4
     assert len(read_roster(data, "名册.xlsx").dataset) == 3
+
+
+def test_a_formula_in_a_roster_cell_is_named_as_a_formula_not_as_empty():
+    rows = roster_rows(*VALID_ROWS)
+    rows[2][0] = "=15001+1"  # 委员证号 of the second member, written by a program: no cached value
+    report = import_roster(as_xlsx(rows), "名册.xlsx", dry_run=True)
+    assert report.errors == [
+        "第 3 行「委员证号」：这一格是公式=15001+1，表格里没有它的计算结果，请改为直接填写内容后再上传。"
+    ]
+    assert not any("不能为空" in message for message in report.errors)

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from lianxin_site.db import locked_row
-from lianxin_site.spreadsheet import safe_cell
+from lianxin_site.spreadsheet import safe_cell, sheet_title
 from lianxin_site.uploads import UploadRejected, check_xlsx
 
 from . import rules
@@ -126,7 +126,7 @@ def unit_xlsx(day, unit, report=None):
     """A unit's table in the paper layout: blank to send out, or filled with its report."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = unit.name[:31]
+    sheet.title = sheet_title(unit.name)
     reported = report.reported_on if report else None
     write_table(
         sheet,
