@@ -9,4 +9,6 @@ from weasyprint import HTML
 
 def render_pdf(template, context):
     html = render_to_string(template, {"committee_name": settings.COMMITTEE_NAME, **context})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    # Tagged PDF/UA: screen readers follow the form's structure; the language (zh-CN) and the
+    # title come from the template's <html lang> and <title>.
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")

@@ -1,6 +1,8 @@
 """Spreadsheets the platform writes: cells that Excel and WPS will not run as formulas (CSV/formula
 injection), and the one-sheet tables the offices export."""
 
+import datetime
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,13 +30,25 @@ def sheet_title(name):
     return title or "Sheet1"
 
 
+def cell_value(value):
+    """A value as a spreadsheet cell: text safe from formulas, dates and times as real dates
+    (Excel sorts and filters them), times in Beijing time."""
+    from django.utils import timezone
+    from django.utils.functional import Promise
+
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.make_naive(timezone.localtime(value))
+    return safe_cell(value)
+
+
 def table_xlsx(title, columns, objects):
     """A one-sheet workbook: a bold header row of `columns` [(header, value_of)] and one row per
     object, formulas neutralised, text wrapped, header frozen. Returns the file's bytes."""
     import io
 
     import openpyxl
-    from django.utils.functional import Promise
     from openpyxl.styles import Alignment, Font
 
     workbook = openpyxl.Workbook()
@@ -44,11 +58,14 @@ def table_xlsx(title, columns, objects):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for obj in objects:
-        values = (value_of(obj) for _, value_of in columns)
-        sheet.append([safe_cell(str(value) if isinstance(value, Promise) else value) for value in values])
+        sheet.append([cell_value(value_of(obj)) for _, value_of in columns])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, datetime.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -599,3 +599,11 @@ def test_a_unit_named_with_characters_excel_refuses_in_sheet_names_still_downloa
     assert workbook.active.title == "市政协［特邀］：一组／二组？＊"
     rows, errors = read_workbook(as_bytes(filled_unit_sheet(setup, "odd")), setup["day"])
     assert errors == [] and [row["unit"] for row in rows] == ["市政协[特邀]:一组/二组?*"]
+
+
+def test_the_wide_tables_print_landscape_one_page_wide(setup):
+    for content in (rollup_xlsx(setup["day"]), unit_xlsx(setup["day"], setup["edu"])):
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0, "as many pages tall as it needs"

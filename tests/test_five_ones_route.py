@@ -263,3 +263,14 @@ def test_a_returned_filing_may_be_filed_again_everywhere_the_rule_is_asked(peopl
     row = next(row for row in board["rows"] if row["name"] == "教育界")
     assert row["status"] == "已退回修改" and row["overdue"], "returned after the deadline: overdue again"
     assert file_for(people["leader"], year=2026, sector=reference["education"]).pk == filing.pk
+
+
+def test_year_export_writes_dates_as_dates_excel_can_sort(people, reference, client):
+    file_for(people["leader"], sector=reference["education"])
+    client.force_login(people["archive"])
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("five_ones_export") + "?year=2026").content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert row["填表日期"].value == datetime.datetime(2026, 3, 10) and row["填表日期"].number_format == "yyyy-mm-dd"
+    assert row["活动日期"].value == datetime.datetime(2026, 3, 5)
+    assert isinstance(row["提交时间"].value, datetime.datetime) and row["提交时间"].number_format == "yyyy-mm-dd hh:mm"

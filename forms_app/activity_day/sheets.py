@@ -85,6 +85,13 @@ def write_table(sheet, title, unit_line, variant, rows, with_unit=False, extra=N
     sheet.row_dimensions[top].height = 60
     sheet.row_dimensions[sub].height = 110
     sheet.freeze_panes = sheet.cell(sub + 1, offset + 1)
+    # Sixteen to eighteen columns: print landscape, one page wide, the header on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{top}:{sub}"
 
 
 def _counts(report):

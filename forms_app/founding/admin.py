@@ -134,11 +134,11 @@ EXPORT_COLUMNS = [
     ("专长领域", lambda a: a.lead_specialties),
     ("联系方式", lambda a: a.lead_contact),
     ("参与委员", lambda a: "、".join(p.member.name for p in a.participants.all())),
-    ("申请时间", lambda a: a.signed_on.isoformat()),
+    ("申请时间", lambda a: a.signed_on),
     ("状态", lambda a: a.get_status_display()),
     ("等待环节", rules.waiting_label),
     ("已等待天数", lambda a: rules.waited(a)),
-    ("进入当前环节时间", lambda a: timezone.localtime(a.waiting_since).strftime("%Y-%m-%d %H:%M")),
+    ("进入当前环节时间", lambda a: a.waiting_since),
 ]
 
 
