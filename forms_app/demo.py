@@ -1,9 +1,11 @@
 """Demo filings for the current year: one archived, one waiting at its committee office,
 one returned, and the rest not yet filed, so the board and the route show real states."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from people import roles
 from people.models import Member, Party, Sector
 
 from .five_ones import rules
@@ -18,32 +20,46 @@ DEMO = [
 ]
 
 
+# 履职心语 come in any form (seed 000): a sentence, a poem, a short story.
+REFLECTIONS = [
+    "把群众的事当成自己的事，把群众的小事当成履职的大事。",
+    "清晨走进胡同口，\n老人拉着手说家常；\n一条建议写成案，\n路灯亮了心也亮。",
+    "去年冬天，一位独居老人打来电话，说楼道灯坏了半个月。我们联系社区当天修好。"
+    "后来我在提案里写的，就是这样一盏盏“小灯”背后的老旧小区改造。",
+    "委员二字，一头连着党委政府，一头连着人民群众。",
+    "听民声要走到田间地头，解民忧要落在一件件实事上。",
+]
+
+
 def seed_filings():
     year = timezone.localdate().year
     User = get_user_model()
     staff = {
         "office": User.objects.filter(username="office4").first(),
         "archive": User.objects.filter(username="archive").first(),
-        "leader": User.objects.filter(username="leader_edu").first(),
-        "party_leader": User.objects.filter(username="leader_minmeng").first(),
     }
-    for sector_name, party_name, theme, actions in DEMO:
+    today = timezone.localdate()
+    for n, (sector_name, party_name, theme, actions) in enumerate(DEMO):
         sector = Sector.objects.filter(name=sector_name).first() if sector_name else None
         party = Party.objects.filter(name=party_name).first() if party_name else None
         if FiveOnesFiling.objects.filter(year=year, sector=sector, party=party).exists():
             continue
         members = list(rules.members_of(sector, party)[:3]) or list(Member.objects.all()[:3])
+        # Each filing is submitted by its own sector's (party's) leader, as its history shows.
+        leader = User.objects.filter(
+            groups__name=roles.SECTOR_LEADER, **({"profile__sector": sector} if sector else {"profile__party": party})
+        ).first()
         filing = rules.submit_filing(
-            staff["party_leader"] if party else staff["leader"],
+            leader,
             year,
             sector,
             party,
             dict(
                 leader_name=members[0].name,
-                filled_on=timezone.localdate().replace(month=3, day=10),
+                filled_on=min(today, today.replace(month=3, day=10)),
                 theme=theme,
                 theme_reason=f"{(sector or party).name}委员专业相近、资源集中，适合围绕“{theme}”开展活动。",
-                activity_date=timezone.localdate().replace(month=3, day=5),
+                activity_date=min(today, today.replace(month=3, day=5)),
                 activity_place="区委员之家",
                 activity_kind="community",
                 activity_plan=f"围绕“{theme}”走进社区，面对面听取群众意见。",
@@ -54,7 +70,7 @@ def seed_filings():
                 showcase_reason=f"{members[-1].name}委员履职积极，带头开展“{theme}”活动，群众评价很高。",
             ),
             members,
-            [(m, "把群众的事当成自己的事。") for m in members],
+            [(m, REFLECTIONS[(n + i) % len(REFLECTIONS)]) for i, m in enumerate(members)],
         )
         for action in actions:
             action, note = action if isinstance(action, tuple) else (action, "")
@@ -161,7 +177,7 @@ def seed_activity_days(today=None):
         )
         units.append(unit)
     district, created = ReportingUnit.objects.get_or_create(
-        name="东城区政协（街道活动小组）", defaults={"variant": TableVariant.CPPCC, "sort_order": 99}
+        name=f"{settings.COMMITTEE_NAME}街道活动小组", defaults={"variant": TableVariant.CPPCC, "sort_order": 99}
     )
     if created:
         district.workstations.set(WorkstationPage.objects.filter(basis=WorkstationPage.Basis.STREET))

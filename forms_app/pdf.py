@@ -6,9 +6,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from lianxin_site.committee import committee_name
+
 
 def render_pdf(template, context):
-    html = render_to_string(template, {"committee_name": settings.COMMITTEE_NAME, **context})
+    html = render_to_string(template, {"committee_name": committee_name(), **context})
     # Tagged PDF/UA: screen readers follow the form's structure; the language (zh-CN) and the
     # title come from the template's <html lang> and <title>.
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")

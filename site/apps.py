@@ -6,4 +6,4 @@ class LianxinSiteConfig(AppConfig):
     verbose_name = "站点"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, committee  # noqa: F401  (registers the system checks)

@@ -318,7 +318,8 @@ def test_units_report_only_for_themselves(setup, client, make_user):
     assert client.get(url_for(setup, "city")).status_code == 403
 
 
-def test_the_cppcc_variant_uses_its_own_heading(setup, client):
+def test_the_cppcc_variant_uses_its_own_heading(setup, client, settings):
+    settings.COMMITTEE_LEVEL = "省"  # the provincial paper form (seed 001, 附件2)
     client.force_login(setup["city_user"])
     page = client.get(url_for(setup, "city")).content.decode()
     assert "市州（含所属县市区）政协委员工作室数（家）" in page and "负责联系指导的委员工作室数" not in page
@@ -362,7 +363,8 @@ def test_rollup_xlsx_has_the_paper_tables_two_level_header(setup):
     assert rows[-1][14] == 17 and rows[-1][-1] == "已报 2 / 3"
 
 
-def test_unit_xlsx_is_the_paper_table_of_its_variant(setup):
+def test_unit_xlsx_is_the_paper_table_of_its_variant(setup, settings):
+    settings.COMMITTEE_LEVEL = "省"
     sheet = openpyxl.load_workbook(io.BytesIO(unit_xlsx(setup["day"], setup["city"]))).active
     assert sheet["A1"].value == "市州（含所属县市区）政协委员工作室开展委员活动日情况统计表"
     assert sheet["A2"].value.startswith("填表单位：长沙市政协")
@@ -607,3 +609,18 @@ def test_the_wide_tables_print_landscape_one_page_wide(setup):
         assert sheet.page_setup.orientation == "landscape"
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
         assert sheet.page_setup.fitToHeight == 0, "as many pages tall as it needs"
+
+
+def test_a_district_committees_second_table_is_its_street_groups(setup, client, settings):
+    """The committee's level is one setting; the 附件2 headings follow it, and an import still
+    reads a sheet with the provincial form's heading."""
+    settings.COMMITTEE_LEVEL = "区"
+    client.force_login(setup["city_user"])
+    page = client.get(url_for(setup, "city")).content.decode()
+    assert "街道活动小组委员工作室数（家）" in page and "市州" not in page
+    sheet = openpyxl.load_workbook(io.BytesIO(unit_xlsx(setup["day"], setup["city"]))).active
+    assert sheet["A1"].value == "街道活动小组委员工作室开展委员活动日情况统计表"
+    workbook = filled_unit_sheet(setup, "city")
+    workbook.active["A3"] = "市州（含所属县市区）政协委员工作室数（家）"
+    rows, errors = read_workbook(as_bytes(workbook), setup["day"])
+    assert errors == [] and rows[0]["unit"] == "长沙市政协"

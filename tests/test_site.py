@@ -108,6 +108,16 @@ def test_seed_demo_builds_a_committee_and_is_idempotent(capsys):
     assert "用户名 admin" in first and "http://127.0.0.1:8000/admin/" in first
     assert Member.objects.values("name").distinct().count() == 200
 
+    # It reads like one committee: each filing's history names its own sector's leader, and the
+    # 履职心语 come in more than one form.
+    from forms_app.models import FilingEvent, Reflection
+
+    for event in FilingEvent.objects.filter(action="submit").select_related("filing", "actor__profile"):
+        scope = event.actor.profile
+        assert (scope.sector_id, scope.party_id) == (event.filing.sector_id, event.filing.party_id), event.filing
+    texts = set(Reflection.objects.values_list("text", flat=True))
+    assert len(texts) >= 3 and any("\n" in text for text in texts), "a sentence, a poem, a story"
+
 
 @pytest.mark.django_db
 def test_demo_accounts_log_in_with_the_printed_password(client, monkeypatch):
@@ -161,3 +171,19 @@ def test_a_year_in_a_url_is_one_rule_for_every_page(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 11, 25))
     assert [year_param(v) for v in ("2026", "2027", "2000", " 2015 ")] == [2026, 2027, 2000, 2015]
     assert [year_param(v) for v in ("2028", "1999", "abc", "", None, "-1")] == [2026] * 6
+
+
+def test_the_committees_name_heads_its_forms(settings, reference, make_user, tmp_path, db):
+    """One group of settings names the committee; the paper forms' headings follow it."""
+    from forms_app.five_ones.pdf import filing_pdf
+    from people import roles
+
+    from .test_five_ones_route import file_for
+
+    assert settings.COMMITTEE_NAME == f"{settings.COMMITTEE_DISTRICT}政协" == "东城区政协"
+    settings.COMMITTEE_NAME = "西山区政协"
+    filing = file_for(make_user(roles.SECTOR_LEADER, sector=reference["education"]), sector=reference["education"])
+    path = tmp_path / "filing.pdf"
+    path.write_bytes(filing_pdf(filing))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "西山区政协委员基层日“五个一活动”备案表" in text.replace(" ", "")

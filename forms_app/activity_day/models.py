@@ -11,7 +11,8 @@ from wagtail.admin.panels import FieldPanel
 
 class TableVariant(models.TextChoices):
     COMMITTEE = "committee", _("附件1：专门委员会")
-    CPPCC = "cppcc", _("附件2：市州（含所属县市区）政协")
+    # The bodies one level down: 市州政协 for a province, 街道活动小组 for a district (settings).
+    CPPCC = "cppcc", _("附件2：下一级政协或街道活动小组")
 
 
 class ReportingUnit(models.Model):

@@ -23,7 +23,7 @@ def unit_pdf_bytes(day, unit, report):
             "day": day,
             "unit": unit,
             "report": report,
-            "title": rules.TITLES[unit.variant],
+            "title": rules.title(unit.variant),
             "columns": table_columns(unit.variant),
             "pdf_rows": [
                 {

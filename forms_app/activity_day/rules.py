@@ -2,7 +2,8 @@
 numbers the platform already knows, reporting and correcting until the deadline, and the roll-up.
 
 Both table variants have the same sixteen numbers; only the first column's heading differs
-(附件1: 负责联系指导的委员工作室数, 附件2: 市州（含所属县市区）政协委员工作室数).
+(附件1: 负责联系指导的委员工作室数, 附件2: the stations of the bodies one level down, named by the
+committee's level: 市州（含所属县市区）政协 for a province, 街道活动小组 for a district).
 """
 
 from collections import Counter
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from content.models import ActivityCategory
+from lianxin_site.committee import LOWER_LEVELS, lower_level
 from lianxin_site.db import locked
 from lianxin_site.errors import DomainError
 from people.services import account_of
@@ -34,10 +36,15 @@ LEADING_FIELDS = ["workstations", "stationed_members", "active_workstations", "c
 TRAILING_FIELDS = ["opinions", "deeds", "uploads"]
 COUNT_FIELDS = LEADING_FIELDS + [f for f, _ in KIND_FIELDS] + TRAILING_FIELDS
 KIND_GROUP = "各类活动情况统计"
-TITLES = {
-    TableVariant.COMMITTEE: "专门委员会相关委员工作室开展委员活动日情况统计表",
-    TableVariant.CPPCC: "市州（含所属县市区）政协委员工作室开展委员活动日情况统计表",
-}
+
+
+def title(variant):
+    """The paper table's title, in the variant's words."""
+    if variant == TableVariant.CPPCC:
+        return f"{lower_level()}委员工作室开展委员活动日情况统计表"
+    return "专门委员会相关委员工作室开展委员活动日情况统计表"
+
+
 # Short names for messages and charts.
 SHORT = {
     "workstations": "委员工作室数",
@@ -52,10 +59,19 @@ SHORT = {
 }
 
 
+def heading_variants(field):
+    """Every heading a column may carry in a sheet sent back: either variant's, the roll-up's, and
+    the 附件2 heading of any level (a unit may use the provincial paper form)."""
+    names = {heading(field, variant) for variant in [*TableVariant.values, None]}
+    if field == "workstations":
+        names.update(f"{body}委员工作室数（家）" for body in LOWER_LEVELS.values())
+    return names
+
+
 def heading(field, variant):
     """The paper table's heading of a column, in the variant's words."""
     if field == "workstations" and variant == TableVariant.CPPCC:
-        return "市州（含所属县市区）政协委员工作室数（家）"
+        return f"{lower_level()}委员工作室数（家）"
     if field == "workstations" and variant == TableVariant.COMMITTEE:
         return "负责联系指导的委员工作室数（家）"
     if field == "workstations":  # a roll-up of both variants

@@ -137,7 +137,7 @@ def unit_xlsx(day, unit, report=None):
     reported = report.reported_on if report else None
     write_table(
         sheet,
-        rules.TITLES[unit.variant],
+        rules.title(unit.variant),
         f"填表单位：{unit.name}　　盖章　　　　报表时间：{_date_label(reported)}",
         unit.variant,
         [_counts(report) if report else [""] * len(rules.COUNT_FIELDS)],
@@ -160,8 +160,7 @@ class SheetError(Exception):
 
 
 def _expected(field):
-    names = {_norm(rules.heading(field, variant)) for variant in [*TableVariant.values, None]}
-    return names
+    return {_norm(name) for name in rules.heading_variants(field)}
 
 
 def _read_sheet(sheet):

@@ -78,7 +78,7 @@ def report_form(request, day_id, unit_id):
             "report": report,
             "form": form,
             "is_open": is_open,
-            "title": rules.TITLES[unit.variant],
+            "title": rules.title(unit.variant),
         },
     )
 

@@ -52,7 +52,8 @@ class ResultKind(models.TextChoices):
 
 
 class FiveOnesFiling(models.Model):
-    """门头沟区政协委员基层日“五个一活动”备案表: one per sector (or party) per year."""
+    """The 委员基层日“五个一活动”备案表 (seed 000, headed by settings.COMMITTEE_NAME): one per sector
+    (or party) per year."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("已提交")

@@ -31,7 +31,8 @@ class Stage(models.IntegerChoices):
 
 
 class WorkstationApplication(models.Model):
-    """东城区政协委员工作室建立申请表: filed by a member, for themself, their sector, or jointly."""
+    """The 委员工作室建立申请表 (seed 003, headed by settings.COMMITTEE_NAME): filed by a member, for
+    themself, their sector, or jointly."""
 
     class Kind(models.TextChoices):
         MEMBER = "member", _("委员个人")

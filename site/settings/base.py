@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lianxin_site.committee.context",
             ],
         },
     },
@@ -192,7 +193,12 @@ ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 200_000))
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 256 * 1024 * 1024))
 
 # The committee's name as it heads its paper forms.
-COMMITTEE_NAME = os.environ.get("COMMITTEE_NAME", "门头沟区政协")
+# Whose platform this is: the district (or city, province), the committee's level, and its name
+# as it heads the paper forms. Headings that depend on the level (the 附件2 table is filled by
+# the bodies one level down) follow lianxin_site/committee.py.
+COMMITTEE_DISTRICT = os.environ.get("COMMITTEE_DISTRICT", "东城区")
+COMMITTEE_LEVEL = os.environ.get("COMMITTEE_LEVEL", "区")  # 省, 市, 区 or 县
+COMMITTEE_NAME = os.environ.get("COMMITTEE_NAME", f"{COMMITTEE_DISTRICT}政协")
 
 WAGTAIL_SITE_NAME = "连心 · 区政协委员联系群众平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
