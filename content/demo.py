@@ -65,6 +65,29 @@ POST_TEMPLATES = {
 PALETTE = [(179, 38, 30), (11, 83, 148), (46, 125, 50), (230, 145, 56), (106, 27, 154), (0, 121, 107)]
 
 
+PLAN_ACTIVITIES = ("委员接待日：{}咨询", "{}专题调研", "{}政策宣讲", "{}公益服务")
+
+
+def year_plan(n, specialty, year):
+    """Station n's 一站一计划: one activity a month as (date, title). Each station keeps its own
+    day of the month (no two of the first 24 stations share one), and the title names the
+    activity only: the date is shown beside it."""
+    return [
+        (
+            datetime.date(year, month, 3 + (n * 5 + month * 3) % 24),
+            PLAN_ACTIVITIES[(n + month) % len(PLAN_ACTIVITIES)].format(specialty),
+        )
+        for month in range(1, 13)
+    ]
+
+
+def add_year_plan(station, n, specialty, year):
+    PlanItem.objects.bulk_create(
+        PlanItem(workstation=station, date=date, title=title, participants="工作室全体委员", sort_order=month)
+        for month, (date, title) in enumerate(year_plan(n, specialty, year))
+    )
+
+
 def _png(draw_fn, size=(800, 600), seed=0):
     rng = random.Random(seed)
     image = PILImage.new("RGB", size, (245, 240, 230))
@@ -241,13 +264,7 @@ def seed_content(today=None):
         if not created:
             continue
         station.members.set([members[(n * 13 + k) % len(members)] for k in range(6, 10)])
-        for month in range(1, 13):
-            PlanItem.objects.create(
-                workstation=station,
-                date=datetime.date(today.year, month, 15),
-                title=f"{month}月：{specialty}主题{['接待日', '调研', '宣讲', '公益服务'][month % 4]}",
-                participants="工作室全体委员",
-            )
+        add_year_plan(station, n, specialty, today.year)
         station.save_revision().publish()
         categories = list(ActivityCategory)
         for month in range(1, today.month + 1):

@@ -3,7 +3,10 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 
 class StoryFeed(Feed):
-    """RSS 2.0 feed of the latest 委员风采 stories, for the committee's other channels."""
+    """RSS 2.0 feed of the latest 委员风采 stories, for the committee's other channels.
+
+    Every link and GUID is absolute on the site's public address (the Wagtail Site kept in
+    step with PUBLIC_URL), not on whatever host the request came in by."""
 
     feed_type = Rss201rev2Feed
     language = "zh-cn"
@@ -20,7 +23,10 @@ class StoryFeed(Feed):
         return self.index_page.title
 
     def link(self):
-        return self.index_page.get_url(self.request)
+        return self.index_page.get_full_url(self.request)
+
+    def feed_url(self):
+        return self.link() + self.index_page.reverse_subpage("feed")
 
     def description(self):
         return "区政协委员风采"
@@ -35,7 +41,7 @@ class StoryFeed(Feed):
         return f"{item.member.name}（{item.member.sector.name}）：{item.lead}"
 
     def item_link(self, item):
-        return item.get_full_url(self.request)
+        return item.get_full_url(self.request)  # also the item's GUID
 
     def item_pubdate(self, item):
         return item.first_published_at

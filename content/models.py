@@ -1,15 +1,17 @@
 """Public pages: 委员风采 stories and 委员工作室 workstations with their 动态 posts."""
 
 import datetime
+import html
 
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import ExtractMonth, Length, Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -91,13 +93,18 @@ class StoryBodyBlock(blocks.StreamBlock):
     video = VideoBlock(label=_("视频"))
 
 
+def plain_text(markup):
+    """The words of rich text, tags removed and entities decoded (escape it again for HTML)."""
+    return html.unescape(strip_tags(markup or ""))
+
+
 def stream_text(stream):
     """Plain text of a StreamField, for search and summaries."""
     parts = []
     for block in stream:
         value = block.value
         if block.block_type == "paragraph":
-            parts.append(strip_tags(value.source))
+            parts.append(plain_text(value.source))
         elif block.block_type == "quote":
             parts.extend([value["text"], value["source"]])
         elif block.block_type == "image":
@@ -118,11 +125,35 @@ def route_to_child(parent, request, path_components, queryset):
     return child.route(request, [])
 
 
+class PublicPageMixin:
+    """What every public page tells browsers, search engines and share cards about itself."""
+
+    og_type = "website"  # Open Graph: "article" for stories and 动态
+
+    def summary_text(self):
+        """The page's own words for its description: a lead, an intro, the first lines."""
+        return ""
+
+    @property
+    def share_description(self):
+        """meta description and og:description: the editor's 搜索描述, else the page's summary."""
+        text = " ".join((self.search_description or self.summary_text()).split())
+        return Truncator(text).chars(120)
+
+
 class CJKSearchMixin:
     """Adds a bigram-expanded copy of the page's text to the search index (see cjk.py)."""
 
     def search_text_parts(self):
-        return [self.title]
+        return [self.title, *self.search_body_parts(), *self.search_labels()]
+
+    def search_body_parts(self):
+        """The page's own text; search results quote it around the match."""
+        return []
+
+    def search_labels(self):
+        """Names and labels also found by search, which results show in their own line."""
+        return []
 
     def cjk_search_text(self):
         return index_text(*self.search_text_parts())
@@ -132,7 +163,7 @@ class CJKSearchMixin:
         return self._meta.verbose_name
 
 
-class HomePage(Page):
+class HomePage(PublicPageMixin, Page):
     """The public front page of the committee's site."""
 
     intro = RichTextField(_("导语"), blank=True)
@@ -143,6 +174,9 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("首页")
+
+    def summary_text(self):
+        return plain_text(self.intro)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -160,7 +194,7 @@ class HomePage(Page):
 # 委员风采
 
 
-class StoryIndexPage(RoutablePageMixin, Page):
+class StoryIndexPage(RoutablePageMixin, PublicPageMixin, Page):
     intro = RichTextField(_("导语"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -170,6 +204,9 @@ class StoryIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("委员风采栏目")
+
+    def summary_text(self):
+        return plain_text(self.intro)
 
     def stories(self):
         return StoryPage.objects.child_of(self).live().public().with_card_data().order_by("-date", "-pk")
@@ -257,7 +294,7 @@ class StoryPageQuerySet(PageQuerySet):
         ).prefetch_related("member__photo__renditions")
 
 
-class StoryPage(CJKSearchMixin, Page):
+class StoryPage(CJKSearchMixin, PublicPageMixin, Page):
     member = models.ForeignKey(
         "people.Member", verbose_name=_("委员"), on_delete=models.PROTECT, related_name="stories"
     )
@@ -291,12 +328,37 @@ class StoryPage(CJKSearchMixin, Page):
         APIField("member_card"),
     ]
 
+    og_type = "article"
+
     class Meta:
         verbose_name = _("委员风采")
         verbose_name_plural = _("委员风采")
 
-    def search_text_parts(self):
-        return [self.title, self.lead, stream_text(self.body), self.member.name, self.member.sector.name]
+    def search_body_parts(self):
+        return [self.lead, stream_text(self.body)]
+
+    def search_labels(self):
+        return [self.member.name, self.member.sector.name]
+
+    def summary_text(self):
+        return self.lead
+
+    def related_stories(self, limit=3):
+        """Other stories of the same member first, then of the member's 界别, newest first."""
+        same_member_first = Case(When(member_id=self.member_id, then=0), default=1, output_field=IntegerField())
+        return (
+            StoryPage.objects.live()
+            .public()
+            .with_card_data()
+            .filter(Q(member_id=self.member_id) | Q(member__sector_id=self.member.sector_id))
+            .exclude(pk=self.pk)
+            .order_by(same_member_first, "-date", "-pk")[:limit]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_stories"] = self.related_stories()
+        return context
 
     @property
     def member_card(self):
@@ -327,7 +389,7 @@ def public_member(member, rendition="fill-400x400"):
 # 委员工作室
 
 
-class WorkstationIndexPage(Page):
+class WorkstationIndexPage(PublicPageMixin, Page):
     intro = RichTextField(_("导语"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -337,6 +399,37 @@ class WorkstationIndexPage(Page):
     class Meta:
         verbose_name = _("委员工作室栏目")
 
+    def summary_text(self):
+        return plain_text(self.intro)
+
+    def workstations(self):
+        return WorkstationPage.objects.child_of(self).live().public()
+
+    def filtered_workstations(self, params):
+        """Stations of a 界别 (?sector=) and of a street's activity group (?street=)."""
+        stations = self.workstations()
+        chosen = {}
+        sector = params.get("sector", "")
+        if sector.isdigit():
+            stations = stations.of_sector(int(sector))
+            chosen["sector"] = int(sector)
+        street = params.get("street", "")
+        if street.isdigit():
+            stations = stations.filter(street_group_id=int(street))
+            chosen["street"] = int(street)
+        return stations, chosen
+
+    def filter_choices(self):
+        """Only the 界别 and streets that some station belongs to, so no choice shows nothing."""
+        from people.models import Sector, StreetGroup
+
+        stations = self.workstations()
+        sectors = Sector.objects.filter(
+            Q(pk__in=stations.values("sector_id")) | Q(pk__in=stations.values("lead_member__sector_id"))
+        )
+        streets = StreetGroup.objects.filter(pk__in=stations.values("street_group_id"))
+        return sectors, streets
+
     def route(self, request, path_components):
         stations = WorkstationPage.objects.select_related(
             "lead_member__sector", "sector", "street_group", "committee", "sign_photo"
@@ -345,18 +438,24 @@ class WorkstationIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        stations, chosen = self.filtered_workstations(request.GET)
         context["workstations"] = (
-            WorkstationPage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("lead_member__sector", "sign_photo")
+            stations.select_related("lead_member__sector", "sign_photo")
             .prefetch_related("sign_photo__renditions")
             .order_by("title")
         )
+        context["chosen"] = chosen
+        context["sectors"], context["streets"] = self.filter_choices()
         return context
 
 
-class WorkstationPage(CJKSearchMixin, Page):
+class WorkstationPageQuerySet(PageQuerySet):
+    def of_sector(self, sector_id):
+        """Stations based on a 界别 or led by one of its members."""
+        return self.filter(Q(sector_id=sector_id) | Q(lead_member__sector_id=sector_id))
+
+
+class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
     class Basis(models.TextChoices):
         SECTOR = "sector", _("界别")
         STREET = "street", _("街道活动小组")
@@ -414,6 +513,8 @@ class WorkstationPage(CJKSearchMixin, Page):
     workflow = RichTextField(_("工作流程"), blank=True)
     rules = RichTextField(_("工作制度"), blank=True)
 
+    objects = PageManager.from_queryset(WorkstationPageQuerySet)()
+
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [FieldPanel("address"), FieldPanel("mode"), FieldPanel("public_contact"), FieldPanel("reception_days")],
@@ -458,16 +559,25 @@ class WorkstationPage(CJKSearchMixin, Page):
         verbose_name = _("委员工作室")
         verbose_name_plural = _("委员工作室")
 
-    def search_text_parts(self):
+    def search_body_parts(self):
         return [
-            self.title,
-            self.address,
             self.specialties,
-            strip_tags(self.duties),
-            strip_tags(self.workflow),
-            strip_tags(self.rules),
-            self.lead_member.name,
+            self.address,
+            plain_text(self.duties),
+            plain_text(self.workflow),
+            plain_text(self.rules),
         ]
+
+    def search_labels(self):
+        return [self.lead_member.name]
+
+    def summary_text(self):
+        facts = [f"负责人：{self.lead_member.name}"]
+        facts += [
+            f"{label}：{value}" for label, value in (("专长领域", self.specialties), ("地址", self.address)) if value
+        ]
+        facts += [f"委员接待日：{self.reception_days}"] if self.reception_days else []
+        return "；".join(facts) + "。"
 
     @property
     def lead_member_card(self):
@@ -545,7 +655,7 @@ class WorkstationPostQuerySet(PageQuerySet):
         return self.annotate(parent_workstation_id=Subquery(Page.objects.filter(path=parent_path).values("pk")[:1]))
 
 
-class WorkstationPostPage(CJKSearchMixin, Page):
+class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
     """动态: what a workstation did, with the activity category of the statistics tables."""
 
     date = models.DateField(_("活动日期"), default=datetime.date.today, db_index=True)
@@ -583,6 +693,8 @@ class WorkstationPostPage(CJKSearchMixin, Page):
         APIField("workstation_id"),
     ]
 
+    og_type = "article"
+
     class Meta:
         verbose_name = _("动态")
         verbose_name_plural = _("动态")
@@ -596,8 +708,14 @@ class WorkstationPostPage(CJKSearchMixin, Page):
         annotated = getattr(self, "parent_workstation_id", None)
         return annotated if annotated is not None else self.get_parent().pk
 
-    def search_text_parts(self):
-        return [self.title, strip_tags(self.text), self.get_category_display()]
+    def search_body_parts(self):
+        return [plain_text(self.text)]
+
+    def search_labels(self):
+        return [self.get_category_display()]
+
+    def summary_text(self):
+        return plain_text(self.text)
 
 
 class PostPicture(CaptionedImage):

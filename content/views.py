@@ -1,28 +1,113 @@
+import functools
+import operator
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.shortcuts import render
+from django.db.models import Case, F, IntegerField, When
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.models import Page
 
-from .cjk import query_terms
+from .cjk import WORD, query_terms, snippet
 from .models import StoryPage, WorkstationPage, WorkstationPostPage
 
-SEARCHABLE = (StoryPage, WorkstationPage, WorkstationPostPage)
+# The ?type= filter of the search page, in the order it is offered.
+SEARCH_TYPES = {"story": StoryPage, "workstation": WorkstationPage, "post": WorkstationPostPage}
+SEARCHABLE = tuple(SEARCH_TYPES.values())
 
 
-def search_pages(query):
-    """Live public stories, workstations and posts matching a query, Chinese included."""
+def search_pages(query, types=SEARCHABLE):
+    """Live public pages of the given types matching a query, Chinese included, best first:
+    pages with more of the query's words in their title, then stories, then the rest, each
+    newest first (by the date the page shows).
+
+    Ordering is by plain column expressions, not the backend's relevance score: relevance on
+    SQLite runs one FTS match per candidate page, which takes seconds once a word appears on
+    thousands of pages (benchmarks/public_pages.py)."""
     terms = query_terms(query)
     if not terms:
         return Page.objects.none()
-    pages = Page.objects.live().public().type(*SEARCHABLE).order_by("-first_published_at")
-    # Newest first. Relevance ranking on SQLite runs one FTS match per candidate page, which
-    # takes seconds once a word appears on thousands of pages (benchmarks/public_pages.py).
+    title_hits = functools.reduce(
+        operator.add,
+        [
+            Case(When(title__icontains=word, then=1), default=0, output_field=IntegerField())
+            for word in dict.fromkeys(WORD.findall(query))
+        ],
+    )
+    story_type = ContentType.objects.get_for_model(StoryPage).pk
+    is_story = Case(When(content_type_id=story_type, then=1), default=0, output_field=IntegerField())
+    shown_date = Coalesce("storypage__date", "workstationpostpage__date")
+    pages = (
+        Page.objects.live()
+        .public()
+        .type(*types)
+        .order_by(
+            title_hits.desc(),
+            is_story.desc(),
+            shown_date.desc(nulls_last=True),
+            F("first_published_at").desc(nulls_last=True),
+            F("pk").desc(),
+        )
+    )
     return pages.search(" ".join(terms), operator="and", order_by_relevance=False)
+
+
+def result_rows(pages, query):
+    """What each search result shows: its type, date, the 委员 or the 工作室 it belongs to, and
+    a snippet with the match marked. Loaded a type at a time, so a page of results costs the
+    same few queries however many results it has."""
+    ids = {}
+    for page in pages:
+        ids.setdefault(page.specific_class, []).append(page.pk)
+    loaded = {}
+    if StoryPage in ids:
+        loaded.update(
+            (p.pk, p) for p in StoryPage.objects.filter(pk__in=ids[StoryPage]).select_related("member__sector")
+        )
+    if WorkstationPage in ids:
+        stations = WorkstationPage.objects.filter(pk__in=ids[WorkstationPage]).select_related("lead_member")
+        loaded.update((p.pk, p) for p in stations)
+    if WorkstationPostPage in ids:
+        posts = list(WorkstationPostPage.objects.filter(pk__in=ids[WorkstationPostPage]).with_workstation_id())
+        parents = WorkstationPage.objects.only("title").in_bulk({p.workstation_id for p in posts})
+        for post in posts:
+            post.workstation = parents.get(post.workstation_id)
+            loaded[post.pk] = post
+    rows = []
+    for page in pages:
+        result = loaded.get(page.pk)
+        if result is None:  # unpublished between the two queries
+            continue
+        rows.append(
+            {
+                "page": result,
+                "type": result._meta.verbose_name,
+                "date": getattr(result, "date", None),
+                "member": getattr(result, "member", None),
+                "workstation": getattr(result, "workstation", None),
+                "snippet": snippet(" ".join(result.search_body_parts()), query),
+            }
+        )
+    return rows
 
 
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = search_pages(query) if query else Page.objects.none()
+    chosen = request.GET.get("type", "")
+    if chosen not in SEARCH_TYPES:
+        chosen = ""
+    counts = {}
+    results = Page.objects.none()
+    if query_terms(query):
+        by_type = search_pages(query).facet("content_type_id")
+        for key, model in SEARCH_TYPES.items():
+            counts[key] = by_type.get(ContentType.objects.get_for_model(model).pk, 0)
+        results = search_pages(query, (SEARCH_TYPES[chosen],)) if chosen else search_pages(query)
     paginator = Paginator(results, 10)
     try:
         page_obj = paginator.page(request.GET.get("page", 1))
@@ -30,15 +115,45 @@ def search(request):
         page_obj = paginator.page(1)
     except EmptyPage:
         page_obj = paginator.page(max(paginator.num_pages, 1))
-    specific = [page.specific for page in page_obj.object_list]
+    type_filter = [
+        {
+            "key": key,
+            "label": model._meta.verbose_name,
+            "count": counts.get(key, 0),
+            "query": urlencode({"q": query, "type": key}),
+        }
+        for key, model in SEARCH_TYPES.items()
+    ]
     return render(
         request,
         "content/search.html",
         {
             "query": query,
-            "results": specific,
+            "results": result_rows(page_obj.object_list, query),
             "page_obj": page_obj,
-            "count": paginator.count,
-            "filter_query": urlencode({"q": query}),
+            "count": sum(counts.values()),
+            "chosen_type": chosen,
+            "type_filter": type_filter,
+            "all_query": urlencode({"q": query}),
+            "filter_query": urlencode({"q": query, **({"type": chosen} if chosen else {})}),
         },
     )
+
+
+def robots_txt(request):
+    """Crawlers may read the public pages; the admin and the members' forms are not for them."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /forms/",
+        "Disallow: /login/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {settings.PUBLIC_URL}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static file."""
+    return redirect(static("favicon.ico"), permanent=True)

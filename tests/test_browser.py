@@ -49,7 +49,7 @@ def test_reader_follows_a_story_and_a_workstation_filters_and_searches(
     page.get_by_label("界别").select_option(label="教育界")
     page.get_by_role("button", name="筛选").click()
     assert "sector=" in page.url
-    assert page.locator(".card h3").all_inner_texts() == ["王丽：守护孩子们的课后时光"]
+    assert page.locator(".card h2").all_inner_texts() == ["王丽：守护孩子们的课后时光"]
     page.screenshot(path=ARTIFACTS / f"stories-filtered-{name}.png", full_page=True)
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="委员工作室").click()

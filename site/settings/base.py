@@ -5,8 +5,10 @@ environment variables, so the same code runs on a laptop (SQLite) and in product
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -23,6 +25,21 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def public_url(value):
+    """The site's public address as scheme://host[:port], checked. Wagtail's Site keeps only a
+    hostname and a port and reads https from port 443, so https must use the default port."""
+    parts = urlsplit(value.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1 or parts.path.strip("/"):
+        raise ImproperlyConfigured(f"PUBLIC_URL 应为网站对外地址，如 https://zx.example.gov.cn（现为 {value!r}）。")
+    if parts.scheme == "https" and port not in (None, 443):
+        raise ImproperlyConfigured("PUBLIC_URL 使用 https 时只能用默认端口 443。")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 INSTALLED_APPS = [
     "lianxin_site",
     "people",
@@ -33,6 +50,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -55,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +220,11 @@ COMMITTEE_LEVEL = os.environ.get("COMMITTEE_LEVEL", "区")  # 省, 市, 区 or �
 COMMITTEE_NAME = os.environ.get("COMMITTEE_NAME", f"{COMMITTEE_DISTRICT}政协")
 
 WAGTAIL_SITE_NAME = "连心 · 区政协委员联系群众平台"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The one public address: canonical links, share cards, feeds, the sitemap and the API all
+# read it (content/site_url.py keeps the default Wagtail Site in step). Required in production.
+PUBLIC_URL = public_url(os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"))
+WAGTAILADMIN_BASE_URL = PUBLIC_URL
+WAGTAILAPI_BASE_URL = PUBLIC_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # PostgreSQL's "simple" configuration: no English stemming; Chinese is indexed as
 # bigrams by content/cjk.py, which both databases then match the same way.

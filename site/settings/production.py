@@ -1,6 +1,6 @@
 """Production: every secret and host comes from the environment; HTTPS everywhere.
 
-Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL (PostgreSQL).
+Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL (PostgreSQL), PUBLIC_URL.
 `DJANGO_SETTINGS_MODULE=lianxin_site.settings.production python manage.py check --deploy`
 is clean with those set.
 """
@@ -47,3 +47,7 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 1))
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
+
+# The public address has a development default in base.py; production must name its own.
+if not os.environ.get("PUBLIC_URL"):
+    raise ImproperlyConfigured("生产环境必须设置环境变量 PUBLIC_URL（网站对外地址，如 https://zx.example.gov.cn）。")
