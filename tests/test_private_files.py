@@ -21,6 +21,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "9f8a7d6c5b4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a",
     "ALLOWED_HOSTS": "zx.example.gov.cn",
     "DATABASE_URL": "postgres://lianxin:secret@db.internal:5432/lianxin",
+    "PUBLIC_URL": "https://zx.example.gov.cn",
 }
 
 
