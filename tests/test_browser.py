@@ -134,8 +134,12 @@ def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(
     )
 
 
-def login_in(browser, live_server, user, password, next_path):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+def login_in(browser, live_server, user, password, next_path, width=1280, javascript=True):
+    """A fresh browser at `width`, logged in as `user`, on `next_path`."""
+    height = 900 if width > 600 else 844
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True, java_script_enabled=javascript
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/login/?next={next_path}")
     page.fill("#id_username", user.username)
@@ -244,15 +248,13 @@ def test_member_applies_for_a_workstation_resumes_after_closing_the_browser_and_
     context.close()
 
 
-def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
-    browser, live_server, make_user, members, reference
-):
+def edu_activity_day(members, reference):
+    """Yesterday's activity day, reported by 教科文卫体委员会, whose one station posted a reading."""
     import datetime
 
     from django.utils import timezone
 
-    from forms_app.models import ActivityDay, ActivityReport, ReportingUnit, TableVariant
-    from people import roles
+    from forms_app.models import ActivityDay, ReportingUnit, TableVariant
 
     from .content_helpers import post, site_sections, station
 
@@ -267,6 +269,17 @@ def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
         name="委员活动日", theme="委员在行动", date=day_date, deadline=timezone.localdate() + datetime.timedelta(days=5)
     )
     day.units.set([unit])
+    return day, unit
+
+
+def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
+    browser, live_server, make_user, members, reference
+):
+
+    from forms_app.models import ActivityReport
+    from people import roles
+
+    day, unit = edu_activity_day(members, reference)
     office = make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"])
     office.set_password("pw-lianxin-123")
     office.save()
@@ -295,16 +308,7 @@ def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
 
 
 def _log_in(browser, live_server, user, next_path, width=1280, javascript=True):
-    """A fresh browser at `width`, logged in as `user` (password pw-lianxin-123), on `next_path`."""
-    height = 900 if width > 600 else 844
-    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw-lianxin-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_path}")
-    return context, page
+    return login_in(browser, live_server, user, "pw-lianxin-123", next_path, width, javascript)
 
 
 def _with_password(user):
@@ -316,27 +320,13 @@ def _with_password(user):
 def test_a_reason_box_shows_only_beside_a_number_that_differs_from_the_platforms(
     browser, live_server, make_user, members, reference
 ):
-    import datetime
 
     from django.urls import reverse
-    from django.utils import timezone
 
-    from forms_app.models import ActivityDay, ActivityReport, ReportingUnit, TableVariant
+    from forms_app.models import ActivityReport
     from people import roles
 
-    from .content_helpers import post, site_sections, station
-
-    _stories, stations = site_sections()
-    day_date = timezone.localdate() - datetime.timedelta(days=1)
-    ws = station(stations, members["teacher"], title="东四教育委员工作室", committee=reference["edu_committee"])
-    post(ws, "读书分享会", day_date, category="reading")
-    unit = ReportingUnit.objects.create(
-        name="教科文卫体委员会", variant=TableVariant.COMMITTEE, committee=reference["edu_committee"]
-    )
-    day = ActivityDay.objects.create(
-        name="委员活动日", theme="委员在行动", date=day_date, deadline=timezone.localdate() + datetime.timedelta(days=5)
-    )
-    day.units.set([unit])
+    day, unit = edu_activity_day(members, reference)
     office = _with_password(make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"]))
     url = reverse("activity_day_report", args=[day.pk, unit.pk])
 
