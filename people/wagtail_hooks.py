@@ -1,6 +1,8 @@
+from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.utils import get_user_display_name
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
@@ -111,9 +113,15 @@ class RosterImportAdmin(ModelAdmin):
     permission_helper_class = ReadOnlyPermissionHelper  # made by uploading a file
     menu_icon = "upload"
     index_template_name = "people/admin/rosterimport_index.html"
-    list_display = ("original_name", "status", "uploaded_by", "uploaded_at", "imported_at")
+    list_display = ("original_name", "status", "uploader", "uploaded_at", "imported_at")
+    list_select_related = ("uploaded_by",)
     list_filter = ("status",)
     button_helper_class = RosterImportButtonHelper
+
+    @admin.display(description=_("上传人"))
+    def uploader(self, obj):
+        """The person's name, not their login."""
+        return get_user_display_name(obj.uploaded_by) if obj.uploaded_by else "—"
 
 
 class RosterGroup(ModelAdminGroup):

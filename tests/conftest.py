@@ -1,5 +1,6 @@
 import datetime
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -18,6 +19,25 @@ from .factories import (
     StreetGroupFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogue(django_test_environment):
+    """The project's Chinese catalogue (locale/, which fills Wagtail's gaps) is compiled by
+    bin/setup; compile it here too when its .mo is missing or older than its .po, so that the
+    suite also runs straight after a clone."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.signals import setting_changed
+
+    def stale(po):
+        mo = po.with_suffix(".mo")
+        return not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
+
+    if any(stale(po) for path in settings.LOCALE_PATHS for po in Path(path).glob("*/LC_MESSAGES/*.po")):
+        call_command("compilemessages", ignore_patterns=[".venv", "node_modules"], verbosity=0)
+        # Catalogues already loaded were read without the .mo: have Django read them again.
+        setting_changed.send(sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False)
 
 
 @pytest.fixture

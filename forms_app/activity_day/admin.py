@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import InspectView
 
 from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
 from lianxin_site.downloads import pdf_response, xlsx_response
@@ -131,6 +132,18 @@ class ReportPermissionHelper(ReadOnlyPermissionHelper):
         return rules.reports_visible_to(user).filter(pk=obj.pk).exists()
 
 
+class ActivityReportInspectView(InspectView):
+    """The platform's numbers and the unit's reasons for differing, column by column, instead of
+    the stored JSON."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["platform_notes"] = [
+            (rules.SHORT[field], entry) for field, entry in self.instance.sources.items() if field in rules.SHORT
+        ]
+        return context
+
+
 class ActivityReportAdmin(ModelAdmin):
     model = ActivityReport
     menu_label = _("统计表")
@@ -138,6 +151,8 @@ class ActivityReportAdmin(ModelAdmin):
     list_display = ("unit", "day", "workstations", "active_workstations", "opinions", "deeds", "uploads", "updated_at")
     list_filter = ("day", "unit__variant")
     inspect_view_enabled = True
+    inspect_view_class = ActivityReportInspectView
+    inspect_view_fields_exclude = ["sources"]
     permission_helper_class = ReportPermissionHelper
 
     def get_queryset(self, request):

@@ -19,7 +19,7 @@ from lianxin_site.spreadsheet import table_xlsx
 
 from . import rules
 from .forms import ReturnForm
-from .models import FilingYear, FiveOnesFiling
+from .models import DEFAULT_DEADLINE_NOTE, FilingYear, FiveOnesFiling
 
 
 def inspect_url(pk):
@@ -131,10 +131,13 @@ class FiveOnesFilingAdmin(ModelAdmin):
 
 
 class FilingYearAdmin(ModelAdmin):
+    """The menu takes its name from the model, so menu and page both read 报送截止日期; the index
+    (templates/modeladmin/forms_app/filingyear/index.html) says what an unset year's deadline is."""
+
     model = FilingYear
-    menu_label = _("报送截止日期")
     menu_icon = "date"
     list_display = ("year", "deadline")
+    default_deadline_note = DEFAULT_DEADLINE_NOTE
 
 
 class BoardMenuItem(MenuItem):

@@ -8,16 +8,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# A year without its own deadline closes on 31 March: the notice asks for filings by the end of March.
+DEFAULT_DEADLINE = (3, 31)
+DEFAULT_DEADLINE_NOTE = _("没有设置的年度，报送截止日期为当年3月31日。")
+
 
 class FilingYear(models.Model):
-    """The 五个一活动 filing year and its deadline (the notice says the end of March)."""
+    """The 五个一活动 deadline (报送截止日期) of one year."""
 
     year = models.PositiveIntegerField(_("年度"), unique=True)
-    deadline = models.DateField(_("报送截止日期"))
+    deadline = models.DateField(_("报送截止日期"), help_text=DEFAULT_DEADLINE_NOTE)
 
     class Meta:
-        verbose_name = _("备案年度")
-        verbose_name_plural = _("备案年度")
+        verbose_name = _("报送截止日期")
+        verbose_name_plural = _("报送截止日期")
         ordering = ["-year"]
 
     def __str__(self):
@@ -26,7 +30,7 @@ class FilingYear(models.Model):
     @staticmethod
     def deadline_for(year):
         row = FilingYear.objects.filter(year=year).first()
-        return row.deadline if row else datetime.date(year, 3, 31)
+        return row.deadline if row else datetime.date(year, *DEFAULT_DEADLINE)
 
 
 class ActivityKind(models.TextChoices):
