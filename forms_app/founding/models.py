@@ -191,3 +191,11 @@ class StageOpinion(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()}：{self.get_decision_display()}（{self.signer_name}）"
+
+    def statement(self):
+        """The opinion as a box shows it, its decision said once: offices often open their text
+        with the decision ("同意。场地、制度齐全"), which after the decision read "同意：同意。…"."""
+        label, text = str(self.get_decision_display()), self.text.strip()
+        if not text:
+            return label
+        return text if text.startswith(label) else f"{label}：{text}"
