@@ -624,3 +624,13 @@ def test_a_district_committees_second_table_is_its_street_groups(setup, client, 
     workbook.active["A3"] = "市州（含所属县市区）政协委员工作室数（家）"
     rows, errors = read_workbook(as_bytes(workbook), setup["day"])
     assert errors == [] and rows[0]["unit"] == "长沙市政协"
+
+
+def test_a_number_refused_by_a_check_is_not_also_asked_for_a_reason(setup, client):
+    """A number the checks refuse is said once, beside itself; no "你填的是 None"."""
+    client.force_login(setup["edu_office"])
+    response = client.post(url_for(setup), form_data(kind_reading=5))
+    errors = response.context["form"].errors
+    assert any("不能多于组织活动的工作室数（1）" in message for message in errors["kind_reading"])
+    assert "reason_kind_reading" not in errors
+    assert "None" not in response.content.decode()

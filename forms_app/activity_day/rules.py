@@ -224,6 +224,8 @@ def reason_errors(counts, reasons, proposals):
     no reason given: a reviewer needs to know why a unit's count is not the platform's."""
     errors = {}
     for field, proposal in proposals.items():
+        if counts.get(field) is None:
+            continue  # not a number: said next to the number itself, not as a differing one
         value = as_count(counts.get(field))
         if value != proposal.value and not (reasons.get(field) or "").strip():
             errors[field] = f"平台数据为 {proposal.value}，你填的是 {value}：请说明原因。"
