@@ -43,12 +43,23 @@ def test_the_sixth_wrong_password_locks_the_account_even_for_the_right_one(clien
     assert "_auth_user_id" not in client.session
 
 
-def test_an_address_trying_many_accounts_is_locked(client, account):
-    users = [account() for _ in range(6)]
+def test_one_persons_typos_do_not_lock_out_colleagues_behind_the_same_address(client, account):
+    careless, colleague = account(), account()
+    for _ in range(6):
+        attempt(client, "/login/", careless.username, "wrong-password")
+    assert attempt(client, "/login/", careless.username, PASSWORD).status_code == 429
+    assert attempt(Client(), "/login/", colleague.username, PASSWORD).status_code == 302
+
+
+def test_an_address_trying_many_accounts_is_locked(client, account, settings):
+    settings.ADDRESS_FAILURE_LIMIT = 12
+    users = [account() for _ in range(4)]
     for user in users:
-        attempt(client, "/login/", user.username, "wrong-password")
+        for _ in range(3):
+            attempt(client, "/login/", user.username, "wrong-password")
     fresh = account()
-    assert attempt(client, "/login/", fresh.username, PASSWORD).status_code == 429
+    locked = attempt(client, "/login/", fresh.username, PASSWORD)
+    assert locked.status_code == 429 and "网络地址已有 12 次密码错误" in locked.content.decode()
     assert attempt(Client(), "/login/", fresh.username, PASSWORD, address="10.0.0.8").status_code == 302
 
 

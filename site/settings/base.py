@@ -189,11 +189,14 @@ AUTHENTICATION_BACKENDS = [
     "lianxin_site.auth.LoginThrottleBackend",  # django-axes: refuses locked-out logins first
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Six wrong passwords in a row lock the account, and separately the address they came from, for
-# 15 minutes (each try during the lock starts the 15 minutes again); a good login clears the count.
+# Six wrong passwords in a row lock the account for 15 minutes (each try during the lock starts
+# the 15 minutes again); a good login clears the count. An address is locked only after many more
+# wrong passwords across accounts (someone trying names), so that one person's typos do not lock
+# out a whole office behind one shared address (lianxin_site/auth.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 6))
+ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADDRESS_FAILURE_LIMIT", 30))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lianxin_site.auth.lockout_response"
 AXES_VERBOSE = False
