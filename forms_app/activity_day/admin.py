@@ -148,7 +148,7 @@ class ActivityReportAdmin(ModelAdmin):
     model = ActivityReport
     menu_label = _("统计表")
     menu_icon = "table"
-    list_display = ("unit", "day", "workstations", "active_workstations", "opinions", "deeds", "uploads", "updated_at")
+    list_display = ("unit", "day", "stations", "active", "opinion_count", "deed_count", "upload_count", "updated_at")
     list_filter = ("day", "unit__variant")
     inspect_view_enabled = True
     inspect_view_class = ActivityReportInspectView
@@ -157,6 +157,27 @@ class ActivityReportAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return rules.reports_visible_to(request.user)
+
+    # The paper table's headings are whole sentences: the list names its columns short.
+    @admin.display(description=_("工作室"), ordering="workstations")
+    def stations(self, obj):
+        return obj.workstations
+
+    @admin.display(description=_("组织活动的工作室"), ordering="active_workstations")
+    def active(self, obj):
+        return obj.active_workstations
+
+    @admin.display(description=_("意见建议（条）"), ordering="opinions")
+    def opinion_count(self, obj):
+        return obj.opinions
+
+    @admin.display(description=_("实事（件）"), ordering="deeds")
+    def deed_count(self, obj):
+        return obj.deeds
+
+    @admin.display(description=_("上传动态的工作室"), ordering="uploads")
+    def upload_count(self, obj):
+        return obj.uploads
 
 
 class ActivityDayGroup(ModelAdminGroup):
