@@ -197,6 +197,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 6))
 ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADDRESS_FAILURE_LIMIT", 30))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# django-axes warns when addresses are not in its lockout parameters; here the address lock is our
+# own (LoginThrottleBackend counts an address's failures across accounts), so the warning is moot.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lianxin_site.auth.lockout_response"
 AXES_VERBOSE = False
