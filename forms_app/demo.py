@@ -159,6 +159,7 @@ def seed_activity_days(today=None):
     import datetime
 
     from content.demo import POST_TEMPLATES
+    from content.drafts import paragraphs
     from content.models import WorkstationPage, WorkstationPostPage
     from people.models import SpecialCommittee
 
@@ -207,7 +208,7 @@ def seed_activity_days(today=None):
                 slug=slug,
                 date=day.date,
                 category=category,
-                text=f"<p>{station.title}：{text}</p>",
+                text=paragraphs(f"{station.title}：{text}"),
             )
             station.add_child(instance=post)
             post.save_revision().publish()
