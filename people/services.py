@@ -26,10 +26,6 @@ class Account:
     def __repr__(self):
         return f"<Account {self.user}: member={self.member} sector={self.sector} party={self.party} committee={self.committee}>"
 
-    @property
-    def is_authenticated(self):
-        return self.user.is_authenticated
-
     def can(self, permission):
         return self.user.is_authenticated and self.user.has_perm(permission)
 

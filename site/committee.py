@@ -26,7 +26,7 @@ def lower_level():
 
 def context(request):
     """Template context: the committee's name for headings and footers."""
-    return {"committee_name": settings.COMMITTEE_NAME, "committee_district": settings.COMMITTEE_DISTRICT}
+    return {"committee_name": settings.COMMITTEE_NAME}
 
 
 @checks.register()
