@@ -307,10 +307,6 @@ def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
     context.close()
 
 
-def _log_in(browser, live_server, user, next_path, width=1280, javascript=True):
-    return login_in(browser, live_server, user, "pw-lianxin-123", next_path, width, javascript)
-
-
 def _with_password(user):
     user.set_password("pw-lianxin-123")
     user.save()
@@ -330,7 +326,7 @@ def test_a_reason_box_shows_only_beside_a_number_that_differs_from_the_platforms
     office = _with_password(make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"]))
     url = reverse("activity_day_report", args=[day.pk, unit.pk])
 
-    context, page = _log_in(browser, live_server, office, url)
+    context, page = login_in(browser, live_server, office, "pw-lianxin-123", url)
     research = page.locator("[data-reason-for=id_kind_research]")
     assert page.locator(".reason").count() == 12
     assert page.locator(".reason:visible").count() == 0, "every number is the platform's: no reason asked"
@@ -358,7 +354,7 @@ def test_a_reason_box_shows_only_beside_a_number_that_differs_from_the_platforms
     assert research.is_visible(), "a reason typed stays in view"
     context.close()
 
-    context, page = _log_in(browser, live_server, office, url, javascript=False)
+    context, page = login_in(browser, live_server, office, "pw-lianxin-123", url, javascript=False)
     assert page.locator(".reason:visible").count() == 12, "without the script every box shows"
     context.close()
 
@@ -367,7 +363,9 @@ def test_the_basis_field_shows_once_its_basis_is_chosen(browser, live_server, ma
     from people import roles
 
     applicant = _with_password(make_user(roles.MEMBER, member=members["teacher"]))
-    context, page = _log_in(browser, live_server, applicant, "/forms/workstation-application/", width=390)
+    context, page = login_in(
+        browser, live_server, applicant, "pw-lianxin-123", "/forms/workstation-application/", width=390
+    )
     sector, street = page.get_by_label("依托界别"), page.get_by_label("依托街道活动小组")
     assert not sector.is_visible() and not street.is_visible(), "no 依托 chosen yet"
     page.get_by_label("街道活动小组", exact=True).check()
@@ -419,7 +417,9 @@ def test_the_rollup_scrolls_in_its_box_keeping_the_units_and_the_total_in_view(
     for unit in units[:15]:
         stats.save_report(day, unit, organiser, counts, via_import=True)
 
-    context, page = _log_in(browser, live_server, organiser, reverse("activity_day_rollup", args=[day.pk]), width)
+    context, page = login_in(
+        browser, live_server, organiser, "pw-lianxin-123", reverse("activity_day_rollup", args=[day.pk]), width
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page itself does not scroll sideways"
     box = page.locator("table.stats-table").locator("xpath=..")  # the box the table scrolls in
     assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the table scrolls sideways in its own box"
