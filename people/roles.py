@@ -23,6 +23,8 @@ SECRETARY_GENERAL = "秘书长"
 VICE_CHAIR = "分管副主席"
 CHAIRS_MEETING = "主席会议"
 SYSTEM_ADMIN = "系统管理员"
+PROPOSAL_COMMITTEE = "提案委"
+RESEARCH_OFFICE = "研究室"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,17 @@ ACTIVITY_DAY_ORGANISER = (
     ),
 )
 
+# 履职成果 (results/): members and 界别组长 register their own on the front end; 提案委 handles 提案,
+# 研究室 the other four kinds; the roster-wide offices read everything.
+REGISTER_RESULTS = ("results.add_result",)
+READ_RESULTS = ("results.view_result",)
+READ_ALL_RESULTS = READ_RESULTS + ("results.view_all_results",)
+RESULTS_OFFICE = (
+    READ_ROSTER
+    + READ_RESULTS
+    + ("results.add_result", "results.change_result", "results.import_results", "results.export_results")
+)
+
 ROLES = (
     Role(
         EDITOR,
@@ -86,7 +99,7 @@ ROLES = (
     Role(
         MEMBER,
         "在前台申请建立委员工作室，查看、修改自己的申请。",
-        permissions=("forms_app.add_workstationapplication",),
+        permissions=("forms_app.add_workstationapplication",) + REGISTER_RESULTS,
     ),
     Role(
         UNIT_REPORTER,
@@ -95,8 +108,9 @@ ROLES = (
     ),
     Role(
         SECTOR_LEADER,
-        "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员；可以界别名义申请建立委员工作室。",
-        permissions=("people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication"),
+        "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员；可以界别名义申请建立委员工作室、登记履职成果。",
+        permissions=("people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication")
+        + REGISTER_RESULTS,
     ),
     Role(
         COMMITTEE_OFFICE,
@@ -105,37 +119,58 @@ ROLES = (
         + VIEW_REFERENCE
         + ("people.view_member", "forms_app.view_fiveonesfiling", "forms_app.receive_filing")
         + ("forms_app.view_workstationapplication", "forms_app.review_as_committee_office")
-        + ("forms_app.add_activityreport",),
+        + ("forms_app.add_activityreport",)
+        + READ_RESULTS,
     ),
     Role(
         ARCHIVE_OFFICE,
         "汇总存档各界别、党派报来的备案表，设置报送截止日期，查看全体委员。",
         permissions=READ_ROSTER
         + ("forms_app.view_fiveonesfiling", "forms_app.archive_filing")
-        + tuple(f"forms_app.{a}_filingyear" for a in ("add", "change", "view")),
+        + tuple(f"forms_app.{a}_filingyear" for a in ("add", "change", "view"))
+        + READ_RESULTS,
     ),
     Role(
         LIAISON_OFFICE,
         "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请，组织委员活动日并汇总统计表。",
         permissions=MANAGE_ROSTER
         + ("people.change_streetgroup", "forms_app.view_workstationapplication", "forms_app.review_as_liaison_office")
-        + ACTIVITY_DAY_ORGANISER,
+        + ACTIVITY_DAY_ORGANISER
+        + READ_ALL_RESULTS,
         collection_permissions=IMAGES,
     ),
     Role(
         SECRETARY_GENERAL,
         "签署委员工作室申请的秘书长意见，查看全体委员。",
-        permissions=READ_ROSTER + ("forms_app.view_workstationapplication", "forms_app.review_as_secretary_general"),
+        permissions=READ_ROSTER
+        + ("forms_app.view_workstationapplication", "forms_app.review_as_secretary_general")
+        + READ_ALL_RESULTS,
     ),
     Role(
         VICE_CHAIR,
         "签署委员工作室申请的分管副主席意见，查看全体委员。",
-        permissions=READ_ROSTER + ("forms_app.view_workstationapplication", "forms_app.review_as_vice_chair"),
+        permissions=READ_ROSTER
+        + ("forms_app.view_workstationapplication", "forms_app.review_as_vice_chair")
+        + READ_ALL_RESULTS,
     ),
     Role(
         CHAIRS_MEETING,
         "记录主席会议对委员工作室申请的意见，批准并统一命名，查看全体委员。",
-        permissions=READ_ROSTER + ("forms_app.view_workstationapplication", "forms_app.decide_as_chairs_meeting"),
+        permissions=READ_ROSTER
+        + ("forms_app.view_workstationapplication", "forms_app.decide_as_chairs_meeting")
+        + READ_ALL_RESULTS,
+    ),
+    Role(
+        PROPOSAL_COMMITTEE,
+        "确认或退回委员登记的提案，记录立案、交办承办单位、办前沟通、办中协商、办后回访和满意度，导入导出提案。",
+        permissions=RESULTS_OFFICE
+        + ("results.manage_proposals",)
+        + tuple(f"results.{a}_{m}" for m in ("handlingunit", "resultyear") for a in ("add", "change", "view")),
+    ),
+    Role(
+        RESEARCH_OFFICE,
+        "确认或退回社情民意信息、大会发言、调研报告和微建议，记录采用情况，报送区委区政府，导入导出。",
+        permissions=RESULTS_OFFICE + ("results.manage_other_results",),
     ),
     Role(
         SYSTEM_ADMIN,

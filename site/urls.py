@@ -20,6 +20,7 @@ urlpatterns = [
     path("robots.txt", content_views.robots_txt, name="robots_txt"),
     path("favicon.ico", content_views.favicon, name="favicon"),
     path("forms/", include("forms_app.urls")),
+    path("results/", include("results.urls")),
     # The front end's own way in: members, 界别组长 and reporting units are not admin users.
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),

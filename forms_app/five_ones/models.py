@@ -88,6 +88,15 @@ class FiveOnesFiling(models.Model):
     result_kind = models.CharField(_("成果类别"), max_length=20, choices=ResultKind.choices)
     result_title = models.CharField(_("成果标题"), max_length=200)
     result_summary = models.TextField(_("内容摘要"), max_length=2000)
+    # The entry in the 履职成果 registry; filings made before the registry carry only the three fields above.
+    result = models.ForeignKey(
+        "results.Result",
+        verbose_name=_("成果登记"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="five_ones_filings",
+    )
     # 展示一名委员履职风采
     showcase_member = models.ForeignKey(
         "people.Member", verbose_name=_("推荐委员"), on_delete=models.PROTECT, related_name="+"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "people",
     "content",
     "forms_app",
+    "results",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",

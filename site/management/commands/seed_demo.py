@@ -11,6 +11,7 @@ from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPost
 from forms_app.demo import seed_activity_days, seed_applications, seed_filings
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
+from results.demo import seed_results
 
 # (username, display name, role, profile scope)
 DEMO_ACCOUNTS = [
@@ -28,6 +29,8 @@ DEMO_ACCOUNTS = [
     ("vicechair", "分管副主席", roles.VICE_CHAIR, {}),
     ("chairs", "主席会议", roles.CHAIRS_MEETING, {}),
     ("sysadmin", "系统管理员", roles.SYSTEM_ADMIN, {}),
+    ("proposals", "提案委 · 孙科长", roles.PROPOSAL_COMMITTEE, {}),
+    ("research", "研究室 · 钱主任", roles.RESEARCH_OFFICE, {}),
 ]
 
 
@@ -45,6 +48,7 @@ class Command(BaseCommand):
         seed_filings()
         seed_applications()
         seed_activity_days()
+        seed_results()
 
         self.stdout.write(
             self.style.SUCCESS(
