@@ -58,16 +58,22 @@ written with some ten queries plus one per batch.
 """
 
 import datetime
+import io
 import random
 import re
 from dataclasses import dataclass, field
 
+import openpyxl
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from lianxin_site.dates import FIRST_YEAR
+from lianxin_site.db import bulk_insert
 from lianxin_site.imports import (
     ImportReport,
     SheetFileError,
@@ -78,7 +84,7 @@ from lianxin_site.imports import (
     formula_messages,
     xlsx_rows,
 )
-from lianxin_site.spreadsheet import table_xlsx, unsafe_cell
+from lianxin_site.spreadsheet import cell_value, sheet_title, unsafe_cell
 from people.models import Member, Party, Sector
 
 from . import rules
@@ -193,13 +199,13 @@ def entry_cells(entry, names):
     if acceptance == Acceptance.MERGED:
         acceptance_text = f"并案:{entry.merged_into}"
     else:
-        acceptance_text = str(Acceptance(acceptance).label) if acceptance else ""
+        acceptance_text = names.labels[acceptance] if acceptance else ""
     return {
         "年度": str(entry.year),
-        "类别": str(Kind(entry.kind).label),
+        "类别": names.labels[entry.kind],
         "编号": clean_text(entry.number),
         "标题": clean_text(entry.title),
-        "作者类型": str(AuthorKind(entry.author_kind).label),
+        "作者类型": names.labels[entry.author_kind],
         "委员证号": entry.codes[0] if entry.codes else "",
         "联名委员证号": "、".join(entry.codes[1:]),
         "界别": names.sector_name(entry.sector_id),
@@ -275,6 +281,10 @@ class Lookups:
     the file names (by 委员证号, in a few chunked queries)."""
 
     def __init__(self, codes=()):
+        # Choice labels as text once: each str() of a lazy label asks the translation catalogue.
+        self.labels = {
+            value: str(label) for choices in (Kind, AuthorKind, Acceptance, Status) for value, label in choices.choices
+        }
         self.sectors = Sector.objects.by_name()
         self.parties = Party.objects.by_name()
         self.units = {unit.name: unit for unit in HandlingUnit.objects.all()}
@@ -685,6 +695,7 @@ class Plan:
 
     # -- created, updated or unchanged
     def _compare(self):
+        labels = self.lookups.labels
         for row in self.rows:
             if row.entry is None or row.match is None:
                 continue
@@ -696,9 +707,7 @@ class Plan:
                 if old[column] != new[column]
             ]
             if before.status != Status.CONFIRMED:
-                row.changed.append(
-                    {"column": "状态", "old": str(Status(before.status).label), "new": str(Status.CONFIRMED.label)}
-                )
+                row.changed.append({"column": "状态", "old": labels[before.status], "new": labels[Status.CONFIRMED]})
 
     def _sort(self):
         valid = [row for row in self.rows if row.entry]
@@ -716,24 +725,23 @@ class Plan:
 
     # -- writing, in batches
     def write(self):
-        """Write what the preview showed: a few bulk statements per 500 rows, no query per row."""
+        """Write what the preview showed: one multi-row INSERT per thousand rows, no query per row."""
         created, updated = self.created, self.updated
-        new = [
-            Result(**self._fields(row.entry), status=Status.CONFIRMED, source=Source.IMPORT, entered_by=self.user)
-            for row in created
-        ]
-        Result.objects.bulk_create(new, batch_size=BATCH)
-        for row, result in zip(created, new, strict=True):
-            row.match = result.pk
+        confirmed = {"status": Status.CONFIRMED, "return_reason": ""}
+        pks = bulk_insert(
+            Result,
+            [
+                {**self._fields(row.entry), **confirmed, "source": Source.IMPORT, "entered_by_id": self.user.pk}
+                for row in created
+            ],
+            returning=True,
+        )
+        for row, pk in zip(created, pks, strict=True):
+            row.match = pk
 
         now = timezone.now()
         Result.objects.bulk_update(
-            [
-                Result(
-                    pk=row.match, **self._fields(row.entry), status=Status.CONFIRMED, return_reason="", updated_at=now
-                )
-                for row in updated
-            ],
+            [Result(pk=row.match, **self._fields(row.entry), **confirmed, updated_at=now) for row in updated],
             [*UPDATED_FIELDS, "status", "return_reason", "updated_at"],
             batch_size=BATCH,
         )
@@ -743,52 +751,40 @@ class Plan:
 
         authors_changed = touched({"委员证号", "联名委员证号"})
         self._delete(ResultAuthor, [row.match for row in authors_changed])
-        ResultAuthor.objects.bulk_create(
-            (
-                ResultAuthor(result_id=row.match, member=member, position=position)
+        bulk_insert(
+            ResultAuthor,
+            [
+                {"result_id": row.match, "member_id": member.pk, "position": position}
                 for row in [*created, *authors_changed]
                 for position, member in enumerate(row.members, 1)
-            ),
-            batch_size=BATCH,
+            ],
         )
         units_changed = touched({"主办单位", "协办单位"})
         self._delete(ProposalUnit, [row.match for row in units_changed])
-        ProposalUnit.objects.bulk_create(
-            (
-                ProposalUnit(result_id=row.match, unit=unit, role=role)
+        bulk_insert(
+            ProposalUnit,
+            [
+                {"result_id": row.match, "unit_id": unit.pk, "role": role}
                 for row in [*created, *units_changed]
                 for role, units in ((ProposalUnit.Role.LEAD, row.lead), (ProposalUnit.Role.ASSIST, row.assist))
                 for unit in units
-            ),
-            batch_size=BATCH,
+            ],
         )
 
         where = f"导入文件 {self.filename} 第 {{}} 行" if self.filename else "导入文件第 {} 行"
-        ResultChange.objects.bulk_create(
-            (
-                ResultChange(
-                    result_id=row.match,
-                    actor=self.user,
-                    action=f"登记（{Source.IMPORT.label}）",
-                    what=row.entry.title,
-                    why=where.format(row.line),
-                )
+        registered, actor = f"登记（{Source.IMPORT.label}）", self.user.pk
+        bulk_insert(
+            ResultChange,
+            [
+                {"result_id": row.match, "actor_id": actor, "action": registered, "what": row.entry.title}
+                | {"why": where.format(row.line)}
                 for row in created
-            ),
-            batch_size=BATCH,
-        )
-        ResultChange.objects.bulk_create(
-            (
-                ResultChange(
-                    result_id=row.match,
-                    actor=self.user,
-                    action="修改（导入）",
-                    what=describe(row.changed),
-                    why=where.format(row.line),
-                )
+            ]
+            + [
+                {"result_id": row.match, "actor_id": actor, "action": "修改（导入）", "what": describe(row.changed)}
+                | {"why": where.format(row.line)}
                 for row in updated
-            ),
-            batch_size=BATCH,
+            ],
         )
 
     @staticmethod
@@ -906,14 +902,38 @@ def export_rows(results):
         yield [serial, *(cells[column] for column in READ)]
 
 
+WIDTHS = {"序号": 6, "标题": 40, "联名委员证号": 18, "提交日期": 12, "主办单位": 18, "协办单位": 18, "内容摘要": 60}
+
+
 def write_workbook(rows, title="履职成果"):
-    """A registry workbook: the header, then `rows` (lists in COLUMNS order); every text cell
-    through safe_cell, dates as real dates."""
-    return table_xlsx(title, [(column, _item(i)) for i, column in enumerate(COLUMNS)], rows)
-
-
-def _item(index):
-    return lambda row: row[index]
+    """A registry workbook: a bold header, then `rows` (lists in COLUMNS order); every cell
+    through cell_value (safe_cell: text never runs as a formula), dates as real dates. Written
+    as a stream (openpyxl's write-only mode), some three times faster than table_xlsx's
+    in-memory sheet for a whole year's registry."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(title))
+    for index, column in enumerate(COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 11)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(sheet, column)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for value in row:
+            value = cell_value(value)
+            if isinstance(value, datetime.date):
+                value = WriteOnlyCell(sheet, value)
+                value.number_format = "yyyy-mm-dd"
+            cells.append(value)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def export_results(results):
@@ -957,6 +977,7 @@ def sample_workbook(rows, *, year, member_codes, unit_names, sector_names=(), pa
     author_kinds = [AuthorKind.INDIVIDUAL] * 5 + [AuthorKind.JOINT] * 3
     author_kinds += [AuthorKind.SECTOR] * bool(sector_names) + [AuthorKind.PARTY] * bool(party_names)
     accepted, serials, out = [], {}, []
+    labels = {value: str(label) for choices in (Kind, AuthorKind) for value, label in choices.choices}
     for n in range(1, rows + 1):
         kind = rng.choice(kinds)
         serials[kind] = serials.get(kind, 0) + 1
@@ -984,10 +1005,10 @@ def sample_workbook(rows, *, year, member_codes, unit_names, sector_names=(), pa
             [
                 n,
                 year,
-                str(Kind(kind).label),
+                labels[kind],
                 number,
                 title,
-                str(AuthorKind(author_kind).label),
+                labels[author_kind],
                 codes[0] if codes else "",
                 "、".join(codes[1:]),
                 rng.choice(sector_names) if author_kind == AuthorKind.SECTOR else "",
