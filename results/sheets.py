@@ -269,7 +269,7 @@ def load_entries(results):
     authors = ResultAuthor.objects.filter(result__in=scope).order_by("result_id", "position")
     for result_id, code in authors.values_list("result_id", "member__code"):
         entries[result_id].codes.append(code)
-    units = ProposalUnit.objects.filter(result__in=scope)
+    units = ProposalUnit.objects.filter(result__in=scope).order_by()
     for result_id, unit_id, role in units.values_list("result_id", "unit_id", "role"):
         entry = entries[result_id]
         (entry.lead if role == ProposalUnit.Role.LEAD else entry.assist).append(unit_id)
