@@ -235,7 +235,7 @@ class ProposalUnit(models.Model):
     class Meta:
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
-        ordering = ["result", "role", "unit__sort_order", "unit__name"]
+        ordering = ["result", "-role", "unit__sort_order", "unit__name"]  # 主办 (lead) before 协办 (assist)
         constraints = [models.UniqueConstraint(fields=["result", "unit"], name="proposal_unit_once")]
 
     def __str__(self):

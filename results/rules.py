@@ -100,7 +100,8 @@ def results_visible_to(user):
         scope |= Q(sector=account.sector)
     if account.party:
         scope |= Q(party=account.party)
-    if user.has_perm("people.view_member"):
+    # An office that handles some kinds sees those kinds, whatever roster it may read to pick authors.
+    if user.has_perm("people.view_member") and not managed_kinds(user):
         visible = members_visible_to(user)
         scope |= Q(pk__in=ResultAuthor.objects.filter(member__in=visible.values("pk")).values("result"))
         if account.committee:
