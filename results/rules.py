@@ -100,7 +100,9 @@ def results_visible_to(user):
         scope |= Q(sector=account.sector)
     if account.party:
         scope |= Q(party=account.party)
-    if user.has_perm("people.view_member"):
+    # The offices that handle results see their own kinds, not whatever the roster lets them see
+    # (both read the whole roster to pick authors): 研究室 never sees another office's 提案.
+    if user.has_perm("people.view_member") and not managed_kinds(user):
         visible = members_visible_to(user)
         scope |= Q(pk__in=ResultAuthor.objects.filter(member__in=visible.values("pk")).values("result"))
         if account.committee:
@@ -615,10 +617,13 @@ def record_opinion_use(result_id, user, edited_by_committee, adopted_by_city, in
 
 
 @transaction.atomic
-def send_to_district(result_ids, user, sent_on):
+def send_to_district(result_ids, user, sent_on, today=None):
     """研究室 报送区委区政府: marks confirmed 社情民意信息 as sent on one date (a batch)."""
     if not user.has_perm(MANAGE_OTHERS):
         raise PermissionDenied("只有研究室可以报送社情民意信息。")
+    today = today or timezone.localdate()
+    if sent_on > today:
+        raise ResultInvalid({"sent_on": [f"报送日期不能晚于今天（{today:%Y-%m-%d}）。"]})
     results = list(
         Result.objects.filter(pk__in=result_ids, kind=Kind.OPINION).select_for_update(of=("self",)).order_by("pk")
     )
