@@ -26,6 +26,7 @@ from results.models import (
     Kind,
     ProposalUnit,
     Result,
+    ResultAuthor,
     ResultChange,
     ResultYear,
     Satisfaction,
@@ -436,6 +437,19 @@ def test_the_office_registers_a_joint_proposal_confirmed_with_authors_in_order(p
     assert "登记（后台）" in page and "李强（14002" in page
 
 
+def test_the_research_office_registers_the_other_kinds_only(people, reference):
+    research = client_of(people["research"])
+    url = reverse("results_others_modeladmin_create")
+    form = entry_form(kind=Kind.PROPOSAL, author_kind=AuthorKind.SECTOR, sector=reference["economy"].pk, authors="")
+    assert "选择一个有效的选项" in page_of(research.post(url, form))
+    assert research.get(reverse("results_proposals_modeladmin_create")).status_code == 403
+
+    response = research.post(url, {**form, "kind": Kind.OPINION, "occasion": ""})
+    result = Result.objects.get()
+    assert response.status_code == 302 and response["Location"] == admin_url(result)
+    assert (result.kind, result.sector, result.status) == (Kind.OPINION, reference["economy"], Status.CONFIRMED)
+
+
 def test_bad_entries_are_explained_beside_the_fields_and_nothing_is_written(people):
     MemberFactory(code="14009", name="王丽", sector=people["teacher"].sector)  # a namesake
     proposals = client_of(people["proposals"])
@@ -544,17 +558,37 @@ def test_a_send_date_in_the_future_is_refused_beside_the_field(people):
 
 
 def add_entries(count, members, units, start=0):  # noqa: F811
-    for i in range(start, start + count):
-        result = entry(
-            members[i % len(members)],
-            members[(i + 1) % len(members)],
+    """`count` joint 提案 (立案, 交办 to 区教委) and as many 社情民意信息, written in bulk."""
+    common = {"year": YEAR, "submitted_on": DAY, "source": Source.ADMIN, "status": Status.CONFIRMED}
+    proposals = Result.objects.bulk_create(
+        Result(
+            **common,
+            kind=Kind.PROPOSAL,
             title=f"提案{i}",
             number=str(i + 1),
+            author_kind=AuthorKind.JOINT,
+            occasion="regular",
             acceptance=Acceptance.ACCEPTED,
             assigned_on=ASSIGNED,
         )
-        ProposalUnit.objects.create(result=result, unit=units["education"], role=ProposalUnit.Role.LEAD)
-        entry(members[i % len(members)], kind=Kind.OPINION, title=f"社情民意{i}")
+        for i in range(start, start + count)
+    )
+    opinions = Result.objects.bulk_create(
+        Result(**common, kind=Kind.OPINION, title=f"社情民意{i}", author_kind=AuthorKind.INDIVIDUAL)
+        for i in range(start, start + count)
+    )
+    authors = []
+    for i, (proposal, opinion) in enumerate(zip(proposals, opinions, strict=True)):
+        first, second = members[i % len(members)], members[(i + 1) % len(members)]
+        authors += [
+            ResultAuthor(result=proposal, member=first, position=1),
+            ResultAuthor(result=proposal, member=second, position=2),
+            ResultAuthor(result=opinion, member=first, position=1),
+        ]
+    ResultAuthor.objects.bulk_create(authors)
+    ProposalUnit.objects.bulk_create(
+        ProposalUnit(result=p, unit=units["education"], role=ProposalUnit.Role.LEAD) for p in proposals
+    )
 
 
 def queries_for(client, url):
