@@ -87,6 +87,18 @@ def display_name(user):
     return get_user_display_name(user) if user else "—"
 
 
+def refuse_if_changed(pk, seen, advice="页面已更新为最新情况，请核对后再操作。"):
+    """Refuse an action taken on a page that another office changed after it was opened (`seen`:
+    the entry's updated_at the page showed). Call inside the action's transaction: the row stays
+    locked until the action is written, so of two offices acting at once one wins and the other is
+    told who came first."""
+    current = locked_row(Result.objects.all(), pk=pk)
+    if seen and seen != current.updated_at.isoformat():
+        last = current.changes.select_related("actor").order_by("-at", "-pk").first()
+        who = f"{display_name(last.actor)}（{timezone.localtime(last.at):%H:%M}，{last.action}）" if last else "他人"
+        raise rules.ResultError(f"这项成果在你打开页面之后已被{who}处理过，{advice}")
+
+
 # --- what the lists show
 
 
@@ -213,7 +225,7 @@ class ResultInspectView(InspectView):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    self.check_fresh(request.POST.get("seen", ""))
+                    refuse_if_changed(result.pk, request.POST.get("seen", ""))
                     done = self.apply(action, form)
             except rules.ResultInvalid as exc:
                 put_errors(form, exc.errors)
@@ -226,17 +238,6 @@ class ResultInspectView(InspectView):
                 return redirect(admin_url(result))
         self.instance = Result.objects.get(pk=result.pk)
         return self.render_to_response(self.get_context_data(bound=(action, form)))
-
-    def check_fresh(self, seen):
-        """Refuse an action taken on a page another office has changed since it was opened (the
-        row stays locked until the action is written, so of two at once one wins)."""
-        current = locked_row(Result.objects.all(), pk=self.instance.pk)
-        if seen and seen != current.updated_at.isoformat():
-            last = current.changes.select_related("actor").order_by("-at", "-pk").first()
-            who = (
-                f"{display_name(last.actor)}（{timezone.localtime(last.at):%H:%M}，{last.action}）" if last else "他人"
-            )
-            raise rules.ResultError(f"这项成果在你打开页面之后已被{who}处理过，页面已更新为最新情况，请核对后再操作。")
 
     def action_form(self, action, data=None):
         result = self.instance
@@ -359,6 +360,9 @@ def timeline(result, units, steps):
 # --- registering and correcting entries in the admin
 
 
+EDITED_MEANWHILE = "你填写的内容仍在下面；请先在成果页面核对最新内容，确认无误后可再次保存。"
+
+
 def entry_form_view(request, model_admin, instance=None):
     """The office registers an entry (后台, 已确认) or corrects one, through rules.save_entry."""
     kinds = [k for k in model_admin.kinds if rules.manages(request.user, k)]
@@ -371,15 +375,18 @@ def entry_form_view(request, model_admin, instance=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = rules.save_entry(
-                request.user,
-                form.rule_data(),
-                form.members,
-                Source.ADMIN,
-                instance=instance,
-                attachment=form.attachment_change(),
-                reason=form.cleaned_data.get("reason", "").strip(),
-            )
+            with transaction.atomic():
+                if instance is not None:
+                    refuse_if_changed(instance.pk, request.POST.get("seen", ""), advice=EDITED_MEANWHILE)
+                result = rules.save_entry(
+                    request.user,
+                    form.rule_data(),
+                    form.members,
+                    Source.ADMIN,
+                    instance=instance,
+                    attachment=form.attachment_change(),
+                    reason=form.cleaned_data.get("reason", "").strip(),
+                )
         except rules.ResultInvalid as exc:
             put_errors(form, exc.errors)
         except DomainError as exc:
@@ -397,6 +404,7 @@ def entry_form_view(request, model_admin, instance=None):
             "title": model_admin.get_menu_label(),
             "subtitle": f"修改：{instance.title}" if instance else "登记",
             "back_url": admin_url(instance) if instance else model_admin.url_helper.index_url,
+            "seen": Result.objects.get(pk=instance.pk).updated_at.isoformat() if instance else "",
         },
     )
 

@@ -482,6 +482,21 @@ def test_the_office_corrects_an_entry_and_the_change_log_keeps_why(people):
     assert "标题：旧标题 → 新标题" in page and "委员来电更正标题" in page
 
 
+def test_an_edit_on_a_page_another_office_changed_meanwhile_is_refused_and_kept(people, make_user):
+    result = entry(people["teacher"], title="旧标题")
+    url = admin_url(result, "edit")
+    seen = Result.objects.get(pk=result.pk).updated_at.isoformat()
+    first = client_of(named(people["proposals"], "孙主任"))
+    first.post(url, entry_form(title="孙主任改的标题", author_kind="individual", authors="14001", seen=seen))
+
+    late = client_of(make_user(roles.PROPOSAL_COMMITTEE)).post(
+        url, entry_form(title="钱科长改的标题", author_kind="individual", authors="14001", seen=seen)
+    )
+    assert late.status_code == 200
+    assert "已被孙主任" in messages_in(late) and "钱科长改的标题" in page_of(late)
+    assert Result.objects.get(pk=result.pk).title == "孙主任改的标题"
+
+
 def test_the_attachment_is_handed_out_only_to_those_who_see_the_entry(people, client):
     proposals = client_of(people["proposals"])
     proposals.post(
