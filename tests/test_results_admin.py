@@ -61,6 +61,15 @@ def page_of(response):
     return response.content.decode()
 
 
+def beside(response, field_id):
+    """What the page shows in the box of the field with this id: its label, its errors and
+    what is typed in it."""
+    page = page_of(response)
+    field = page.index(f'id="{field_id}"')
+    start = page.rindex("data-field-wrapper", 0, field)
+    return page[start : page.index("data-field-wrapper", field) if "data-field-wrapper" in page[field:] else None]
+
+
 def messages_in(response):
     return " ".join(str(m) for m in response.context["messages"])
 
@@ -201,7 +210,7 @@ def test_confirm_and_return_with_a_reason_required(people):
 
     missing = act(proposals, second, "return", reason="  ")
     assert missing.status_code == 200
-    assert "退回时请写明原因，方便委员修改。" in page_of(missing)
+    assert "退回时请写明原因，方便委员修改。" in beside(missing, "id_return-reason")
     assert Result.objects.get(pk=second.pk).status == Status.PENDING
 
     act(proposals, second, "return", reason="请补充具体的办理建议。")
@@ -243,10 +252,10 @@ def test_acceptance_merged_into_an_unknown_number_is_refused_and_a_known_one_rec
     proposals = client_of(people["proposals"])
 
     response = act(proposals, proposal, "accept", acceptance=Acceptance.MERGED, number="15", merged_into="999")
-    page = page_of(response)
     assert response.status_code == 200
-    assert f"{YEAR} 年没有案号为 999 的提案。" in page
-    assert 'value="999"' in page and 'value="15"' in page, "what was typed is kept"
+    assert f"{YEAR} 年没有案号为 999 的提案。" in beside(response, "id_accept-merged_into")
+    assert 'value="999"' in beside(response, "id_accept-merged_into"), "what was typed is kept"
+    assert 'value="15"' in beside(response, "id_accept-number")
     assert Result.objects.get(pk=proposal.pk).acceptance == ""
 
     act(proposals, proposal, "accept", acceptance=Acceptance.MERGED, number="15", merged_into="12")
@@ -264,7 +273,7 @@ def test_units_offered_are_the_active_ones_and_a_stopped_unit_is_refused(people,
     assert "区教委" in form and "区卫健委" in form and "区原粮食局" not in form
 
     refused = act(proposals, proposal, "assign", lead_units=[units["closed"].pk], assigned_on="2026-03-10")
-    assert "区原粮食局已停用，不能再交办。" in page_of(refused)
+    assert "区原粮食局已停用，不能再交办。" in beside(refused, "id_assign-lead_units")
     assert not proposal.units.exists()
 
     done = act(
@@ -299,18 +308,17 @@ def test_step_dates_follow_the_handling_with_exact_messages(people, handled, uni
     step = {"unit": units["education"].pk, "form": HandlingStep.Form.MEETING}
 
     early_visit = act(proposals, handled, "step", **step, step="after", date="2026-05-01", notes="回访记录草稿")
-    page = page_of(early_visit)
-    assert "办后回访日期不能早于答复日期（2026-05-10）" in page
-    assert "回访记录草稿" in page, "the notes typed are kept"
+    assert "办后回访日期不能早于答复日期（2026-05-10）" in beside(early_visit, "id_step-date")
+    assert "回访记录草稿" in beside(early_visit, "id_step-notes"), "the notes typed are kept"
 
     early_talk = act(proposals, handled, "step", **step, step="during", date="2026-03-01")
-    assert "办中协商日期不能早于交办日期（2026-03-10）" in page_of(early_talk)
+    assert "办中协商日期不能早于交办日期（2026-03-10）" in beside(early_talk, "id_step-date")
     late_talk = act(proposals, handled, "step", **step, step="before", date="2026-05-11")
-    assert "办前沟通日期不能晚于答复日期（2026-05-10）" in page_of(late_talk)
+    assert "办前沟通日期不能晚于答复日期（2026-05-10）" in beside(late_talk, "id_step-date")
     other_unit = act(
         proposals, handled, "step", **{**step, "unit": units["transport"].pk}, step="before", date="2026-03-05"
     )
-    assert "区交通委不是这件提案的承办单位。" in page_of(other_unit)
+    assert "区交通委不是这件提案的承办单位。" in beside(other_unit, "id_step-unit")
     assert not HandlingStep.objects.exists()
 
 
@@ -367,11 +375,11 @@ def test_overdue_is_shown_with_the_answer_due_date_and_follows_the_years_term(pe
 def test_answer_and_satisfaction(people, handled):
     proposals = client_of(people["proposals"])
     no_date = act(proposals, handled, "answer", answered_on="", satisfaction=Satisfaction.SATISFIED)
-    assert "请先填写答复日期，再记录满意度。" in page_of(no_date)
+    assert "请先填写答复日期，再记录满意度。" in beside(no_date, "id_answer-satisfaction")
 
     too_early = act(proposals, handled, "answer", answered_on="2026-03-01")
-    assert "答复日期不能早于交办日期（2026-03-10）。" in page_of(too_early)
-    assert 'value="2026-03-01"' in page_of(too_early)
+    assert "答复日期不能早于交办日期（2026-03-10）。" in beside(too_early, "id_answer-answered_on")
+    assert 'value="2026-03-01"' in beside(too_early, "id_answer-answered_on")
 
     act(proposals, handled, "answer", answered_on="2026-05-10", satisfaction=Satisfaction.SATISFIED)
     handled.refresh_from_db()
@@ -455,14 +463,15 @@ def test_bad_entries_are_explained_beside_the_fields_and_nothing_is_written(peop
     proposals = client_of(people["proposals"])
     url = reverse("results_proposals_modeladmin_create")
 
-    one = page_of(proposals.post(url, entry_form(authors="14001")))
-    assert "联名提案至少需要两名委员。" in one and "关于建设社区嵌入式养老服务设施的建议" in one
-    unknown = page_of(proposals.post(url, entry_form(authors="张三、14002")))
-    assert "「张三」不在名册中。" in unknown and "张三、14002" in unknown
-    namesake = page_of(proposals.post(url, entry_form(authors="王丽、14002")))
-    assert "有 2 位委员名叫王丽，请改填委员证号（14001、14009）。" in namesake
-    late = page_of(proposals.post(url, entry_form(submitted_on="2025-12-30", authors="14001、14002")))
-    assert f"提交日期应在 {YEAR} 年内。" in late
+    one = proposals.post(url, entry_form(authors="14001"))
+    assert "联名提案至少需要两名委员。" in beside(one, "id_authors")
+    assert "关于建设社区嵌入式养老服务设施的建议" in beside(one, "id_title"), "what was typed is kept"
+    unknown = proposals.post(url, entry_form(authors="张三、14002"))
+    assert "「张三」不在名册中。" in beside(unknown, "id_authors") and "张三、14002" in beside(unknown, "id_authors")
+    namesake = proposals.post(url, entry_form(authors="王丽、14002"))
+    assert "有 2 位委员名叫王丽，请改填委员证号（14001、14009）。" in beside(namesake, "id_authors")
+    late = proposals.post(url, entry_form(submitted_on="2025-12-30", authors="14001、14002"))
+    assert f"提交日期应在 {YEAR} 年内。" in beside(late, "id_submitted_on")
     assert not Result.objects.exists()
 
 
@@ -565,7 +574,7 @@ def test_a_send_date_in_the_future_is_refused_beside_the_field(people):
     response = client_of(people["research"]).post(
         reverse("results_send_opinions"), {"results": [opinion.pk], "sent_on": tomorrow.isoformat()}
     )
-    assert f"报送日期不能晚于今天（{timezone.localdate():%Y-%m-%d}）。" in page_of(response)
+    assert f"报送日期不能晚于今天（{timezone.localdate():%Y-%m-%d}）。" in beside(response, "id_sent_on")
     assert not Result.objects.get(pk=opinion.pk).sent_to_district
 
 
