@@ -549,6 +549,10 @@ def test_research_office_sends_a_batch_and_exports_it_with_safe_cells(people, re
         second.pk,
     }
     assert "小微企业融资难" not in page_of(research.get(url)), "sent once only"
+    batch = page_of(research.get(done["Location"]))
+    assert "小微企业融资难" in batch and "=HYPERLINK(&quot;http://x&quot;)菜市场" in batch
+    assert reverse("results_opinion_batch_xlsx", args=["2026-04-01"]) in batch
+    assert done["Location"] in page_of(research.get(url)), "the send page links the batches sent"
 
     export = research.get(reverse("results_opinion_batch_xlsx", args=["2026-04-01"]))
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
