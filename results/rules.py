@@ -88,6 +88,8 @@ def results_visible_to(user):
         return results.none()
     if user.is_superuser or user.has_perm(VIEW_ALL):
         return results
+    if user.has_perm("people.view_all_members") and not managed_kinds(user):
+        return results  # a roster-wide reader (专委会工作六室): every member's entries, and every sector's
     account = account_of(user)
     scope = Q(entered_by=user)
     if user.has_perm(MANAGE_PROPOSALS):
@@ -100,7 +102,8 @@ def results_visible_to(user):
         scope |= Q(sector=account.sector)
     if account.party:
         scope |= Q(party=account.party)
-    # An office that handles some kinds sees those kinds, whatever roster it may read to pick authors.
+    # The offices that handle results see their own kinds, not whatever the roster lets them see
+    # (both read the whole roster to pick authors): 研究室 never sees another office's 提案.
     if user.has_perm("people.view_member") and not managed_kinds(user):
         visible = members_visible_to(user)
         scope |= Q(pk__in=ResultAuthor.objects.filter(member__in=visible.values("pk")).values("result"))
@@ -408,7 +411,7 @@ def record_acceptance(result_id, user, acceptance, number="", merged_into=""):
         elif not Result.objects.filter(year=result.year, kind=Kind.PROPOSAL, number=merged_into).exists():
             errors["merged_into"] = [f"{result.year} 年没有案号为 {merged_into} 的提案。"]
     elif result.units.exists() and acceptance != Acceptance.ACCEPTED:
-        errors["acceptance"] = ["这件提案已经交办，不能改为不予立案；请先撤销交办。"]
+        errors["acceptance"] = ["这件提案已经交办承办单位，只能保持立案。"]
     if errors:
         raise ResultInvalid(errors)
     before = result.get_acceptance_display() or "（空）"
@@ -616,10 +619,13 @@ def record_opinion_use(result_id, user, edited_by_committee, adopted_by_city, in
 
 
 @transaction.atomic
-def send_to_district(result_ids, user, sent_on):
+def send_to_district(result_ids, user, sent_on, today=None):
     """研究室 报送区委区政府: marks confirmed 社情民意信息 as sent on one date (a batch)."""
     if not user.has_perm(MANAGE_OTHERS):
         raise PermissionDenied("只有研究室可以报送社情民意信息。")
+    today = today or timezone.localdate()
+    if sent_on > today:
+        raise ResultInvalid({"sent_on": [f"报送日期不能晚于今天（{today:%Y-%m-%d}）。"]})
     results = list(
         Result.objects.filter(pk__in=result_ids, kind=Kind.OPINION).select_for_update(of=("self",)).order_by("pk")
     )
