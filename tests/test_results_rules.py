@@ -160,6 +160,8 @@ def test_who_sees_which_entries(roles_synced, make_user, members, reference, off
     assert seen(offices["research"]) == {opinion.title}
     assert seen(offices["proposals"]) == {own.title, joint.title, economy.title, minmeng.title}
     assert len(seen(offices["liaison"])) == 5
+    # 专委会工作六室 reads the whole roster: every member's entries, and the sectors' and parties' own.
+    assert len(seen(make_user(roles.ARCHIVE_OFFICE))) == 5
     leader = make_user(roles.SECTOR_LEADER, party=reference["minmeng"])
     # 民盟's leader sees the party's own entry and its members' (李强 is 民盟).
     assert seen(leader) == {minmeng.title, joint.title}
