@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def offered(members, reference, edu_members):  # noqa: F811
+def offered(members, reference, edu_members):
     """This year's entries around the 教育界: three it may name, and five it may not."""
     day = TODAY
     return {
@@ -71,7 +71,7 @@ def offered(members, reference, edu_members):  # noqa: F811
     }
 
 
-def test_the_step_offers_the_years_entries_of_the_sector(client, leader, edu_members, offered):  # noqa: F811
+def test_the_step_offers_the_years_entries_of_the_sector(client, leader, edu_members, offered):
     client.force_login(leader)
     response = walk(client, edu_members, until="result")
     assert current_step(response) == "result"
@@ -95,7 +95,7 @@ def test_a_party_is_offered_its_members_entries(make_user, reference, members, r
     assert his in rules.offered_results(YEAR, reference["health"], None)
 
 
-def test_linking_an_existing_entry_copies_its_kind_title_and_summary(client, leader, edu_members, offered):  # noqa: F811
+def test_linking_an_existing_entry_copies_its_kind_title_and_summary(client, leader, edu_members, offered):
     client.force_login(leader)
     chosen = offered["by_member"]
     walk(client, edu_members, until="result")
@@ -116,7 +116,7 @@ def test_linking_an_existing_entry_copies_its_kind_title_and_summary(client, lea
     assert "已关联成果登记（待确认）" in page and reverse("my_result", args=[chosen.pk]) in page
 
 
-def test_registering_a_new_entry_with_the_filing(client, leader, edu_members, reference, offered):  # noqa: F811
+def test_registering_a_new_entry_with_the_filing(client, leader, edu_members, reference, offered):
     client.force_login(leader)
     walk(client, edu_members, until="result")
     response = post(client, "result", edu_members, **{"result-result_entry": rules.NEW_RESULT})
@@ -139,7 +139,7 @@ def test_registering_a_new_entry_with_the_filing(client, leader, edu_members, re
     assert new in results.my_results(leader), "the leader finds it in 我的履职成果"
 
 
-def test_the_new_entry_is_written_with_the_filing_or_not_at_all(client, leader, edu_members, monkeypatch):  # noqa: F811
+def test_the_new_entry_is_written_with_the_filing_or_not_at_all(client, leader, edu_members, monkeypatch):
     """The filing fails after its entry was registered: neither is kept, and the draft stays."""
     client.force_login(leader)
     walk(client, edu_members)
@@ -165,8 +165,8 @@ def test_the_new_entry_is_written_with_the_filing_or_not_at_all(client, leader, 
 )
 def test_a_new_entry_that_breaks_a_registry_rule_stops_at_its_step(
     client,
-    leader,  # noqa: F811
-    edu_members,  # noqa: F811
+    leader,
+    edu_members,
     overrides,
     message,
 ):
@@ -179,7 +179,7 @@ def test_a_new_entry_that_breaks_a_registry_rule_stops_at_its_step(
     assert not Result.objects.exists()
 
 
-def test_nothing_chosen_is_refused_when_entries_are_offered(client, leader, edu_members, offered):  # noqa: F811
+def test_nothing_chosen_is_refused_when_entries_are_offered(client, leader, edu_members, offered):
     client.force_login(leader)
     walk(client, edu_members, until="result")
     response = post(client, "result", edu_members, **{"result-result_kind": ""})
@@ -187,7 +187,7 @@ def test_nothing_chosen_is_refused_when_entries_are_offered(client, leader, edu_
     assert "请选择一篇履职成果，或登记一篇新的成果。" in response.content.decode()
 
 
-def test_another_sectors_entry_cannot_be_chosen(client, leader, edu_members, offered):  # noqa: F811
+def test_another_sectors_entry_cannot_be_chosen(client, leader, edu_members, offered):
     client.force_login(leader)
     walk(client, edu_members, until="result")
     response = post(client, "result", edu_members, **{"result-result_entry": str(offered["other_sector"].pk)})
@@ -197,8 +197,8 @@ def test_another_sectors_entry_cannot_be_chosen(client, leader, edu_members, off
 
 def test_an_entry_withdrawn_meanwhile_sends_the_leader_back_to_the_step(
     client,
-    leader,  # noqa: F811
-    edu_members,  # noqa: F811
+    leader,
+    edu_members,
     offered,
 ):
     client.force_login(leader)
@@ -217,7 +217,7 @@ def test_an_entry_withdrawn_meanwhile_sends_the_leader_back_to_the_step(
     assert draft.data["step_data"]["theme"]["theme-theme"] == ["助力课后服务提质"], "nothing typed is lost"
 
 
-def test_a_filing_prepared_before_its_year_names_a_planned_result_unlinked(client, leader, edu_members):  # noqa: F811
+def test_a_filing_prepared_before_its_year_names_a_planned_result_unlinked(client, leader, edu_members):
     year = TODAY.year + 1
     url = reverse("five_ones_wizard") + f"?year={year}"
     client.force_login(leader)
@@ -282,7 +282,7 @@ def test_the_board_says_whether_each_filings_result_is_confirmed(
     route_people,
     reference,
     make_user,
-    offices,  # noqa: F811
+    offices,
 ):
     confirmed = entry(title="已确认的集体提案", sector=reference["education"], status=Status.CONFIRMED)
     pending = entry(title="待确认的集体发言", kind=Kind.SPEECH, sector=reference["health"], status=Status.PENDING)
@@ -317,7 +317,7 @@ def test_the_service_checks_the_chosen_entry_again(route_people, reference, memb
     assert not FiveOnesFiling.objects.exists()
 
 
-def test_a_refused_link_shows_the_result_step_and_keeps_the_draft(client, leader, edu_members, monkeypatch):  # noqa: F811
+def test_a_refused_link_shows_the_result_step_and_keeps_the_draft(client, leader, edu_members, monkeypatch):
     client.force_login(leader)
     walk(client, edu_members)
 

@@ -293,7 +293,7 @@ def test_an_accepted_proposal_cannot_be_edited(people, members):
     assert 'href="/results/%d/edit/"' % hers.pk not in response.content.decode()
 
 
-def test_a_refused_edit_keeps_what_was_typed(people, members, offices):  # noqa: F811
+def test_a_refused_edit_keeps_what_was_typed(people, members, offices):
     """王丽 edits her entry; before she submits, 提案委 confirms it and records 立案. She is told
     why on the review step, and her draft stays."""
     hers = entry(members["teacher"], title="原标题", status=Status.PENDING)
@@ -409,7 +409,7 @@ def test_a_wrong_date_or_a_missing_occasion_is_shown_on_the_first_step(people):
     assert "关于增设学校周边护学岗的提案" in page
 
 
-def test_my_results_shows_how_each_proposal_is_handled(people, members, units):  # noqa: F811
+def test_my_results_shows_how_each_proposal_is_handled(people, members, units):
     hers = entry(
         members["teacher"],
         members["doctor"],
@@ -475,7 +475,7 @@ def test_my_results_shows_how_each_proposal_is_handled(people, members, units): 
     assert "去年的发言" in client.get(reverse("my_results") + "?year=abc").content.decode(), "a bad filter is ignored"
 
 
-def test_my_results_costs_the_same_queries_for_many_entries(people, members, units):  # noqa: F811
+def test_my_results_costs_the_same_queries_for_many_entries(people, members, units):
     client = login(people["wang"])
 
     def queries():
