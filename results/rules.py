@@ -768,15 +768,41 @@ def front_collective(user, author_kind, instance=None):
     return None, None
 
 
+class ResultChanged(ResultError):
+    """The entry changed after the member began editing it (a co-author's edit, an office's
+    action): their edit is refused once, so that they know before it replaces the other's."""
+
+
+def version_of(result):
+    """What a wizard remembers of the entry it began editing, to notice a change meanwhile."""
+    return result.updated_at.isoformat()
+
+
+def changed_message(result):
+    last = result.changes.select_related("actor").last()
+    who = (
+        f"{account_of(last.actor).name}（{last.action}，{timezone.localtime(last.at):%m-%d %H:%M}）"
+        if last and last.actor
+        else "他人"
+    )
+    return (
+        f"你修改期间，这项成果已被{who}改动。你的修改尚未保存：要以你的修改为准，请再次提交；"
+        "要在最新内容上修改，请点“清空草稿，从头填写”。"
+    )
+
+
 @transaction.atomic
-def register_front(user, data, members, instance=None, attachment=None):
+def register_front(user, data, members, instance=None, attachment=None, version=None):
     """A 委员's or 界别组长's entry from the front end (save_entry, source 前台): the author kind must
     be one they may use, the sector or party is theirs, and an entry being edited is locked and
-    checked again (someone may have withdrawn it, or 提案委 recorded 立案, meanwhile)."""
+    checked again (someone may have withdrawn it, or 提案委 recorded 立案, meanwhile). `version`
+    (version_of() when the edit began) refuses an edit of an entry changed since."""
     if instance is not None:
         instance = locked_row(Result.objects.all(), pk=instance.pk)
         if refusal := edit_refusal(user, instance):
             raise ResultError(refusal)
+        if version is not None and version_of(instance) != version:
+            raise ResultChanged(changed_message(instance))
     author_kind = data["author_kind"]
     if author_kind not in front_author_kinds(user, instance):
         raise ResultInvalid({"author_kind": [f"你不能以“{AuthorKind(author_kind).label}”名义登记成果。"]})

@@ -241,6 +241,9 @@ class ResultWizard(DraftWizardView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
+        if self.instance is not None:
+            # The entry as it stood when this edit began (kept in the draft).
+            self.storage.extra_data.setdefault("version", rules.version_of(self.instance))
         sector, party = self.collective
         context.update(
             instance=self.instance,
@@ -317,7 +320,12 @@ class ResultWizard(DraftWizardView):
                 authors["members"],
                 instance=self.instance,
                 attachment=self.attachment_to_save(content),
+                version=self.storage.extra_data.get("version") if self.instance else None,
             )
+        except rules.ResultChanged as exc:
+            # Told once: a second submission replaces the other's change knowingly.
+            self.storage.extra_data["version"] = rules.version_of(self.instance)
+            return self.refuse(str(exc), "review")
         except rules.ResultInvalid as exc:
             step = next((STEP_OF_FIELD.get(field) for field in exc.errors if STEP_OF_FIELD.get(field)), "review")
             return self.refuse(str(exc), step)

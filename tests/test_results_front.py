@@ -314,6 +314,35 @@ def test_a_refused_edit_keeps_what_was_typed(people, members, offices):
     assert draft.data["step_data"]["heading"]["heading-title"] == ["改过的标题"]
 
 
+def test_of_two_co_authors_editing_at_once_the_second_is_told_before_replacing(people, members):
+    joint = entry(members["teacher"], members["doctor"], title="联名提案", status=Status.PENDING)
+    url = reverse("my_result_edit", args=[joint.pk])
+    key = f"result-{joint.pk}"
+    data = steps(
+        people["wang"],
+        heading={"title": "王丽改的标题", "submitted_on": f"{DAY:%Y-%m-%d}", "year": YEAR},
+        authors={"author_kind": "joint", "joint_authors": "王丽、李强"},
+    )
+    wang = Wizard(login(people["wang"]), people["wang"], url=url, key=key)
+    wang.walk(data, until="review")
+
+    li = Wizard(login(people["li"]), people["li"], url=url, key=key)
+    li.walk({**data, "heading": {**data["heading"], "title": "李强改的标题"}})
+    joint.refresh_from_db()
+    assert joint.title == "李强改的标题"
+
+    response = wang.post("review", {"confirm": "on"})
+    assert current_step(response) == "review"
+    assert "你修改期间，这项成果已被李强（修改" in response.content.decode()
+    joint.refresh_from_db()
+    assert joint.title == "李强改的标题", "李强's edit stands"
+
+    response = wang.post("review", {"confirm": "on"})
+    assert response.status_code == 302
+    joint.refresh_from_db()
+    assert joint.title == "王丽改的标题", "told once, 王丽 may submit hers"
+
+
 def test_a_member_withdraws_a_pending_entry(people, members):
     hers = entry(members["teacher"], title="想撤回的提案", status=Status.PENDING)
     confirmed = entry(members["teacher"], title="已确认的提案", status=Status.CONFIRMED)
