@@ -29,7 +29,6 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from lianxin_site.db import locked_row
 from lianxin_site.downloads import file_response, xlsx_response
 from lianxin_site.errors import DomainError
 from lianxin_site.spreadsheet import table_xlsx
@@ -85,18 +84,6 @@ def forbidden(request, message):
 
 def display_name(user):
     return get_user_display_name(user) if user else "—"
-
-
-def refuse_if_changed(pk, seen, advice="页面已更新为最新情况，请核对后再操作。"):
-    """Refuse an action taken on a page that another office changed after it was opened (`seen`:
-    the entry's updated_at the page showed). Call inside the action's transaction: the row stays
-    locked until the action is written, so of two offices acting at once one wins and the other is
-    told who came first."""
-    current = locked_row(Result.objects.all(), pk=pk)
-    if seen and seen != current.updated_at.isoformat():
-        last = current.changes.select_related("actor").order_by("-at", "-pk").first()
-        who = f"{display_name(last.actor)}（{timezone.localtime(last.at):%H:%M}，{last.action}）" if last else "他人"
-        raise rules.ResultError(f"这项成果在你打开页面之后已被{who}处理过，{advice}")
 
 
 # --- what the lists show
@@ -225,7 +212,7 @@ class ResultInspectView(InspectView):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    refuse_if_changed(result.pk, request.POST.get("seen", ""))
+                    rules.refuse_if_changed(result.pk, request.POST.get("seen", ""))
                     done = self.apply(action, form)
             except rules.ResultInvalid as exc:
                 put_errors(form, exc.errors)
@@ -337,7 +324,7 @@ class ResultInspectView(InspectView):
             acceptance=acceptance_text(result),
             opinion_use=opinion_use_text(result),
             forms=action_forms,
-            seen=result.updated_at.isoformat(),
+            seen=rules.version_of(result),
             can_manage=rules.manages(self.request.user, result.kind),
         )
         return context
@@ -377,7 +364,7 @@ def entry_form_view(request, model_admin, instance=None):
         try:
             with transaction.atomic():
                 if instance is not None:
-                    refuse_if_changed(instance.pk, request.POST.get("seen", ""), advice=EDITED_MEANWHILE)
+                    rules.refuse_if_changed(instance.pk, request.POST.get("seen", ""), advice=EDITED_MEANWHILE)
                 result = rules.save_entry(
                     request.user,
                     form.rule_data(),
@@ -404,7 +391,7 @@ def entry_form_view(request, model_admin, instance=None):
             "title": model_admin.get_menu_label(),
             "subtitle": f"修改：{instance.title}" if instance else "登记",
             "back_url": admin_url(instance) if instance else model_admin.url_helper.index_url,
-            "seen": Result.objects.get(pk=instance.pk).updated_at.isoformat() if instance else "",
+            "seen": rules.version_of(Result.objects.get(pk=instance.pk)) if instance else "",
         },
     )
 

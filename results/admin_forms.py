@@ -4,8 +4,6 @@
 The forms only read what was typed; whether it is allowed is decided by results/rules.py, whose
 ResultInvalid errors the views put back beside these fields (put_errors)."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -15,13 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from forms_app.fields import DateInput, chosen, required
 from people.models import Member, Party, Sector
 
+from . import rules
 from .models import Acceptance, AuthorKind, HandlingStep, HandlingUnit, Kind, Occasion, ProposalUnit, Satisfaction
 
 BAD_DATE = _("日期格式不对，请按 2026-03-20 的格式填写。")
-MAX_ATTACHMENT = 20 * 1024 * 1024
-ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png")
-SEPARATORS = re.compile(r"[、，,；;\n\r]+")
-NAME_AND_CODE = re.compile(r"^(?P<name>[^（(]+)[（(](?P<code>[^）)]+)[）)]$")
 
 
 def member_label(member):
@@ -29,43 +24,11 @@ def member_label(member):
 
 
 def parse_members(text, candidates):
-    """The members named in `text`, in order: each by 委员证号, by name, or as 姓名（委员证号）, separated
-    by 、 ， ; or new lines. Raises ValidationError naming every name it cannot resolve."""
-    tokens = [t.strip() for t in SEPARATORS.split(text or "") if t.strip()]
-    if not tokens:
-        return []
-    wanted = []
-    for token in tokens:
-        match = NAME_AND_CODE.match(token)
-        wanted.append((token, match["name"].strip(), match["code"].strip()) if match else (token, "", ""))
-    codes = {code for _, _, code in wanted if code} | {token for token, _, code in wanted if not code}
-    names = {token for token, _, code in wanted if not code}
-    found = list(candidates.filter(Q(code__in=codes) | Q(name__in=names)).order_by("code"))
-    by_code = {m.code: m for m in found}
-    by_name = {}
-    for m in found:
-        by_name.setdefault(m.name, []).append(m)
-    members, problems = [], []
-    for token, name, code in wanted:
-        if code:
-            member = by_code.get(code)
-            if member is None:
-                problems.append(f"委员证号 {code} 不在名册中")
-            elif member.name != name:
-                problems.append(f"委员证号 {code} 是{member.name}，不是{name}")
-            else:
-                members.append(member)
-        elif token in by_code:
-            members.append(by_code[token])
-        elif len(by_name.get(token, [])) == 1:
-            members.append(by_name[token][0])
-        elif by_name.get(token):
-            codes_of = "、".join(m.code for m in by_name[token])
-            problems.append(f"有 {len(by_name[token])} 位委员名叫{token}，请改填委员证号（{codes_of}）")
-        else:
-            problems.append(f"「{token}」不在名册中")
+    """The members named in `text`, in order (rules.resolve_members); ValidationError naming every
+    name that does not resolve."""
+    members, problems = rules.resolve_members(text, candidates)
     if problems:
-        raise ValidationError("；".join(problems) + "。")
+        raise ValidationError(" ".join(problems))
     return members
 
 
@@ -161,10 +124,8 @@ class EntryForm(forms.Form):
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:
-            if upload.size > MAX_ATTACHMENT:
-                raise ValidationError("附件不能超过 20 MB。")
-            if not upload.name.lower().endswith(ATTACHMENT_TYPES):
-                raise ValidationError("附件请上传 PDF、Word、WPS、OFD、文本或图片文件。")
+            if error := rules.attachment_error(upload.name, upload.size):
+                raise ValidationError(error)
         return upload
 
     def rule_data(self):

@@ -84,7 +84,7 @@ class AuthorsForm(forms.Form):
     @staticmethod
     def kind_label(kind, label, sector, party):
         if kind == AuthorKind.SECTOR and sector:
-            return f"以{sector.name}界别名义"
+            return f"以{sector.name}名义"
         if kind == AuthorKind.PARTY and party:
             return f"以{party.name}名义"
         return label

@@ -195,7 +195,7 @@ class Result(models.Model):
     def author_label(self):
         """Who submitted it, as the committee writes it: 界别/党派 name, or the members' names."""
         if self.author_kind == AuthorKind.SECTOR:
-            return f"{self.sector.name}界别"
+            return self.sector.name
         if self.author_kind == AuthorKind.PARTY:
             return self.party.name
         return "、".join(a.member.name for a in self.author_rows.all())

@@ -653,7 +653,7 @@ def send_to_district(result_ids, user, sent_on, today=None):
 HEADING_FIELDS = ("year", "kind", "title", "submitted_on", "occasion")
 # Years a member registers on the front end; older entries come in through the offices' import.
 FRONT_YEARS = 5
-ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "odt", "txt", "jpg", "jpeg", "png")
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "odt", "txt", "jpg", "jpeg", "png")
 ATTACHMENT_NAME_MAX = 200
 NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
 COUNT_WORDS = {2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九"}
@@ -697,28 +697,52 @@ def split_names(text):
     return [token for token in NAME_SEPARATORS.split(text or "") if token]
 
 
-def resolve_members(text):
-    """The members `text` names (委员证号 or names), in order and each once, and a message for
-    every name that does not name exactly one member of the roster."""
-    tokens = split_names(text)
-    codes = {token.upper() for token in tokens} | set(tokens)
-    found = Member.objects.filter(Q(code__in=codes) | Q(name__in=tokens)).order_by("code")
+NAME_AND_CODE = re.compile(r"^(?P<name>[^（(]+)[（(](?P<code>[^）)]+)[）)]$")
+
+
+def resolve_members(text, candidates=None):
+    """The members `text` names, in order and each once, and a message for every name that does not
+    name exactly one member of `candidates` (default the roster). Each is written as a 委员证号, a
+    name, or 姓名（委员证号）, separated by 、，, spaces or new lines: the wizard, the admin's forms
+    and their tests all read names this one way."""
+    candidates = Member.objects.all() if candidates is None else candidates
+    wanted = []
+    for token in split_names(text):
+        match = NAME_AND_CODE.match(token)
+        wanted.append((token, match["name"].strip(), match["code"].strip()) if match else (token, "", ""))
+    codes = {code for _, _, code in wanted if code}
+    codes |= {token for token, _, code in wanted if not code} | {token.upper() for token, _, code in wanted if not code}
+    names = {token for token, _, code in wanted if not code}
+    found = candidates.filter(Q(code__in=codes) | Q(name__in=names)).order_by("code")
     by_code, by_name = {}, {}
     for member in found:
         by_code[member.code.upper()] = member
         by_name.setdefault(member.name, []).append(member)
     members, problems = [], []
-    for token in tokens:
-        named = by_name.get(token, [])
-        member = by_code.get(token.upper())
-        if member is None and len(named) == 1:
-            member = named[0]
-        if member is None:
-            if named:
-                problems.append(f"{token} 有{COUNT_WORDS.get(len(named), len(named))}位，请写委员证号。")
-            else:
-                problems.append(f"{token} 不在名册中。")
-        elif member not in members:
+    for token, name, code in wanted:
+        if code:
+            member = by_code.get(code.upper())
+            if member is None:
+                problems.append(f"{code} 不在名册中。")
+                continue
+            if member.name != name:
+                problems.append(f"委员证号 {code} 是{member.name}，不是{name}。")
+                continue
+        else:
+            named = by_name.get(token, [])
+            member = by_code.get(token.upper())
+            if member is None and len(named) == 1:
+                member = named[0]
+            if member is None:
+                if named:
+                    codes_of = "、".join(m.code for m in named)
+                    problems.append(
+                        f"{token} 有{COUNT_WORDS.get(len(named), len(named))}位（{codes_of}），请写委员证号。"
+                    )
+                else:
+                    problems.append(f"{token} 不在名册中。")
+                continue
+        if member not in members:
             members.append(member)
     return members, problems
 
@@ -778,17 +802,29 @@ def version_of(result):
     return result.updated_at.isoformat()
 
 
+def changed_by(result):
+    """Who changed the entry last, and when, as a message names them; "他人" if no one is recorded."""
+    last = result.changes.select_related("actor").order_by("-at", "-pk").first()
+    if not (last and last.actor):
+        return "他人"
+    return f"{account_of(last.actor).name}（{last.action}，{timezone.localtime(last.at):%m-%d %H:%M}）"
+
+
 def changed_message(result):
-    last = result.changes.select_related("actor").last()
-    who = (
-        f"{account_of(last.actor).name}（{last.action}，{timezone.localtime(last.at):%m-%d %H:%M}）"
-        if last and last.actor
-        else "他人"
-    )
     return (
-        f"你修改期间，这项成果已被{who}改动。你的修改尚未保存：要以你的修改为准，请再次提交；"
+        f"你修改期间，这项成果已被{changed_by(result)}改动。你的修改尚未保存：要以你的修改为准，请再次提交；"
         "要在最新内容上修改，请点“清空草稿，从头填写”。"
     )
+
+
+def refuse_if_changed(result_id, seen, advice="页面已更新为最新情况，请核对后再操作。"):
+    """Refuse an office's action taken on a page opened before someone else changed the entry
+    (`seen`: version_of() as the page showed it). Call inside the action's transaction: the row stays
+    locked until the action is written, so of two offices acting at once one wins and the other is
+    told who came first."""
+    current = locked_row(Result.objects.all(), pk=result_id)
+    if seen and seen != version_of(current):
+        raise ResultChanged(f"这项成果在你打开页面之后已被{changed_by(current)}处理过，{advice}")
 
 
 @transaction.atomic

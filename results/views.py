@@ -59,10 +59,10 @@ def entries_with_handling(results):
 
 
 def collective_name(user):
-    """“教育界界别” or “民盟”: the sector or party in whose name a 界别组长 registers, or ""."""
+    """“教育界” or “民盟”: the sector or party in whose name a 界别组长 registers, or ""."""
     account = account_of(user)
     if account.sector and rules.AuthorKind.SECTOR in rules.author_kinds_for(user):
-        return f"{account.sector.name}界别"
+        return account.sector.name
     if account.party and rules.AuthorKind.PARTY in rules.author_kinds_for(user):
         return account.party.name
     return ""

@@ -79,7 +79,7 @@ def test_the_step_offers_the_years_entries_of_the_sector(client, leader, edu_mem
     expected = {str(offered[name].pk) for name in ("collective", "by_member", "joint")}
     assert set(choices) == expected | {rules.NEW_RESULT}
     page = response.content.decode()
-    assert "提案：教育界集体提案：课后服务（教育界界别，已确认）" in page
+    assert "提案：教育界集体提案：课后服务（教育界，已确认）" in page
     assert "社情民意信息：王丽的社情民意（王丽，待确认）" in page
     for name in ("other_sector", "last_year", "withdrawn", "report", "returned"):
         assert offered[name].title not in page, name

@@ -167,7 +167,7 @@ def test_unknown_and_ambiguous_co_authors_are_named_and_nothing_typed_is_lost(pe
     assert current_step(response) == "authors"
     page = response.content.decode()
     assert "M0123 不在名册中" in page
-    assert "王丽 有两位，请写委员证号" in page
+    assert "王丽 有两位（" in page and "），请写委员证号" in page
     assert response.context["form"]["joint_authors"].value() == typed, "the text stays as typed"
     assert not Result.objects.exists()
 
@@ -207,7 +207,7 @@ def test_a_sector_leader_registers_in_the_sectors_name_only(people, reference, m
     response = wizard.walk(steps(people["edu_leader"]), until="authors")
     assert [value for value, _label in response.context["form"].fields["author_kind"].choices] == ["sector"]
     page = response.content.decode()
-    assert "以教育界界别名义" in page and "按账号确定，不能修改" in page
+    assert "以教育界名义" in page and "按账号确定，不能修改" in page
 
     data = steps(
         people["edu_leader"],
@@ -219,7 +219,7 @@ def test_a_sector_leader_registers_in_the_sectors_name_only(people, reference, m
     result = Result.objects.get()
     assert (result.author_kind, result.sector, result.party) == (AuthorKind.SECTOR, reference["education"], None)
     assert [a.member for a in result.author_rows.all()] == [members["teacher"]], "王丽 is the 执笔人"
-    assert result.author_label == "教育界界别"
+    assert result.author_label == "教育界"
 
 
 def test_a_member_cannot_register_in_a_sectors_name(people):
@@ -406,7 +406,7 @@ def test_an_attachment_is_kept_private_and_handed_only_to_those_who_see_the_entr
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("setup.exe", b"MZ...", "附件只能是 pdf、doc、docx、odt、txt、jpg、jpeg、png 文件"),
+        ("setup.exe", b"MZ...", "附件只能是 pdf、doc、docx、wps、ofd、odt、txt、jpg、jpeg、png 文件"),
         ("空白.pdf", b"", "提交的是空文件。"),
         ("太大.pdf", b"x" * 2048, "超过了 1.0\xa0KB 的上限"),
     ],
