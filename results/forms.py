@@ -124,7 +124,7 @@ class ContentForm(forms.Form):
     attachment = forms.FileField(
         label=_("附件"),
         required=False,
-        help_text=_("可不传。pdf、doc、docx、odt、txt、jpg、png 文件均可。"),
+        help_text=_("可不传。pdf、doc、docx、wps、ofd、odt、txt、jpg、png 文件均可。"),
     )
     remove_attachment = forms.BooleanField(label=_("不要附件（删除已上传的附件）"), required=False)
 
