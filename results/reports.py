@@ -5,6 +5,7 @@ xlsx). The figures come from results/stats.py; these views only pick the viewer'
 REPORT_MENU: [(label, url name, icon, allowed(user), order)] for the 履职成果 admin menu."""
 
 import io
+from collections import Counter
 from functools import wraps
 
 from django.core.paginator import Paginator
@@ -99,12 +100,22 @@ def _board_filters(request):
     return year, unit, overdue_only
 
 
+def _board_table(rows, inspect_url):
+    """[(row, inspect url, rowspan)]: a proposal's own cells span its units' rows (0 = covered)."""
+    spans = Counter(row.result.pk for row in rows)
+    seen = set()
+    table = []
+    for row in rows:
+        table.append((row, inspect_url(row.result.pk), 0 if row.result.pk in seen else spans[row.result.pk]))
+        seen.add(row.result.pk)
+    return table
+
+
 @require_GET
 @allowed(may_view_board)
 def board(request):
     year, unit, overdue_only = _board_filters(request)
     rows = stats.proposal_board(rules.results_visible_to(request.user), year, unit, overdue_only)
-    inspect_url = inspect_url_of()
     return render(
         request,
         "results/reports/board.html",
@@ -114,7 +125,7 @@ def board(request):
             "unit": unit,
             "units": HandlingUnit.objects.all(),
             "overdue_only": overdue_only,
-            "rows": [(row, inspect_url(row.result.pk)) for row in rows],
+            "rows": _board_table(rows, inspect_url_of()),
             "proposal_count": len({row.result.pk for row in rows}),
             "overdue_count": len({row.result.pk for row in rows if row.overdue}),
             "months": rules.handling_months(year),
@@ -266,7 +277,10 @@ def zero_list(request):
             "sector": sector,
             "sectors": Sector.objects.all(),
             "page": page,
-            "rows": [(m, [getattr(m, stats.count_field(kind)) for kind in Kind.values]) for m in page],
+            "rows": [
+                (m, [getattr(m, stats.count_field(kind)) for kind in Kind.values])
+                for m in stats.with_counts(page, year)
+            ],
             "kinds": Kind.choices,
             "title": _zero_title(year, zero_results),
             "query": query.urlencode(),
@@ -280,7 +294,8 @@ def zero_list_xlsx(request):
     year, zero_results, sector = _zero_filters(request)
     members = stats.zero_proposals(members_visible_to(request.user), year, zero_results, sector)
     title = _zero_title(year, zero_results) + (f"（{sector.name}）" if sector else "")
-    return xlsx_response(table_xlsx(_zero_title(year, zero_results), stats.zero_columns(), members), f"{title}.xlsx")
+    rows = stats.with_counts(members, year)
+    return xlsx_response(table_xlsx(_zero_title(year, zero_results), stats.zero_columns(), rows), f"{title}.xlsx")
 
 
 report_urls = [

@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from people.models import Party, Sector
+from people.models import Member, Party, Sector
 
 from . import rules
 from .models import (
@@ -167,9 +167,9 @@ BOARD_COLUMNS = [
     ("标题", lambda r: r.result.title),
     ("提案人", lambda r: r.result.author_label),
     ("大会/平时", lambda r: r.result.get_occasion_display()),
+    ("交办日期", lambda r: r.result.assigned_on),
     ("承办单位", lambda r: r.unit.name if r.unit else "（未交办）"),
     ("主办/协办", lambda r: r.role),
-    ("交办日期", lambda r: r.result.assigned_on),
     ("办前沟通", lambda r: _dates(r.before)),
     ("办中协商", lambda r: _dates(r.during)),
     ("办后回访", lambda r: _dates(r.after)),
@@ -208,31 +208,40 @@ def statistics(results, year):
       and the sector rows may add up to more than the year's total.
     """
     confirmed = results.filter(year=year, status=Status.CONFIRMED).order_by()
-    by_kind = dict(confirmed.values_list("kind").annotate(n=Count("pk")))
+    by_kind, by_author_kind, by_occasion = defaultdict(int), defaultdict(int), defaultdict(int)
+    named_sectors, named_parties = [], []
+    # One pass over the year's entries gives the kinds, the 提案's make-up and the named entries.
+    for kind, author_kind, occasion, sector_id, party_id, n in confirmed.values_list(
+        "kind", "author_kind", "occasion", "sector_id", "party_id"
+    ).annotate(n=Count("pk")):
+        by_kind[kind] += n
+        if kind == Kind.PROPOSAL:
+            by_author_kind[author_kind] += n
+            by_occasion[occasion] += n
+        if sector_id:
+            named_sectors.append((sector_id, kind, n))
+        if party_id:
+            named_parties.append((party_id, kind, n))
     total = sum(by_kind.values())
-    kinds = shares([(Kind(k).label, by_kind.get(k, 0)) for k in Kind.values], total)
-
-    by_author_kind, by_occasion = defaultdict(int), defaultdict(int)
-    for author_kind, occasion, n in (
-        confirmed.filter(kind=Kind.PROPOSAL).values_list("author_kind", "occasion").annotate(n=Count("pk"))
-    ):
-        by_author_kind[author_kind] += n
-        by_occasion[occasion] += n
-    proposal_total = by_kind.get(Kind.PROPOSAL, 0)
+    kinds = shares([(Kind(k).label, by_kind[k]) for k in Kind.values], total)
+    proposal_total = by_kind[Kind.PROPOSAL]
     author_kinds = shares([(label, by_author_kind[k]) for k, label in AUTHOR_KIND_LABELS.items()], proposal_total)
     occasions = shares([(label, by_occasion[k]) for k, label in OCCASION_LABELS.items()], proposal_total)
 
+    # Members' own entries, by their authors' sectors (parties), each entry once per sector (party).
     members_own = ResultAuthor.objects.filter(
-        result__in=confirmed.filter(author_kind__in=MEMBERS_OWN).values("pk")
+        result__year=year, result__status=Status.CONFIRMED, result__author_kind__in=MEMBERS_OWN
     ).order_by()
+    if results.query.has_filters():
+        members_own = members_own.filter(Exists(results.filter(pk=OuterRef("result_id"))))
     sectors = _group_rows(
         Sector.objects.all(),
-        confirmed.filter(author_kind=AuthorKind.SECTOR).values_list("sector_id", "kind").annotate(n=Count("pk")),
+        named_sectors,
         members_own.values_list("member__sector_id", "result__kind").annotate(n=Count("result", distinct=True)),
     )
     parties = _group_rows(
         Party.objects.all(),
-        confirmed.filter(author_kind=AuthorKind.PARTY).values_list("party_id", "kind").annotate(n=Count("pk")),
+        named_parties,
         members_own.filter(member__party__isnull=False)
         .values_list("member__party_id", "result__kind")
         .annotate(n=Count("result", distinct=True)),
@@ -266,31 +275,55 @@ def count_field(kind):
     return f"count_{kind}"
 
 
-def member_result_counts(members, year):
-    """`members` annotated with how many 已确认 entries of `year` of each kind they are an author or
-    co-author of (count_proposal, count_opinion, … and count_total), counted by the database."""
-    confirmed = Q(result_authorships__result__year=year, result_authorships__result__status=Status.CONFIRMED)
-    return members.annotate(
-        **{
-            count_field(kind): Count("result_authorships", filter=confirmed & Q(result_authorships__result__kind=kind))
-            for kind in Kind.values
-        },
-        count_total=Count("result_authorships", filter=confirmed),
-    )
+def _authored(year, kind=None):
+    """Who is an author or co-author of an 已确认 entry of `year` (of `kind`): member ids."""
+    rows = ResultAuthor.objects.filter(result__year=year, result__status=Status.CONFIRMED)
+    return (rows.filter(result__kind=kind) if kind else rows).values("member_id")
 
 
 def zero_proposals(members, year, zero_results=False, sector=None):
-    """零提案: the `members` with no 已确认 提案 of `year` as author or co-author, each with their
-    other confirmed entries of the year counted by kind. `zero_results` keeps only those with no
-    confirmed entry at all (零成果). Ordered by sector, then 委员证号.
+    """零提案: the `members` with no 已确认 提案 of `year` as author or co-author; with
+    `zero_results`, those with no confirmed entry of the year at all (零成果). Ordered by sector,
+    then 委员证号. with_counts() adds each one's confirmed entries of the year by kind.
 
     Pass members_visible_to(user): whoever may see a member also sees the entries that member
     wrote (rules.results_visible_to), so the counts need no further scoping."""
     if sector is not None:
         members = members.filter(sector=sector)
-    counted = member_result_counts(members, year)
-    counted = counted.filter(count_total=0) if zero_results else counted.filter(**{count_field(Kind.PROPOSAL): 0})
-    return counted.select_related("sector", "party").order_by("sector__sort_order", "sector__name", "code")
+    wrote = _authored(year) if zero_results else _authored(year, Kind.PROPOSAL)
+    return (
+        members.exclude(pk__in=wrote)
+        .select_related("sector", "party")
+        .order_by("sector__sort_order", "sector__name", "code")
+    )
+
+
+def with_counts(members, year):
+    """The `members` (a page, a list) as a list, each with count_proposal, count_opinion, … and
+    count_total: the 已确认 entries of `year` of each kind they are an author or co-author of,
+    counted by the database in one query (an author is listed once per entry)."""
+    members = list(members)
+    confirmed = Q(result_authorships__result__year=year, result_authorships__result__status=Status.CONFIRMED)
+    fields = [count_field(kind) for kind in Kind.values] + ["count_total"]
+    counts = {
+        row[0]: row[1:]
+        for row in Member.objects.filter(pk__in=[m.pk for m in members])
+        .annotate(
+            **{
+                count_field(kind): Count(
+                    "result_authorships", filter=confirmed & Q(result_authorships__result__kind=kind)
+                )
+                for kind in Kind.values
+            },
+            count_total=Count("result_authorships", filter=confirmed),
+        )
+        .order_by()
+        .values_list("pk", *fields)
+    }
+    for member in members:
+        for name, value in zip(fields, counts.get(member.pk, [0] * len(fields)), strict=True):
+            setattr(member, name, value)
+    return members
 
 
 def zero_columns():

@@ -167,7 +167,7 @@ def zero_year(members, reference):
 
 
 def test_zero_list_counts_co_authors_and_ignores_unconfirmed_entries(zero_year):
-    listed = {m.name: m for m in stats.zero_proposals(Member.objects.all(), YEAR)}
+    listed = {m.name: m for m in stats.with_counts(stats.zero_proposals(Member.objects.all(), YEAR), YEAR)}
     assert set(listed) == {"赵敏", "陈杰"}
     assert listed["赵敏"].count_opinion == 1 and listed["赵敏"].count_total == 1
     assert {m.name for m in stats.zero_proposals(Member.objects.all(), YEAR, zero_results=True)} == {"陈杰"}
@@ -261,7 +261,7 @@ def test_board_page_and_xlsx(handled, offices, client):
     sheet = workbook(client.get(reverse("results_board_xlsx"), {"year": YEAR})).active
     rows = list(sheet.values)
     header = rows[0]
-    assert header[:6] == ("案号", "标题", "提案人", "大会/平时", "承办单位", "主办/协办")
+    assert header[:7] == ("案号", "标题", "提案人", "大会/平时", "交办日期", "承办单位", "主办/协办")
     by_unit = {row[header.index("承办单位")]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert by_unit["区教委"]["办前沟通"] == f"{YEAR}-03-15" and by_unit["区教委"]["满意度"] == "满意"
     assert by_unit["区教委"]["提案人"] == "王丽、李强"
