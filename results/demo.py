@@ -383,7 +383,9 @@ class YearPlan:
         if member is None:
             return
         front = {"source": Source.FRONT, "entered_by": user}
-        partner = next(m for m in self.authors(2) if m != member)
+        partner = next((m for m in self.authors(2) if m != member), None)
+        if partner is None:
+            return  # a roster of one: nobody to write jointly with
         if self.year < self.today.year:
             self.add(
                 Kind.PROPOSAL,

@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.views.decorators.http import require_GET
 
 from forms_app.charts import bar_chart, data_uri
@@ -22,6 +22,7 @@ from people.models import Sector
 from people.services import members_visible_to
 
 from . import rules, stats
+from .admin import admin_url, forbidden
 from .models import HandlingUnit, Kind
 
 ZERO_PAGE_SIZE = 100
@@ -49,33 +50,23 @@ def may_view_zero_list(user):
     return user.is_active and user.has_perm("results.view_result") and user.has_perm("people.view_member")
 
 
+REFUSAL = "您的账号没有查看这个报表的权限。如需查看，请联系系统管理员调整角色。"
+
+
 def allowed(test):
-    """Answer 403 with a message (not Wagtail's redirect to the dashboard) when `test(user)` fails."""
+    """Answer 403 with a message (admin.forbidden: not Wagtail's redirect to the dashboard) when
+    `test(user)` fails."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not test(request.user):
-                return render(request, "results/reports/forbidden.html", status=403)
+                return forbidden(request, REFUSAL)
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
-
-
-# The admin's inspect page of an entry (results/admin.py); the board links each proposal to it.
-INSPECT_URL_NAME = "results_result_modeladmin_inspect"
-
-
-def inspect_url_of():
-    """A function giving an entry's inspect URL, or None for all while the admin has no such page."""
-    try:
-        pattern = reverse(INSPECT_URL_NAME, args=[0])
-    except NoReverseMatch:
-        return lambda pk: None
-    head, tail = pattern.rsplit("/0/", 1)
-    return lambda pk: f"{head}/{pk}/{tail}"
 
 
 def _years():
@@ -100,14 +91,14 @@ def _board_filters(request):
     return year, unit, overdue_only
 
 
-def _board_table(rows, inspect_url):
-    """[(row, inspect url, rowspan)]: a proposal's own cells span its units' rows (0 = covered)."""
+def _board_table(rows):
+    """[(row, the proposal's admin page, rowspan)]: a proposal's own cells span its units' rows
+    (0: covered by the row above)."""
     spans = Counter(row.result.pk for row in rows)
-    seen = set()
     table = []
     for row in rows:
-        table.append((row, inspect_url(row.result.pk), 0 if row.result.pk in seen else spans[row.result.pk]))
-        seen.add(row.result.pk)
+        first = row.result.pk in spans
+        table.append((row, admin_url(row.result) if first else "", spans.pop(row.result.pk, 0)))
     return table
 
 
@@ -125,7 +116,7 @@ def board(request):
             "unit": unit,
             "units": HandlingUnit.objects.all(),
             "overdue_only": overdue_only,
-            "rows": _board_table(rows, inspect_url_of()),
+            "rows": _board_table(rows),
             "proposal_count": len({row.result.pk for row in rows}),
             "overdue_count": len({row.result.pk for row in rows if row.overdue}),
             "months": rules.handling_months(year),

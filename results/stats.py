@@ -286,8 +286,10 @@ def zero_proposals(members, year, zero_results=False, sector=None):
     `zero_results`, those with no confirmed entry of the year at all (零成果). Ordered by sector,
     then 委员证号. with_counts() adds each one's confirmed entries of the year by kind.
 
-    Pass members_visible_to(user): whoever may see a member also sees the entries that member
-    wrote (rules.results_visible_to), so the counts need no further scoping."""
+    The list is scoped by member: pass members_visible_to(user). Its counts (numbers, never titles)
+    take every confirmed entry of a listed member, whichever office handles its kind, since the
+    question is whether the member submitted anything; 研究室, which does not see 提案
+    (rules.results_visible_to), still learns who has none."""
     if sector is not None:
         members = members.filter(sector=sector)
     wrote = _authored(year) if zero_results else _authored(year, Kind.PROPOSAL)

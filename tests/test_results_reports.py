@@ -108,7 +108,7 @@ def test_sectors_and_parties_count_an_entry_once_per_sector(counted_year):
 
 
 def test_statistics_page_xlsx_and_pdf_show_the_same_shares(counted_year, offices, client, tmp_path):
-    client.force_login(offices["proposals"])
+    client.force_login(offices["liaison"])
     page = client.get(reverse("results_statistics"), {"year": YEAR}).content.decode()
     flat = re.sub(r"\s+", "", page)
     for label, count, share in (("个人提案", 4, "40.0%"), ("联名提案", 3, "30.0%"), ("界别提案", 2, "20.0%")):
@@ -139,6 +139,17 @@ def test_statistics_page_xlsx_and_pdf_show_the_same_shares(counted_year, offices
     assert width > height, "landscape A4"
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "CJK" in fonts and "+" in fonts, "a CJK font embedded as a subset"
+
+
+def test_statistics_count_only_what_the_office_may_see(counted_year, offices, client):
+    """提案委 sees every 提案 and not 研究室's kinds (rules.results_visible_to): its figures say so."""
+    client.force_login(offices["proposals"])
+    page = client.get(reverse("results_statistics"), {"year": YEAR}).content.decode()
+    assert re.search(r'data-count="total">10<', page) and "统计范围：您有权查看的成果" in page
+    assert '个人提案</th><tdclass="num">4</td><tdclass="num">40.0%' in re.sub(r"\s+", "", page)
+    client.force_login(offices["liaison"])
+    page = client.get(reverse("results_statistics"), {"year": YEAR}).content.decode()
+    assert re.search(r'data-count="total">13<', page) and "统计范围" not in page
 
 
 def test_statistics_escape_names_in_page_and_charts(members, reference, offices, client):
