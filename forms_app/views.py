@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from lianxin_site.dates import this_year
+from results import rules as results
 
 from .activity_day import rules as activity_day
 from .five_ones import rules as five_ones
@@ -32,6 +33,7 @@ def forms_home(request):
             "year": year,
             "can_apply": founding.may_apply(user),
             "can_report_stats": activity_day.units_for(user).exists(),
+            "can_register_results": results.may_register(user),
             "applications": WorkstationApplication.objects.filter(applicant=user).select_related("committee"),
         },
     )

@@ -196,7 +196,7 @@ class Result(models.Model):
     def author_label(self):
         """Who submitted it, as the committee writes it: 界别/党派 name, or the members' names."""
         if self.author_kind == AuthorKind.SECTOR:
-            return f"{self.sector.name}界别"
+            return self.sector.name
         if self.author_kind == AuthorKind.PARTY:
             return self.party.name
         return "、".join(a.member.name for a in self.author_rows.all())
@@ -236,7 +236,7 @@ class ProposalUnit(models.Model):
     class Meta:
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
-        ordering = ["result", "role", "unit__sort_order", "unit__name"]
+        ordering = ["result", "-role", "unit__sort_order", "unit__name"]  # 主办 (lead) before 协办 (assist)
         constraints = [models.UniqueConstraint(fields=["result", "unit"], name="proposal_unit_once")]
 
     def __str__(self):

@@ -14,14 +14,18 @@ itself.
 
 import calendar
 import datetime
+import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from lianxin_site.db import locked_row
 from lianxin_site.errors import DomainError
+from people.models import Member
 from people.services import account_of, members_visible_to
 
 from .models import (
@@ -93,6 +97,8 @@ def results_visible_to(user):
         return results.none()
     if user.is_superuser or user.has_perm(VIEW_ALL):
         return results
+    if user.has_perm("people.view_all_members") and not managed_kinds(user):
+        return results  # a roster-wide reader (专委会工作六室): every member's entries, and every sector's
     account = account_of(user)
     scope = Q(entered_by=user)
     if user.has_perm(MANAGE_PROPOSALS):
@@ -105,7 +111,9 @@ def results_visible_to(user):
         scope |= Q(sector=account.sector)
     if account.party:
         scope |= Q(party=account.party)
-    if user.has_perm("people.view_member"):
+    # The offices that handle results see their own kinds, not whatever the roster lets them see
+    # (both read the whole roster to pick authors): 研究室 never sees another office's 提案.
+    if user.has_perm("people.view_member") and not managed_kinds(user):
         visible = members_visible_to(user)
         scope |= Q(pk__in=ResultAuthor.objects.filter(member__in=visible.values("pk")).values("result"))
         if account.committee:
@@ -416,7 +424,7 @@ def record_acceptance(result_id, user, acceptance, number="", merged_into=""):
         ):
             errors["merged_into"] = [error]
     elif result.units.exists() and acceptance != Acceptance.ACCEPTED:
-        errors["acceptance"] = ["这件提案已经交办，不能改为不予立案；请先撤销交办。"]
+        errors["acceptance"] = ["这件提案已经交办承办单位，只能保持立案。"]
     if errors:
         raise ResultInvalid(errors)
     before = result.get_acceptance_display() or "（空）"
@@ -651,10 +659,13 @@ def record_opinion_use(result_id, user, edited_by_committee, adopted_by_city, in
 
 
 @transaction.atomic
-def send_to_district(result_ids, user, sent_on):
+def send_to_district(result_ids, user, sent_on, today=None):
     """研究室 报送区委区政府: marks confirmed 社情民意信息 as sent on one date (a batch)."""
     if not user.has_perm(MANAGE_OTHERS):
         raise PermissionDenied("只有研究室可以报送社情民意信息。")
+    today = today or timezone.localdate()
+    if sent_on > today:
+        raise ResultInvalid({"sent_on": [f"报送日期不能晚于今天（{today:%Y-%m-%d}）。"]})
     results = list(
         Result.objects.filter(pk__in=result_ids, kind=Kind.OPINION).select_for_update(of=("self",)).order_by("pk")
     )
@@ -669,3 +680,240 @@ def send_to_district(result_ids, user, sent_on):
         result.save(update_fields=["sent_to_district", "sent_on", "updated_at"])
         log(result, user, "报送区委区政府", f"{sent_on:%Y-%m-%d}")
     return results
+
+
+# --- front end
+
+
+# 类别与标题, the wizard's first step: the checks of entry_errors() that need no authors.
+HEADING_FIELDS = ("year", "kind", "title", "submitted_on", "occasion")
+# Years a member registers on the front end; older entries come in through the offices' import.
+FRONT_YEARS = 5
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "odt", "txt", "jpg", "jpeg", "png")
+ATTACHMENT_NAME_MAX = 200
+NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
+COUNT_WORDS = {2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九"}
+
+
+def front_years(today=None, instance=None):
+    """The years offered on the front end, newest first: this year and the four before it (and
+    the year of the entry being edited, however old)."""
+    this = (today or timezone.localdate()).year
+    years = list(range(this, this - FRONT_YEARS, -1))
+    if instance is not None and instance.year not in years:
+        years.append(instance.year)
+    return years
+
+
+def heading_errors(data, instance=None, today=None):
+    """{field: [message]} for the wizard's 类别与标题 (HEADING_FIELDS in `data`), so that a wrong
+    提交日期 or a missing 大会/平时 shows on that step, not at the end."""
+    errors = entry_errors({**data, "author_kind": AuthorKind.INDIVIDUAL}, [], instance, today)
+    return {field: messages for field, messages in errors.items() if field in HEADING_FIELDS}
+
+
+def attachment_error(name, size):
+    """Why an uploaded file cannot be an entry's attachment, or "": its type and size are checked
+    before it is stored anywhere."""
+    limit = settings.RESULT_ATTACHMENT_MAX_BYTES
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        return f"附件只能是 {'、'.join(ATTACHMENT_EXTENSIONS)} 文件，“{name}”不是。"
+    if size > limit:
+        return f"附件“{name}”有 {filesizeformat(size)}，超过了 {filesizeformat(limit)} 的上限。"
+    if size == 0:
+        return f"附件“{name}”是空文件，请重新选择。"
+    if len(name) > ATTACHMENT_NAME_MAX:
+        return f"附件的文件名太长（{len(name)} 个字），请改短到 {ATTACHMENT_NAME_MAX} 个字以内后再上传。"
+    return ""
+
+
+def split_names(text):
+    """The 委员证号 or names in `text`, separated by 、，, spaces or new lines."""
+    return [token for token in NAME_SEPARATORS.split(text or "") if token]
+
+
+NAME_AND_CODE = re.compile(r"^(?P<name>[^（(]+)[（(](?P<code>[^）)]+)[）)]$")
+
+
+def resolve_members(text, candidates=None):
+    """The members `text` names, in order and each once, and a message for every name that does not
+    name exactly one member of `candidates` (default the roster). Each is written as a 委员证号, a
+    name, or 姓名（委员证号）, separated by 、，, spaces or new lines: the wizard, the admin's forms
+    and their tests all read names this one way."""
+    candidates = Member.objects.all() if candidates is None else candidates
+    wanted = []
+    for token in split_names(text):
+        match = NAME_AND_CODE.match(token)
+        wanted.append((token, match["name"].strip(), match["code"].strip()) if match else (token, "", ""))
+    codes = {code for _, _, code in wanted if code}
+    codes |= {token for token, _, code in wanted if not code} | {token.upper() for token, _, code in wanted if not code}
+    names = {token for token, _, code in wanted if not code}
+    found = candidates.filter(Q(code__in=codes) | Q(name__in=names)).order_by("code")
+    by_code, by_name = {}, {}
+    for member in found:
+        by_code[member.code.upper()] = member
+        by_name.setdefault(member.name, []).append(member)
+    members, problems = [], []
+    for token, name, code in wanted:
+        if code:
+            member = by_code.get(code.upper())
+            if member is None:
+                problems.append(f"{code} 不在名册中。")
+                continue
+            if member.name != name:
+                problems.append(f"委员证号 {code} 是{member.name}，不是{name}。")
+                continue
+        else:
+            named = by_name.get(token, [])
+            member = by_code.get(token.upper())
+            if member is None and len(named) == 1:
+                member = named[0]
+            if member is None:
+                if named:
+                    codes_of = "、".join(m.code for m in named)
+                    problems.append(
+                        f"{token} 有{COUNT_WORDS.get(len(named), len(named))}位（{codes_of}），请写委员证号。"
+                    )
+                else:
+                    problems.append(f"{token} 不在名册中。")
+                continue
+        if member not in members:
+            members.append(member)
+    return members, problems
+
+
+def names_text(members):
+    """Members as a member would type them: the name, or the 委员证号 where the name is not unique
+    in the roster (so that the text resolves back to the same members)."""
+    members = list(members)
+    shared = set(
+        Member.objects.filter(name__in=[m.name for m in members])
+        .values("name")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("name", flat=True)
+    )
+    return "、".join(m.code if m.name in shared else m.name for m in members)
+
+
+def front_author_kinds(user, instance=None):
+    """The 作者类型 offered when a member registers or edits an entry: theirs (author_kinds_for),
+    and the entry's own when they edit one in another kind (a 执笔人 editing a 界别 entry)."""
+    kinds = author_kinds_for(user)
+    if instance is not None and instance.author_kind not in kinds:
+        kinds.append(AuthorKind(instance.author_kind))
+    return kinds
+
+
+def front_authors(user, author_kind, listed):
+    """The authors of a front-end entry in order: 委员个人 is the member themself; 联名 the members
+    listed (the wizard starts the list with the member, as 第一提案人); 界别/党派 its 执笔人, if any."""
+    if author_kind == AuthorKind.INDIVIDUAL:
+        member = account_of(user).member
+        return [member] if member else []
+    return list(listed)
+
+
+def front_collective(user, author_kind, instance=None):
+    """The (sector, party) an entry names: the one the account's Profile fixes, or, when an entry
+    keeps its kind, the one it already names."""
+    account = account_of(user)
+    if instance is not None and instance.author_kind == author_kind:
+        return instance.sector, instance.party
+    if author_kind == AuthorKind.SECTOR:
+        return account.sector, None
+    if author_kind == AuthorKind.PARTY:
+        return None, account.party
+    return None, None
+
+
+class ResultChanged(ResultError):
+    """The entry changed after the member began editing it (a co-author's edit, an office's
+    action): their edit is refused once, so that they know before it replaces the other's."""
+
+
+def version_of(result):
+    """What a wizard remembers of the entry it began editing, to notice a change meanwhile."""
+    return result.updated_at.isoformat()
+
+
+def changed_by(result):
+    """Who changed the entry last, and when, as a message names them; "他人" if no one is recorded."""
+    last = result.changes.select_related("actor").order_by("-at", "-pk").first()
+    if not (last and last.actor):
+        return "他人"
+    return f"{account_of(last.actor).name}（{last.action}，{timezone.localtime(last.at):%m-%d %H:%M}）"
+
+
+def changed_message(result):
+    return (
+        f"你修改期间，这项成果已被{changed_by(result)}改动。你的修改尚未保存：要以你的修改为准，请再次提交；"
+        "要在最新内容上修改，请点“清空草稿，从头填写”。"
+    )
+
+
+def refuse_if_changed(result_id, seen, advice="页面已更新为最新情况，请核对后再操作。"):
+    """Refuse an office's action taken on a page opened before someone else changed the entry
+    (`seen`: version_of() as the page showed it). Call inside the action's transaction: the row stays
+    locked until the action is written, so of two offices acting at once one wins and the other is
+    told who came first."""
+    current = locked_row(Result.objects.all(), pk=result_id)
+    if seen and seen != version_of(current):
+        raise ResultChanged(f"这项成果在你打开页面之后已被{changed_by(current)}处理过，{advice}")
+
+
+@transaction.atomic
+def register_front(user, data, members, instance=None, attachment=None, version=None):
+    """A 委员's or 界别组长's entry from the front end (save_entry, source 前台): the author kind must
+    be one they may use, the sector or party is theirs, and an entry being edited is locked and
+    checked again (someone may have withdrawn it, or 提案委 recorded 立案, meanwhile). `version`
+    (version_of() when the edit began) refuses an edit of an entry changed since."""
+    if instance is not None:
+        instance = locked_row(Result.objects.all(), pk=instance.pk)
+        if refusal := edit_refusal(user, instance):
+            raise ResultError(refusal)
+        if version is not None and version_of(instance) != version:
+            raise ResultChanged(changed_message(instance))
+    author_kind = data["author_kind"]
+    if author_kind not in front_author_kinds(user, instance):
+        raise ResultInvalid({"author_kind": [f"你不能以“{AuthorKind(author_kind).label}”名义登记成果。"]})
+    sector, party = front_collective(user, author_kind, instance)
+    data = {**data, "sector": sector, "party": party}
+    return save_entry(user, data, members, Source.FRONT, instance, attachment)
+
+
+def may_withdraw(user, result):
+    """Whether the user sees a 撤回 button: their own entry that no office has acted on yet (the
+    statuses withdraw() accepts)."""
+    return result.status in (Status.PENDING, Status.RETURNED) and owns(user, result)
+
+
+def overdue_ids(results, today=None):
+    """The pks of the 逾期 proposals among `results`, reading each year's 办理时限 once."""
+    months = {}
+    overdue = set()
+    for result in results:
+        if result.year not in months:
+            months[result.year] = handling_months(result.year)
+        if is_overdue(result, today, months[result.year]):
+            overdue.add(result.pk)
+    return overdue
+
+
+# --- 五个一
+
+
+def results_for_filer(year, sector=None, party=None, kinds=None):
+    """A sector's (party's) entries of the year that its 五个一 filing may name: in its name, or
+    by one of its members; neither withdrawn nor returned. `kinds` narrows the kinds."""
+    if sector is not None:
+        scope = Q(author_kind=AuthorKind.SECTOR, sector=sector)
+        scope |= Q(pk__in=ResultAuthor.objects.filter(member__sector=sector).values("result"))
+    else:
+        scope = Q(author_kind=AuthorKind.PARTY, party=party)
+        scope |= Q(pk__in=ResultAuthor.objects.filter(member__party=party).values("result"))
+    results = Result.objects.filter(scope, year=year).exclude(status__in=[Status.WITHDRAWN, Status.RETURNED])
+    if kinds is not None:
+        results = results.filter(kind__in=kinds)
+    return results.select_related("sector", "party").order_by("kind", "-submitted_on", "-pk")

@@ -38,8 +38,11 @@ def file_for(user, year=2026, sector=None, party=None, theme="助力课后服务
         showcase_member=member,
         showcase_reason="扎根基层教学二十年，带头开展课后服务，深受家长信任。",
     )
+    result = overrides.pop("result", None)  # the step 提交一篇履职成果's link to the registry, if any
     data.update(overrides)
-    return rules.submit_filing(user, year, sector, party, data, [member], [(member, "把群众的事当成自己的事。")])
+    return rules.submit_filing(
+        user, year, sector, party, data, [member], [(member, "把群众的事当成自己的事。")], result=result
+    )
 
 
 @pytest.fixture

@@ -54,6 +54,8 @@ def step_data(step, members, year=YEAR, **overrides):
             "result-result_kind": "proposal",
             "result-result_title": "关于提升课后服务质量的提案",
             "result-result_summary": "建议引入科技馆、博物馆等社会资源进校园。",
+            "result-result_submitted_on": f"{TODAY:%Y-%m-%d}",
+            "result-result_occasion": "regular",
         },
         "showcase": {
             "showcase-showcase_member": second.pk,
@@ -265,9 +267,9 @@ def test_a_submission_refused_because_someone_filed_first_keeps_every_step(
     colleague = make_user(roles.SECTOR_LEADER, sector=reference["education"])
     submit = rules.submit_filing
 
-    def colleague_first(user, year, sector, party, data, participants, reflections):
-        submit(colleague, year, sector, party, {**data, "theme": "同事先提交的主题"}, participants, reflections)
-        return submit(user, year, sector, party, data, participants, reflections)
+    def colleague_first(user, year, sector, party, data, participants, reflections, result=None):
+        submit(colleague, year, sector, party, {**data, "theme": "同事先提交的主题"}, participants, reflections, result)
+        return submit(user, year, sector, party, data, participants, reflections, result)
 
     monkeypatch.setattr(rules, "submit_filing", colleague_first)
     response = post(client, "review", edu_members)

@@ -33,6 +33,8 @@ def test_migrate_creates_exactly_the_committees_roles():
         "分管副主席",
         "主席会议",
         "系统管理员",
+        "提案委",
+        "研究室",
     }
 
 
@@ -59,7 +61,67 @@ def test_sync_roles_takes_back_a_permission_granted_by_hand():
         "people.view_member",
         "forms_app.add_fiveonesfiling",
         "forms_app.add_workstationapplication",
+        "results.add_result",
     }
+
+
+# --- 履职成果: the two offices that handle results, each for its own kinds
+
+RESULTS_OFFICE_PERMISSIONS = {
+    "wagtailadmin.access_admin",
+    "people.view_sector",
+    "people.view_party",
+    "people.view_specialcommittee",
+    "people.view_streetgroup",
+    "people.view_member",
+    "people.view_all_members",
+    "results.view_result",
+    "results.add_result",
+    "results.change_result",
+    "results.import_results",
+    "results.export_results",
+}
+
+
+def test_sync_roles_gives_the_proposal_committee_exactly_its_permissions():
+    group = Group.objects.get(name=roles.PROPOSAL_COMMITTEE)
+    group.permissions.add(Permission.objects.get(codename="manage_other_results"))
+    group.permissions.remove(Permission.objects.get(codename="manage_proposals"))
+
+    roles.sync_roles()
+
+    assert perms_of(group) == RESULTS_OFFICE_PERMISSIONS | {
+        "results.manage_proposals",
+        "results.add_handlingunit",
+        "results.change_handlingunit",
+        "results.view_handlingunit",
+        "results.add_resultyear",
+        "results.change_resultyear",
+        "results.view_resultyear",
+    }
+
+
+def test_sync_roles_gives_the_research_office_exactly_its_permissions():
+    group = Group.objects.get(name=roles.RESEARCH_OFFICE)
+    group.permissions.add(Permission.objects.get(codename="manage_proposals"))
+    group.permissions.add(Permission.objects.get(codename="delete_result"))
+
+    roles.sync_roles()
+
+    assert perms_of(group) == RESULTS_OFFICE_PERMISSIONS | {"results.manage_other_results"}
+
+
+def test_nobody_but_a_superuser_may_delete_a_result_and_only_the_readers_read_all():
+    holders = {
+        name
+        for name, codename in Permission.objects.filter(
+            content_type__app_label="results", group__name__in=roles.ROLE_NAMES
+        ).values_list("group__name", "codename")
+        if codename.startswith("delete_")
+    }
+    assert holders == set()
+    readers = Group.objects.filter(permissions__codename="view_all_results").values_list("name", flat=True)
+    assert set(readers) == {roles.LIAISON_OFFICE, roles.SECRETARY_GENERAL, roles.VICE_CHAIR, roles.CHAIRS_MEETING}
 
 
 def test_only_editors_and_reviewers_touch_pages_and_only_reviewers_publish():

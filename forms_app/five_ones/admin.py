@@ -66,6 +66,7 @@ EXPORT_COLUMNS = [
     ("成果类别", lambda f: f.get_result_kind_display()),
     ("成果标题", lambda f: f.result_title),
     ("内容摘要", lambda f: f.result_summary),
+    ("成果登记", rules.registry_mark),
     ("推荐委员", lambda f: f.showcase_member.name),
     ("推荐理由", lambda f: f.showcase_reason),
     ("履职心语", lambda f: "\n".join(f"{r.member.name}：{r.text}" for r in f.reflections.all())),
@@ -78,7 +79,7 @@ def export_year(request):
     year = year_param(request.GET.get("year"))
     filings = (
         FiveOnesFiling.objects.filter(year=year)
-        .select_related("sector", "party", "showcase_member")
+        .select_related("sector", "party", "showcase_member", "result")
         .prefetch_related("participants", "reflections__member")
         .order_by("sector__sort_order", "party__sort_order")
     )
@@ -106,6 +107,7 @@ class FilingInspectView(InspectView):
             actions=[(a, rules.Action(a).label) for a in rules.allowed_actions(self.request.user, filing)],
             return_form=ReturnForm(),
             route_office=rules.route_office(filing),
+            registry_mark=rules.registry_mark(filing),
         )
         return context
 

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from results.models import Occasion
+
 from ..fields import DateInput, chosen, required
 from . import rules
 from .models import ActivityKind, ResultKind
@@ -107,16 +109,105 @@ class ActivityForm(MemberScopedForm):
 
 
 class ResultForm(MemberScopedForm):
-    result_kind = forms.ChoiceField(
-        label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, error_messages=chosen("成果类别")
+    """提交一篇履职成果: one of the year's entries of the sector (party) in the 履职成果 registry, or a
+    new one registered with the filing. Before the filing's year begins, the planned result is
+    only described (registers=False)."""
+
+    result_entry = forms.ChoiceField(
+        label=_("履职成果"),
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("本年度本界别（党派）集体或委员提交的提案、社情民意信息、大会发言。"),
+        error_messages={
+            "invalid_choice": _(
+                "所选的履职成果已不在可选之列（可能已撤回、退回，或不属于本界别、党派），请重新选择或登记一篇新的成果。"
+            )
+        },
     )
-    result_title = forms.CharField(label=_("标题"), max_length=200, error_messages=required("成果标题"))
+    result_kind = forms.ChoiceField(label=_("成果类别"), choices=[("", "请选择")] + ResultKind.choices, required=False)
+    result_title = forms.CharField(label=_("标题"), max_length=200, required=False)
     result_summary = forms.CharField(
-        label=_("内容摘要"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=2000,
-        error_messages=required("内容摘要"),
+        label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False
     )
+    result_submitted_on = forms.DateField(
+        label=_("提交日期"),
+        widget=DateInput,
+        required=False,
+        error_messages={"invalid": _("日期格式不对，请按 2026-03-20 的格式填写。")},
+    )
+    result_occasion = forms.ChoiceField(
+        label=_("大会提案还是平时提案"), choices=Occasion.choices, widget=forms.RadioSelect, required=False
+    )
+    NEW_FIELDS = ("result_kind", "result_title", "result_summary", "result_submitted_on", "result_occasion")
+    REGISTRY_FIELD = {
+        "kind": "result_kind",
+        "title": "result_title",
+        "submitted_on": "result_submitted_on",
+        "occasion": "result_occasion",
+    }
+
+    def __init__(self, *args, offered=(), registers=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registers = registers
+        if offered and registers:
+            self.fields["result_entry"].choices = [
+                (str(r.pk), f"{r.get_kind_display()}：{r.title}（{r.author_label}，{r.get_status_display()}）")
+                for r in offered
+            ] + [(rules.NEW_RESULT, "登记一篇新的成果")]
+        else:
+            del self.fields["result_entry"]
+        if not registers:
+            del self.fields["result_submitted_on"], self.fields["result_occasion"]
+
+    def clean(self):
+        data = super().clean()
+        entry = data.get("result_entry", rules.NEW_RESULT) if self.registers else None
+        if entry == "" and all(data.get(name) for name in ("result_kind", "result_title", "result_summary")):
+            # Nothing chosen but a new result typed in full: a draft begun when nothing was offered
+            # yet, or a browser without script (which shows the new result's boxes all along).
+            entry = rules.NEW_RESULT
+        if "result_entry" in self.fields and not entry:
+            self.add_error("result_entry", _("请选择一篇履职成果，或登记一篇新的成果。"))
+            return data
+        data["result_entry"] = entry
+        if entry not in (rules.NEW_RESULT, None):
+            return data  # the chosen entry's kind, title and summary are copied on submission
+        for name, message in (
+            ("result_kind", _("请选择成果类别。")),
+            ("result_title", _("请填写成果标题。")),
+            ("result_summary", _("请填写内容摘要。")),
+            ("result_submitted_on", _("请填写提交日期。")),
+        ):
+            if name in self.fields and not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        if entry == rules.NEW_RESULT and not self.errors:
+            errors = rules.new_entry_errors(
+                self.year,
+                data["result_kind"],
+                data["result_title"],
+                data["result_submitted_on"],
+                data.get("result_occasion", ""),
+            )
+            for field, messages in errors.items():
+                for message in messages:
+                    self.add_error(self.REGISTRY_FIELD.get(field), message)
+        return data
+
+    def filing_fields(self):
+        """The filing's own result_kind, result_title, result_summary (a chosen entry's are copied
+        in on submission)."""
+        return {name: self.cleaned_data.get(name) or "" for name in ("result_kind", "result_title", "result_summary")}
+
+    def link(self):
+        """What rules.submit_filing links: None (nothing to link), or the choice for link_result."""
+        entry = self.cleaned_data["result_entry"]
+        if entry is None:
+            return None
+        return {
+            "entry": entry if entry == rules.NEW_RESULT else int(entry),
+            "submitted_on": self.cleaned_data.get("result_submitted_on"),
+            "occasion": self.cleaned_data.get("result_occasion") or "",
+        }
 
 
 class ShowcaseForm(MemberScopedForm):

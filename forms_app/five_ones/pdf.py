@@ -1,6 +1,7 @@
 """The 五个一活动备案表 as a PDF in the paper form's layout."""
 
 from ..pdf import render_pdf
+from .rules import registry_mark
 
 
 def filing_pdf(filing):
@@ -8,6 +9,7 @@ def filing_pdf(filing):
         "forms_app/five_ones/pdf.html",
         {
             "filing": filing,
+            "registry_mark": registry_mark(filing),
             "participants": filing.participants.all(),
             "reflections": filing.reflections.select_related("member"),
         },

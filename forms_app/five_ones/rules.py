@@ -18,8 +18,11 @@ from lianxin_site.db import locked
 from lianxin_site.errors import DomainError
 from people.models import Member, Party, Sector
 from people.services import account_of
+from results import rules as results
+from results.models import AuthorKind, Kind, Source
+from results.models import Status as ResultStatus
 
-from .models import Attendance, FilingEvent, FilingYear, FiveOnesFiling, Reflection
+from .models import Attendance, FilingEvent, FilingYear, FiveOnesFiling, Reflection, ResultKind
 
 Status = FiveOnesFiling.Status
 Action = FilingEvent.Action
@@ -28,6 +31,11 @@ ARCHIVE_OFFICE = "专委会工作六室"
 
 class RouteError(DomainError):
     """A filing or a route action refused now; the message is for the user."""
+
+
+class ResultLinkError(RouteError):
+    """The step 提交一篇履职成果 cannot be filed as it stands: the chosen entry is gone, or the new
+    one breaks a registry rule. The wizard shows that step again."""
 
 
 # --- who files, and for whom
@@ -87,7 +95,7 @@ def _office_committee(user):
 
 
 def filings_visible_to(user):
-    filings = FiveOnesFiling.objects.select_related("sector__contact_committee", "party")
+    filings = FiveOnesFiling.objects.select_related("sector__contact_committee", "party", "result")
     if not user.is_authenticated:
         return filings.none()
     if user.is_superuser:
@@ -193,6 +201,83 @@ def activity_date_error(year, value):
     return ""
 
 
+# --- 提交一篇履职成果: the link to the 履职成果 registry
+
+# The 备案表 asks for 「提案、社情民意或大会发言」 (seed 000): its three kinds are the registry's kinds of
+# the same name and value. 调研报告 and 微建议 do not count for the 五个一 and are not offered.
+REGISTRY_KIND = {
+    ResultKind.PROPOSAL: Kind.PROPOSAL,
+    ResultKind.OPINION: Kind.OPINION,
+    ResultKind.SPEECH: Kind.SPEECH,
+}
+FILING_KIND = {kind: filing_kind for filing_kind, kind in REGISTRY_KIND.items()}
+NEW_RESULT = "new"
+UNLINKED = "未关联成果登记"
+
+
+def offered_results(year, sector, party):
+    """The entries the step offers: the year's 提案、社情民意信息 and 大会发言 of the sector or party
+    (in its name, or by one of its members), as results.rules.results_for_filer finds them."""
+    return results.results_for_filer(year, sector, party, kinds=list(REGISTRY_KIND.values())).prefetch_related(
+        "author_rows__member"
+    )
+
+
+def registers_results(year, today=None):
+    """Whether the step links or registers an entry: from the start of the filing's year. A filing
+    prepared before its year names a planned result only (nothing can be submitted in a year that
+    has not begun), and stays 「未关联成果登记」."""
+    return (today or timezone.localdate()).year >= year
+
+
+def new_entry_errors(year, kind, title, submitted_on, occasion):
+    """{registry field: [message]} for the entry the step would register (results.rules)."""
+    data = {"year": year, "kind": REGISTRY_KIND[kind], "title": title, "submitted_on": submitted_on}
+    return results.heading_errors({**data, "occasion": occasion})
+
+
+def link_result(user, year, sector, party, data, choice):
+    """The registry entry the filing names (inside submit_filing's transaction). `choice` is
+    {"entry": pk or NEW_RESULT, "submitted_on", "occasion"}: an offered entry, locked and checked
+    again, whose kind, title and summary are copied into `data`; or a new entry in the sector's
+    (party's) name, 待确认, from the kind, title and summary in `data`."""
+    if choice["entry"] == NEW_RESULT:
+        entry = {
+            "year": year,
+            "kind": REGISTRY_KIND[data["result_kind"]],
+            "title": data["result_title"],
+            "summary": data["result_summary"],
+            "submitted_on": choice["submitted_on"],
+            "occasion": choice.get("occasion", ""),
+            "author_kind": AuthorKind.SECTOR if sector else AuthorKind.PARTY,
+            "sector": sector,
+            "party": party,
+        }
+        try:
+            return results.save_entry(user, entry, [], Source.FRONT)
+        except results.ResultInvalid as exc:
+            raise ResultLinkError(f"成果登记未通过：{exc}") from exc
+    result = locked(offered_results(year, sector, party).filter(pk=choice["entry"])).first()
+    if result is None:
+        raise ResultLinkError("所选的履职成果刚刚被撤回或退回，已不在可选之列，请重新选择或登记一篇新的成果。")
+    data.update(result_kind=FILING_KIND[result.kind], result_title=result.title, result_summary=result.summary)
+    return result
+
+
+def registry_mark(filing):
+    """How the filing's result stands in the registry, for its page, PDF and the year's export."""
+    if filing.result_id is None:
+        return UNLINKED
+    return f"已关联成果登记（{filing.result.get_status_display()}）"
+
+
+def result_confirmed(filing):
+    """The 报送进度 board's 成果已确认: 是 or 否 for a filing linked to an entry, — otherwise."""
+    if filing is None or filing.result_id is None:
+        return "—"
+    return "是" if filing.result.status == ResultStatus.CONFIRMED else "否"
+
+
 # --- filing and refiling
 
 
@@ -212,10 +297,12 @@ def already_filed(filing):
 
 
 @transaction.atomic
-def submit_filing(user, year, sector, party, data, participants, reflections):
+def submit_filing(user, year, sector, party, data, participants, reflections, result=None):
     """Create the year's filing, or resubmit a returned one (its history is kept).
 
-    `data`: the filing's own fields; `reflections`: [(member, text)]. Returns the filing.
+    `data`: the filing's own fields; `reflections`: [(member, text)]; `result`: the step
+    提交一篇履职成果's choice for link_result(), or None for a filing that names its result
+    without the registry. Returns the filing.
     """
     # The first filing of a year has no row to lock yet: lock its sector (party) instead, so
     # that two submissions for one filer take turns and the second sees the first's filing.
@@ -226,6 +313,8 @@ def submit_filing(user, year, sector, party, data, participants, reflections):
         raise RouteError(already_filed(filing))
     action = Action.RESUBMIT if filing else Action.SUBMIT
     filing = filing or FiveOnesFiling(year=year, sector=sector, party=party)
+    data = dict(data)
+    filing.result = link_result(user, year, sector, party, data, result) if result else None
     for field, value in data.items():
         setattr(filing, field, value)
     filing.status = Status.SUBMITTED
@@ -269,7 +358,7 @@ def deadline_board(year, today=None):
     """Every sector and party with its filing status for the year, overdue ones marked."""
     today = today or timezone.localdate()
     deadline = FilingYear.deadline_for(year)
-    filings = FiveOnesFiling.objects.filter(year=year)
+    filings = FiveOnesFiling.objects.filter(year=year).select_related("result")
     by_sector = {f.sector_id: f for f in filings if f.sector_id}
     by_party = {f.party_id: f for f in filings if f.party_id}
     rows = []
@@ -290,6 +379,7 @@ def deadline_board(year, today=None):
                     "filing": filing,
                     "status": filing.get_status_display() if filing else "未提交",
                     "overdue": not done and today > deadline,
+                    "result_confirmed": result_confirmed(filing),
                 }
             )
     counts = dict(Counter(row["status"] for row in rows))

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lianxin_site.dates import year_param
 from lianxin_site.downloads import pdf_response
 from people.services import account_of
+from results.rules import results_visible_to
 
 from ..wizard import DraftWizardView
 from . import rules
@@ -70,6 +72,8 @@ class FiveOnesWizard(DraftWizardView):
             messages.info(request, rules.already_filed(self.existing))
             return redirect("five_ones_detail", pk=self.existing.pk)
         self.members = rules.members_of(self.sector, self.party)
+        self.registers = rules.registers_results(self.year)
+        self.offered = list(rules.offered_results(self.year, self.sector, self.party)) if self.registers else []
 
     @property
     def filer(self):
@@ -83,6 +87,8 @@ class FiveOnesWizard(DraftWizardView):
         scope = {"members": self.members, "year": self.year}
         if step == "reflections":
             return {"form_kwargs": scope}
+        if step == "result":
+            return {**scope, "offered": self.offered, "registers": self.registers}
         return scope
 
     def get_form_initial(self, step):
@@ -95,7 +101,12 @@ class FiveOnesWizard(DraftWizardView):
             initial = {name: getattr(filing, name) for name in FILING_FIELDS}
             initial["showcase_member"] = filing.showcase_member_id
             initial["participants"] = list(filing.participants.values_list("pk", flat=True))
+            if filing.result_id in {r.pk for r in self.offered}:
+                initial["result_entry"] = str(filing.result_id)
+            initial["result_submitted_on"] = timezone.localdate()
             return initial
+        if step == "result":
+            return {"result_submitted_on": timezone.localdate()}
         if step == "info":
             account = account_of(self.request.user)
             name = account.member.name if account.member else self.request.user.get_full_name()
@@ -104,7 +115,7 @@ class FiveOnesWizard(DraftWizardView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        context.update(filer=self.filer, year=self.year, existing=self.existing)
+        context.update(filer=self.filer, year=self.year, existing=self.existing, registers=self.registers)
         if self.steps.current == "review":
             context["summary"] = self.summary()
         return context
@@ -119,15 +130,36 @@ class FiveOnesWizard(DraftWizardView):
                 rows = None
             elif name == "reflections":
                 rows = [(f"{entry['member'].name}", entry["text"]) for entry in cleaned if entry.get("member")]
+            elif name == "result":
+                rows = self.result_rows(cleaned)
             else:
                 rows = self.describe(name, cleaned)
             sections.append({"step": name, "title": title, "rows": rows})
         return sections
 
+    def result_rows(self, cleaned):
+        entry = cleaned.get("result_entry")
+        if entry not in (rules.NEW_RESULT, None):
+            chosen = next((r for r in self.offered if str(r.pk) == entry), None)
+            if chosen is None:
+                return None
+            return [
+                ("履职成果", f"{chosen.get_kind_display()}：{chosen.title}"),
+                ("作者", chosen.author_label),
+                ("成果登记", chosen.get_status_display()),
+            ]
+        rows = self.describe("result", {k: v for k, v in cleaned.items() if k != "result_entry"})
+        if entry == rules.NEW_RESULT:
+            rows.append(("成果登记", "提交备案表时以本界别（党派）名义登记，待确认"))
+        else:
+            rows.append(("成果登记", rules.UNLINKED))
+        return rows
+
     def done(self, form_list, form_dict, **kwargs):
         data = {}
-        for name in ("info", "theme", "activity", "result", "showcase"):
+        for name in ("info", "theme", "activity", "showcase"):
             data.update(form_dict[name].cleaned_data)
+        data.update(form_dict["result"].filing_fields())
         participants = data.pop("participants")
         try:
             filing = rules.submit_filing(
@@ -138,7 +170,11 @@ class FiveOnesWizard(DraftWizardView):
                 data,
                 participants,
                 form_dict["reflections"].entries(),
+                result=form_dict["result"].link(),
             )
+        except rules.ResultLinkError as exc:
+            # The chosen entry was withdrawn meanwhile, or the new one breaks a registry rule.
+            return self.refuse(str(exc), "result")
         except rules.RouteError as exc:
             # Someone filed first: say so, and keep every step the leader typed.
             return self.refuse(str(exc), "review")
@@ -164,8 +200,17 @@ def five_ones_detail(request, pk):
             "is_filer": rules.files_for(request.user, filing),
             "route_office": rules.route_office(filing),
             "attendance": filing.attendance.select_related("member"),
+            "registry_mark": rules.registry_mark(filing),
+            "result_url": result_url(request.user, filing),
         },
     )
+
+
+def result_url(user, filing):
+    """The linked entry's page on the front end, for those who may see it."""
+    if filing.result_id and results_visible_to(user).filter(pk=filing.result_id).exists():
+        return reverse("my_result", args=[filing.result_id])
+    return ""
 
 
 @login_required

@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '承办单位',
                 'verbose_name_plural': '承办单位',
-                'ordering': ['result', 'role', 'unit__sort_order', 'unit__name'],
+                'ordering': ['result', '-role', 'unit__sort_order', 'unit__name'],
                 'constraints': [models.UniqueConstraint(fields=('result', 'unit'), name='proposal_unit_once')],
             },
         ),

@@ -217,6 +217,8 @@ ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", 50 * 102
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 200_000))
 # An .xlsx upload may unpack to at most this much before it is refused unread (lianxin_site/uploads.py).
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 256 * 1024 * 1024))
+# A 履职成果 attachment (a proposal's text, a report) may be at most this large (results/rules.py).
+RESULT_ATTACHMENT_MAX_BYTES = int(os.environ.get("RESULT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 # The committee's name as it heads its paper forms.
 # Whose platform this is: the district (or city, province), the committee's level, and its name
