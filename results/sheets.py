@@ -291,12 +291,18 @@ class Lookups:
         self.sector_names = {s.pk: s.name for s in self.sectors.values()}
         self.party_names = {p.pk: p.name for p in self.parties.values()}
         self.unit_by_pk = {unit.pk: unit for unit in self.units.values()}
+        # 委员证号 as typed, in either case (as rules.resolve_members reads them): the member.
         self.members = {}
-        unique = list(dict.fromkeys(codes))
+        typed = list(dict.fromkeys(codes))
+        unique = list(dict.fromkeys([*typed, *(code.upper() for code in typed)]))
+        by_code = {}
         for start in range(0, len(unique), CODE_CHUNK):
             chunk = unique[start : start + CODE_CHUNK]
             for member in Member.objects.filter(code__in=chunk).only("pk", "code", "name"):
-                self.members[member.code] = member
+                by_code[member.code.upper()] = member
+        for code in typed:
+            if code.upper() in by_code:
+                self.members[code] = by_code[code.upper()]
 
     def sector_name(self, pk):
         return self.sector_names.get(pk, "") if pk else ""

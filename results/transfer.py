@@ -13,10 +13,10 @@ small form to choose.
 
 TRANSFER_MENU: [(label, url name, icon, allowed(user), order)] for the 履职成果 admin menu."""
 
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -28,6 +28,7 @@ from lianxin_site.downloads import xlsx_response
 from lianxin_site.imports import ImportRefused, SheetFileError
 
 from . import rules, sheets
+from .admin import forbidden
 from .models import Kind, ResultImport
 
 IMPORT = "results.import_results"
@@ -55,6 +56,26 @@ class UploadForm(forms.Form):
         return upload
 
 
+def requires(permission, message):
+    """Answer 403 with `message` (admin.forbidden, not Wagtail's redirect to the dashboard) unless
+    the user holds `permission`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(permission):
+                return forbidden(request, message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+may_import = requires(IMPORT, "您的账号没有导入履职成果的权限（提案委导入提案，研究室导入其他成果）。")
+may_export = requires(EXPORT, "您的账号没有导出履职成果的权限。")
+
+
 def may_see(user, record):
     """The uploader, and those who handle every 类别 the file holds."""
     if record.uploaded_by_id == user.pk or user.is_superuser:
@@ -63,7 +84,7 @@ def may_see(user, record):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(IMPORT, raise_exception=True)
+@may_import
 def import_upload(request):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
@@ -105,13 +126,13 @@ def _record_for(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(IMPORT, raise_exception=True)
+@may_import
 def import_preview(request, pk):
     record = _record_for(request, pk)
     is_uploader = record.uploaded_by_id == request.user.pk
     if request.method == "POST":
         if not is_uploader:
-            raise PermissionDenied("只有上传这份文件的人可以确认导入。")
+            return forbidden(request, "只有上传这份文件的人可以确认导入。")
         return _confirm(request, record.pk)
     return render(
         request,
@@ -142,7 +163,7 @@ def _confirm(request, pk):
 
 
 @require_GET
-@permission_required(IMPORT, raise_exception=True)
+@may_import
 def import_file(request, pk):
     """The uploaded file itself: it lies in private storage, which the web server never serves."""
     record = _record_for(request, pk)
@@ -152,7 +173,7 @@ def import_file(request, pk):
 
 
 @require_GET
-@permission_required(EXPORT, raise_exception=True)
+@may_export
 def export(request):
     kind = request.GET.get("kind", "")
     if kind not in Kind.values:
@@ -193,6 +214,6 @@ transfer_urls = [
 ]
 
 TRANSFER_MENU = [
-    ("导入履职成果", "results_import", "upload", can_import, 900),
-    ("导出履职成果", "results_export", "download", can_export, 910),
+    ("导入履职成果", "results_import", "upload", can_import, 300),
+    ("导出履职成果", "results_export", "download", can_export, 310),
 ]
