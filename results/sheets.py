@@ -73,7 +73,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from lianxin_site.dates import FIRST_YEAR
-from lianxin_site.db import bulk_insert
+from lianxin_site.db import bulk_insert, bulk_update_rows
 from lianxin_site.imports import (
     ImportReport,
     SheetFileError,
@@ -127,7 +127,6 @@ HINT = "请上传 Excel（.xlsx）格式的履职成果表，或先导出一份�
 
 PREVIEW_LIMIT = 500  # rows listed in the preview
 ERROR_LIMIT = 1000  # problems listed; the rest are counted
-BATCH = 500  # rows per INSERT / UPDATE
 CODE_CHUNK = 2000  # 委员证号 per lookup query
 
 # The rules' field names → the columns that hold them.
@@ -746,10 +745,10 @@ class Plan:
             row.match = pk
 
         now = timezone.now()
-        Result.objects.bulk_update(
-            [Result(pk=row.match, **self._fields(row.entry), **confirmed, updated_at=now) for row in updated],
+        bulk_update_rows(
+            Result,
+            [{"pk": row.match, **self._fields(row.entry), **confirmed, "updated_at": now} for row in updated],
             [*UPDATED_FIELDS, "status", "return_reason", "updated_at"],
-            batch_size=BATCH,
         )
 
         def touched(columns):
