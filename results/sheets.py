@@ -10,7 +10,8 @@ The columns, and how the office types each cell
 序号          not read (the export numbers its rows); the column may be left out.
 年度          the year, as 2026.
 类别          提案, 社情民意信息, 大会发言, 调研报告 or 微建议.
-编号          the 案号 (编号), or blank; one per 年度 and 类别.
+编号          the 案号 (编号), or blank; one per 年度 and 类别. A text cell (the export writes
+              text), so that Excel keeps the 0 of 0015.
 标题          required, at most 200 characters.
 作者类型      委员个人 (or 个人), 多名委员联名 (or 联名), 界别 or 党派.
 委员证号      the first author (第一提案人 / 执笔人). Required for 委员个人 and 联名; for 界别 and 党派
@@ -454,6 +455,7 @@ class RowReader:
                 members_known = False
             else:
                 members.append(member)
+                row.first_code = member.code  # as the roster writes it, for the key
         elif author_kind in (AuthorKind.INDIVIDUAL, AuthorKind.JOINT) or others:
             row.add(
                 "委员证号", "不能为空：请把第一提案人（执笔人）的委员证号填在这一列，其余作者填在「联名委员证号」。"
@@ -608,10 +610,11 @@ class Plan:
         self.entries = load_entries(results) if years and kinds else {}
         self.by_number, self.by_title = {}, {}
         for entry in self.entries.values():
-            if entry.number:
-                self.by_number[(entry.year, entry.kind, entry.number)] = entry.pk
+            number = clean_text(entry.number)
+            if number:
+                self.by_number[(entry.year, entry.kind, number)] = entry.pk
             first = entry.codes[0] if entry.codes else ""
-            self.by_title.setdefault((entry.year, entry.kind, entry.title, first), []).append(entry.pk)
+            self.by_title.setdefault((entry.year, entry.kind, clean_text(entry.title), first), []).append(entry.pk)
         self.handled = {}  # pk → {unit pk: name} of units that recorded a step
         if self.entries and Kind.PROPOSAL in kinds:
             steps = HandlingStep.objects.filter(result__year__in=years, result__kind=Kind.PROPOSAL)
@@ -643,7 +646,7 @@ class Plan:
             pk = self.by_number.get(number_key) if row.number else None
             if row.number and pk is None:
                 # A new 编号 numbers an entry registered without one, or is a new entry.
-                same_title = [pk for pk in same_title if not self.entries[pk].number]
+                same_title = [other for other in same_title if not self.entries[other].number]
             if pk is not None and same_title and pk not in same_title:
                 # The row is a registered entry (same 标题 and first author), but its 编号 is another's.
                 row.add("编号", rules.number_taken(row.year, row.kind, row.number))
@@ -686,11 +689,12 @@ class Plan:
                 if error:
                     row.add("立案情况", error)
             handled = self.handled.get(row.match, {})
-            if row.lead or row.assist:
-                if refusal := rules.assign_refusal(entry.acceptance):
-                    row.add("主办单位", refusal)
-                    continue
-            elif not handled:
+            if not (row.lead or row.assist):
+                if handled:  # the row leaves out every unit, among them some that handled it
+                    row.add("主办单位", rules.unit_errors([], [], handled=handled)["lead_units"][-1])
+                continue
+            if refusal := rules.assign_refusal(entry.acceptance):
+                row.add("主办单位", refusal)
                 continue
             assigned = set(self.entries[row.match].lead + self.entries[row.match].assist) if row.match else set()
             row.add_rule_errors(rules.unit_errors(row.lead, row.assist, assigned=assigned, handled=handled))
