@@ -1,19 +1,22 @@
 """The 履职成果 registry in chromium: a member registers a joint 提案, 提案委 confirms it, records
 立案, a unit and the 办前沟通, and the member's page shows them. Screenshots in tests/artifacts/."""
 
+import subprocess
+
 import pytest
 
 from people import roles
 from results.models import Kind, Result, Status
 
-from .test_browser import ARTIFACTS, _with_password, login_in
+from .results_helpers import units  # noqa: F401
+from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "pw-lianxin-123"
 
 
 def test_a_joint_proposal_from_registration_to_its_first_handling_step(
-    browser, live_server, make_user, members, units, roles_synced
+    browser, live_server, make_user, members, units, roles_synced, tmp_path
 ):
     member = _with_password(make_user(roles.MEMBER, member=members["teacher"]))
     office = _with_password(make_user(roles.PROPOSAL_COMMITTEE))
@@ -46,7 +49,7 @@ def test_a_joint_proposal_from_registration_to_its_first_handling_step(
     assert "已确认" in admin.inner_text("main")
     accept = admin.locator("form[data-action=accept]")
     accept.get_by_label("立案", exact=True).check()
-    accept.get_by_label("案号").fill("2026-001")
+    accept.get_by_label("案号", exact=True).fill("2026-001")
     accept.get_by_role("button", name="保存立案情况").click()
     assign = admin.locator("form[data-action=assign]")
     assign.locator("fieldset, div").filter(has_text="主办单位").first.get_by_label("区教委").check()
@@ -61,6 +64,32 @@ def test_a_joint_proposal_from_registration_to_its_first_handling_step(
     step.get_by_role("button", name="记录环节").click()
     assert "办前沟通" in admin.inner_text("main")
     admin.screenshot(path=ARTIFACTS / "results-admin-inspect.png", full_page=True)
+
+    # 成果统计 counts the confirmed proposal: one of one, a joint one, 平时.
+    admin.goto(f"{live_server.url}/admin/results/reports/statistics/?year=2026")
+    statistics = admin.inner_text("main")
+    assert "联名提案" in statistics and "100.0%" in statistics
+    admin.screenshot(path=ARTIFACTS / "results-statistics.png", full_page=True)
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="PDF").first.click()
+    pdf = tmp_path / "statistics.pdf"
+    download.value.save_as(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "成果统计" in text and "100.0%" in text
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-singlefile",
+            "-f",
+            "1",
+            str(pdf),
+            str(ARTIFACTS / "results-statistics-pdf-page1"),
+        ],
+        check=True,
+    )
     admin_context.close()
 
     # The member's own page shows 已立案, the unit and the step.
