@@ -254,6 +254,8 @@ def test_export_then_import_changes_nothing(members, reference, units, login, of
     entry(m["teacher"], kind=Kind.OPINION, title="社情民意", occasion="")
     entry(m["banker"], title="待确认的提案", status=Status.PENDING)
     client = login(offices["proposals"])
+    chooser = client.get(reverse("results_export")).content.decode()
+    assert "下载 Excel" in chooser and f'<option value="{YEAR}"' in chooser
 
     data = download(client, year=YEAR, kind=Kind.PROPOSAL)
 
@@ -323,6 +325,8 @@ def test_upload_previews_then_the_uploader_confirms(members, units, proposals, l
     assert Result.objects.count() == 4
     messages = [str(m) for m in client.get(confirmed["Location"]).context["messages"]]
     assert "履职成果已导入：新增 4 项，更新 0 项，0 项无变化。" in messages
+    recent = client.get(reverse("results_import")).content.decode()
+    assert "最近的导入" in recent and "提案.xlsx" in recent and "已导入" in recent
 
 
 def test_two_confirms_of_one_upload_import_once_and_the_second_is_told(members, units, proposals, login):
