@@ -8,21 +8,27 @@ an edited file updates exactly the edited members.
 
 import csv
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.results import RowResult
-from python_calamine import CalamineError, CalamineWorkbook
 
-from lianxin_site.errors import DomainError
+from lianxin_site.imports import (
+    ImportReport,
+    SheetFileError,
+    cell_text,
+    check_headers,
+    confirm_upload,
+    find_table,
+    formula_messages,
+    xlsx_rows,
+)
 from lianxin_site.spreadsheet import safe_cell, unsafe_cell
-from lianxin_site.uploads import UploadRejected, check_xlsx, formulas_without_values
 
 from .models import Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
 
@@ -44,13 +50,12 @@ IGNORED_HEADERS = ("序号",)
 PREVIEW_LIMIT = 500
 CODE_CHUNK = 2000
 
+# The file as a whole cannot be read as a roster (nothing row-specific).
+RosterFileError = SheetFileError
 
-class RosterFileError(Exception):
-    """The file as a whole cannot be read as a roster (nothing row-specific)."""
-
-
-class ImportRefused(DomainError):
-    """A confirmation refused: the import already ran, or is running; the message is for the user."""
+# Reading an .xlsx file (the archive checked before calamine reads it), finding the header and
+# checking it, the report and the claim that lets one confirmation run are shared with the
+# other imports: lianxin_site/imports.py.
 
 
 # ---------------------------------------------------------------------------
@@ -64,30 +69,6 @@ class RosterSheet:
     lines: list
     # Cells holding a formula whose result the file does not carry: they would read as empty.
     formula_errors: list = field(default_factory=list)
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        # Excel stores 委员证号 and phone numbers typed as numbers as floats.
-        return str(int(value))
-    return str(value).replace("\u3000", " ").strip()
-
-
-def _xlsx_rows(data):
-    # calamine (Rust) reads a 10,000-row sheet some 50 times faster than openpyxl.
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, IndexError) as exc:
-        raise RosterFileError(
-            "无法读取这个 .xlsx 文件，文件可能已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 后再上传。"
-        ) from exc
-    for row in rows:
-        yield [_cell_text(value) for value in row]
 
 
 def _decode_csv(data):
@@ -108,8 +89,7 @@ def _decode_csv(data):
 
 def _csv_rows(data):
     text = _decode_csv(data)
-    for row in csv.reader(io.StringIO(text, newline="")):
-        yield [_cell_text(value) for value in row]
+    yield from csv.reader(io.StringIO(text, newline=""))
 
 
 def read_roster(data, filename=""):
@@ -120,14 +100,7 @@ def read_roster(data, filename=""):
     if not data or not data.strip():
         raise RosterFileError("文件是空的，没有任何内容。")
     if data.startswith(b"PK\x03\x04"):
-        try:  # before calamine reads it: a small archive can unpack to gigabytes
-            facts = check_xlsx(
-                data, max_unpacked=settings.UPLOAD_MAX_UNPACKED_BYTES, max_rows=settings.ROSTER_MAX_ROWS, header_rows=1
-            )
-        except UploadRejected as exc:
-            raise RosterFileError(str(exc)) from exc
-        rows = _xlsx_rows(data)
-        formulas = formulas_without_values(data) if facts.formulas else []
+        rows, formulas = xlsx_rows(data, max_rows=settings.ROSTER_MAX_ROWS)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterFileError("不支持旧版 Excel（.xls）文件。请在 Excel 或 WPS 中“另存为” .xlsx 后再上传。")
     elif b"\x00" in data[:4096]:
@@ -141,56 +114,28 @@ def read_roster(data, filename=""):
             )
         rows = _csv_rows(data)
 
-    header, header_line = None, 0
-    body, lines = [], []
-    for line, row in enumerate(rows, start=1):
-        if not any(row):
-            continue
-        if header is None:
-            header, header_line = [cell.lstrip("\ufeff").replace(" ", "") for cell in row], line
-            continue
-        body.append(row)
-        lines.append(line)
-
-    if header is None:
+    table = find_table(rows)
+    if table is None:
         raise RosterFileError("文件是空的，没有任何内容。")
-    _check_headers(header, header_line)
-    if not body:
+    header = table.header
+    check_headers(
+        header,
+        table.header_line,
+        HEADERS,
+        IGNORED_HEADERS,
+        hint="请上传 .xlsx 或 .csv 格式的委员名册，或先导出一份名册作为模板。",
+    )
+    if not table.rows:
         raise RosterFileError("表格里只有表头，没有委员数据。")
 
-    formula_errors = [
-        f"第 {line} 行「{header[column]}」：这一格是公式{formula}，表格里没有它的计算结果，请改为直接填写内容后再上传。"
-        for line, column, formula in formulas
-        if line > header_line and column < len(header) and header[column] in HEADERS
-    ]
+    formula_errors = formula_messages(formulas, table, HEADERS)
     keep = [i for i, name in enumerate(header) if name in HEADERS]
     dataset = tablib.Dataset(headers=[header[i] for i in keep])
     width = len(header)
-    for row in body:
-        row = (row + [""] * width)[:width]
+    for row in table.rows:
+        row = ([cell_text(value) for value in row] + [""] * width)[:width]
         dataset.append([row[i] for i in keep])
-    return RosterSheet(dataset=dataset, lines=lines, formula_errors=formula_errors)
-
-
-def _check_headers(header, line):
-    present = [name for name in header if name]
-    if not set(present) & set(HEADERS):
-        raise RosterFileError(
-            f"无法识别的表格：第 {line} 行应是表头（{'、'.join(HEADERS)}）。"
-            "请上传 .xlsx 或 .csv 格式的委员名册，或先导出一份名册作为模板。"
-        )
-    problems = []
-    missing = [name for name in HEADERS if name not in present]
-    if missing:
-        problems.append(f"缺少列：{'、'.join(missing)}")
-    unknown = [name for name in present if name not in HEADERS and name not in IGNORED_HEADERS]
-    if unknown:
-        problems.append(f"无法识别的列：{'、'.join(unknown)}")
-    repeated = sorted({name for name in present if present.count(name) > 1})
-    if repeated:
-        problems.append(f"重复的列：{'、'.join(repeated)}")
-    if problems:
-        raise RosterFileError(f"第 {line} 行的表头不对（{'；'.join(problems)}）。表头应为：{'、'.join(HEADERS)}。")
+    return RosterSheet(dataset=dataset, lines=table.lines, formula_errors=formula_errors)
 
 
 # ---------------------------------------------------------------------------
@@ -204,7 +149,7 @@ class TextWidget(widgets.Widget):
         self.max_length = max_length
 
     def clean(self, value, row=None, **kwargs):
-        text = unsafe_cell(_cell_text(value))
+        text = unsafe_cell(cell_text(value))
         if self.required and not text:
             raise ValueError("不能为空。")
         if self.max_length and len(text) > self.max_length:
@@ -230,7 +175,7 @@ class ChoiceWidget(widgets.Widget):
         self.blank = blank
 
     def clean(self, value, row=None, **kwargs):
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text and self.blank is not None:
             return self.blank
         if text not in self.choices:
@@ -263,7 +208,7 @@ class LookupWidget(widgets.Widget):
                 self.by_name.setdefault(street, obj)
 
     def clean(self, value, row=None, **kwargs):
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             if self.required:
                 raise ValueError("不能为空。")
@@ -286,7 +231,7 @@ class LookupWidget(widgets.Widget):
 
 
 def _code_of(row):
-    return unsafe_cell(_cell_text(row.get("委员证号")))
+    return unsafe_cell(cell_text(row.get("委员证号")))
 
 
 GENDER_CHOICES = {"男": Member.Gender.MALE, "女": Member.Gender.FEMALE}
@@ -420,7 +365,7 @@ class RosterResource(resources.ModelResource):
             "line": self.line_of(row_number),
             "type": row_result.import_type,
             "code": _code_of(row),
-            "name": _cell_text(row.get("姓名")),
+            "name": cell_text(row.get("姓名")),
             "changed": [],
         }
         if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
@@ -464,24 +409,6 @@ COLUMN_OF = {name: f.column_name for name, f in RosterResource.fields.items()}
 
 # ---------------------------------------------------------------------------
 # Services
-
-
-@dataclass
-class ImportReport:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list = field(default_factory=list)
-    changes: list = field(default_factory=list)
-    dry_run: bool = True
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    def as_dict(self):
-        return asdict(self)
 
 
 def _base_error_message(error):
@@ -567,37 +494,10 @@ def export_roster(queryset=None, fmt="xlsx"):
     return dataset.export("xlsx")
 
 
-REFUSALS = {
-    RosterImport.Status.IMPORTING: "这份名册正在导入，请稍候刷新本页查看结果；不必再次确认。",
-    RosterImport.Status.IMPORTED: "这份名册已经导入过了，没有重复导入。",
-}
-
-
 def confirm_import(record_id):
-    """Import a previewed upload for real, once. The record is claimed first (待确认 → 正在导入,
-    a short write that only one request can make), then the import runs in its own transaction;
-    a second click, or a colleague's, is told the import is running or done instead of waiting
-    behind it. Returns (record, report); report is None when the stored file can no longer be read."""
-    Status = RosterImport.Status
-    record = RosterImport.objects.get(pk=record_id)
-    if record.status != Status.PREVIEWED or not RosterImport.objects.filter(
-        pk=record_id, status=Status.PREVIEWED
-    ).update(status=Status.IMPORTING):
-        record.refresh_from_db()
-        raise ImportRefused(REFUSALS.get(record.status, f"这份名册{record.get_status_display()}，不能导入。"))
-    report = None
-    try:
-        with record.file.open("rb") as stored:
-            data = stored.read()
-        report = import_roster(data, record.original_name, dry_run=False)
-    except RosterFileError as exc:  # the stored file can no longer be read
-        record.report = {**record.report, "errors": [str(exc)]}
-    except BaseException:
-        RosterImport.objects.filter(pk=record_id).update(status=Status.FAILED, imported_at=timezone.now())
-        raise
-    else:
-        record.report = report.as_dict()
-    record.status = Status.IMPORTED if report and report.ok else Status.FAILED
-    record.imported_at = timezone.now()
-    record.save(update_fields=["report", "status", "imported_at"])
-    return record, report
+    """Import a previewed upload for real, once (lianxin_site.imports.confirm_upload: the record is
+    claimed first, so a second click, or a colleague's, is told the import is running or done).
+    Returns (record, report); report is None when the stored file can no longer be read."""
+    return confirm_upload(
+        RosterImport, record_id, lambda data, name: import_roster(data, name, dry_run=False), "这份名册"
+    )

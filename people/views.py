@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.downloads import XLSX_TYPE, file_response
+from lianxin_site.imports import ImportRefused
 
 from .forms import RosterUploadForm
 from .models import RosterImport
-from .roster import EXPORT_FORMATS, ImportRefused, RosterFileError, confirm_import, export_roster, import_roster
+from .roster import EXPORT_FORMATS, RosterFileError, confirm_import, export_roster, import_roster
 
 CONTENT_TYPES = {
     "xlsx": XLSX_TYPE,

@@ -73,6 +73,11 @@ def manage_permission(kind):
     return MANAGE_PROPOSALS if kind == Kind.PROPOSAL else MANAGE_OTHERS
 
 
+def office_for(kind):
+    """The office that handles entries of this kind."""
+    return "提案委" if kind == Kind.PROPOSAL else "研究室"
+
+
 def manages(user, kind):
     """Whether the user is the office for entries of this kind: 提案委 for 提案, 研究室 for the rest."""
     return user.is_authenticated and user.has_perm(manage_permission(kind))
@@ -209,8 +214,13 @@ def number_error(year, kind, number, exclude_pk=None):
         return ""
     taken = Result.objects.filter(year=year, kind=kind, number=number).exclude(pk=exclude_pk)
     if taken.exists():
-        return f"{year} 年的{Kind(kind).label}中已有编号 {number}。"
+        return number_taken(year, kind, number)
     return ""
+
+
+def number_taken(year, kind, number):
+    """The message when another entry of the year and kind has this number."""
+    return f"{year} 年的{Kind(kind).label}中已有编号 {number}。"
 
 
 RESULT_FIELDS = (
@@ -339,7 +349,7 @@ def set_authors(result, members):
 def _managed(result_id, user):
     result = locked_row(Result.objects.all(), pk=result_id)
     if not manages(user, result.kind):
-        raise PermissionDenied(f"只有{'提案委' if result.kind == Kind.PROPOSAL else '研究室'}可以处理这项成果。")
+        raise PermissionDenied(f"只有{office_for(result.kind)}可以处理这项成果。")
     return result
 
 
@@ -408,12 +418,11 @@ def record_acceptance(result_id, user, acceptance, number="", merged_into=""):
     if number and (error := number_error(result.year, result.kind, number, result.pk)):
         errors["number"] = [error]
     if acceptance == Acceptance.MERGED:
-        if not merged_into:
-            errors["merged_into"] = ["并案请填写并入提案的案号。"]
-        elif merged_into == (number or result.number):
-            errors["merged_into"] = ["不能并入本案。"]
-        elif not Result.objects.filter(year=result.year, kind=Kind.PROPOSAL, number=merged_into).exists():
-            errors["merged_into"] = [f"{result.year} 年没有案号为 {merged_into} 的提案。"]
+        target = Result.objects.filter(year=result.year, kind=Kind.PROPOSAL, number=merged_into)
+        if error := merge_error(
+            result.year, number or result.number, merged_into, target.values_list("number", flat=True)
+        ):
+            errors["merged_into"] = [error]
     elif result.units.exists() and acceptance != Acceptance.ACCEPTED:
         errors["acceptance"] = ["这件提案已经交办承办单位，只能保持立案。"]
     if errors:
@@ -431,22 +440,58 @@ def record_acceptance(result_id, user, acceptance, number="", merged_into=""):
     return result
 
 
+def merge_error(year, number, merged_into, numbers):
+    """Why a 提案 numbered `number` cannot be 并案 into `merged_into`, or "". `numbers`: the year's
+    提案 案号 (any container; only `merged_into in numbers` is asked)."""
+    if not merged_into:
+        return "并案请填写并入提案的案号。"
+    if merged_into == number:
+        return "不能并入本案。"
+    if merged_into not in numbers:
+        return f"{year} 年没有案号为 {merged_into} 的提案。"
+    return ""
+
+
+def assign_refusal(acceptance):
+    """Why a proposal with this 立案情况 cannot be given units, or ""."""
+    return "" if acceptance == Acceptance.ACCEPTED else "只有立案的提案才能交办承办单位。"
+
+
+def unit_errors(lead_units, assist_units, assigned=(), handled=None):
+    """{field: [message]} for the units (主办 `lead_units`, 协办 `assist_units`) of a 立案 proposal:
+    `assigned` holds the pks of its units now (a unit since 停用 may stay), `handled` {pk: name}
+    the units that recorded a handling step (they cannot be dropped)."""
+    errors = {}
+    if not lead_units:
+        errors["lead_units"] = ["请至少选择一个主办单位。"]
+    if {u.pk for u in lead_units} & {u.pk for u in assist_units}:
+        errors["assist_units"] = ["同一单位不能既主办又协办。"]
+    for name, units in (("lead_units", lead_units), ("assist_units", assist_units)):
+        disabled = [u.name for u in units if u.disabled and u.pk not in assigned]
+        if disabled:
+            errors.setdefault(name, []).append(f"{'、'.join(disabled)}已停用，不能再交办。")
+    chosen = {u.pk for u in [*lead_units, *assist_units]}
+    dropped = [name for pk, name in (handled or {}).items() if pk not in chosen]
+    if dropped:
+        errors.setdefault("lead_units", []).append(f"{'、'.join(dropped)}已有办理记录，不能从交办中去掉。")
+    return errors
+
+
 @transaction.atomic
 def assign_units(result_id, user, lead_units, assist_units, assigned_on, today=None):
     """交办: the lead (主办) and assisting (协办) units and the date. Replaces earlier units, but a
     unit that already recorded a handling step stays."""
     today = today or timezone.localdate()
     result = _proposal(result_id, user)
-    errors = {}
-    if result.acceptance != Acceptance.ACCEPTED:
-        raise ResultError("只有立案的提案才能交办承办单位。")
-    if not lead_units:
-        errors["lead_units"] = ["请至少选择一个主办单位。"]
-    if set(u.pk for u in lead_units) & set(u.pk for u in assist_units):
-        errors["assist_units"] = ["同一单位不能既主办又协办。"]
-    disabled = [u.name for u in [*lead_units, *assist_units] if u.disabled and not _already(result, u)]
-    if disabled:
-        errors["lead_units"] = [f"{'、'.join(disabled)}已停用，不能再交办。"]
+    if refusal := assign_refusal(result.acceptance):
+        raise ResultError(refusal)
+    handled = HandlingUnit.objects.filter(pk__in=result.steps.values("unit_id"))
+    errors = unit_errors(
+        lead_units,
+        assist_units,
+        assigned=set(result.units.values_list("unit_id", flat=True)),
+        handled=dict(handled.values_list("pk", "name")),
+    )
     if not assigned_on:
         errors["assigned_on"] = ["请填写交办日期。"]
     elif assigned_on > today:
@@ -457,11 +502,6 @@ def assign_units(result_id, user, lead_units, assist_units, assigned_on, today=N
         errors["assigned_on"] = [f"交办日期不能晚于答复日期（{result.answered_on:%Y-%m-%d}）。"]
     elif first_during := result.steps.filter(step=Step.DURING, date__lt=assigned_on).order_by("date").first():
         errors["assigned_on"] = [f"已有办中协商记录在 {first_during.date:%Y-%m-%d}，交办日期不能晚于它。"]
-    chosen = {u.pk for u in [*lead_units, *assist_units]}
-    kept = set(result.steps.values_list("unit_id", flat=True))
-    if kept - chosen:
-        names = "、".join(HandlingUnit.objects.filter(pk__in=kept - chosen).values_list("name", flat=True))
-        errors.setdefault("lead_units", []).append(f"{names}已有办理记录，不能从交办中去掉。")
     if errors:
         raise ResultInvalid(errors)
     before = "、".join(str(u) for u in result.units.select_related("unit")) or "（空）"
@@ -479,10 +519,6 @@ def assign_units(result_id, user, lead_units, assist_units, assigned_on, today=N
         what += f"；交办日期：{old_date or '（空）'} → {assigned_on}"
     log(result, user, "交办", what)
     return result
-
-
-def _already(result, unit):
-    return result.units.filter(unit=unit).exists()
 
 
 @transaction.atomic

@@ -43,14 +43,14 @@ def peak_memory(call):
 
 
 def test_a_zip_bomb_roster_is_refused_unread_with_the_server_barely_growing(bomb, monkeypatch, db):
-    import people.roster
+    import lianxin_site.imports
 
     assert len(bomb) < 2 * MB
 
     def never(*args, **kwargs):
         raise AssertionError("the spreadsheet reader must not see a zip bomb")
 
-    monkeypatch.setattr(people.roster.CalamineWorkbook, "from_filelike", never)
+    monkeypatch.setattr(lianxin_site.imports.CalamineWorkbook, "from_filelike", never)
     errors = []
 
     def read():
