@@ -102,6 +102,9 @@ def test_leader_fills_the_five_ones_wizard_and_downloads_the_pdf(
     page.get_by_label("成果类别").select_option(label="提案")
     page.get_by_label("标题").fill("关于提升课后服务质量的提案")
     page.get_by_label("内容摘要").fill("建议引入科技馆、博物馆等社会资源进校园。")
+    # A new result is registered in the 履职成果 registry: it needs its date and 平时/大会.
+    page.get_by_label("提交日期").fill(f"{__import__('datetime').date.today().year}-03-02")
+    page.get_by_label("平时提案").check()
     next_button.click()
     page.get_by_label("推荐的委员").select_option(label="孙悦（区第一中学 教师）")
     page.get_by_label("推荐理由").fill("孙悦委员扎根基层教学二十年，带头开展课后服务，深受家长信任。")

@@ -377,14 +377,17 @@ def test_an_attachment_is_kept_private_and_handed_only_to_those_who_see_the_entr
     wizard = Wizard(client, people["wang"])
     data = steps(people["wang"], authors={"author_kind": "joint", "joint_authors": "王丽、李强"})
     wizard.walk(data, until="content")
+    private, media = Path(settings.PRIVATE_ROOT).resolve(), Path(settings.MEDIA_ROOT).resolve()
+    (private / "result-drafts").mkdir(parents=True, exist_ok=True)
+    # Other tests of the session leave their own files in both places: look only at what this one adds.
+    drafts_before, media_before = set((private / "result-drafts").iterdir()), set(media.rglob("*.pdf"))
     upload = SimpleUploadedFile("提案全文.pdf", PDF, content_type="application/pdf")
     response = wizard.post("content", {"summary": "见附件", "attachment": upload})
     assert current_step(response) == "review"
     assert "提案全文.pdf" in response.content.decode()
-    private, media = Path(settings.PRIVATE_ROOT).resolve(), Path(settings.MEDIA_ROOT).resolve()
-    draft_files = list((private / "result-drafts").iterdir())
+    draft_files = set((private / "result-drafts").iterdir()) - drafts_before
     assert draft_files, "the draft's upload waits in private storage"
-    assert not any(media.rglob("*.pdf")), "nothing under MEDIA_ROOT"
+    assert set(media.rglob("*.pdf")) == media_before, "nothing under MEDIA_ROOT"
 
     wizard.post("review", {"confirm": "on"})
     result = Result.objects.get()
@@ -416,13 +419,14 @@ def test_a_refused_attachment_is_not_stored_and_the_text_stays(people, settings,
     client = login(people["wang"])
     wizard = Wizard(client, people["wang"])
     wizard.walk(steps(people["wang"]), until="content")
+    drafts = Path(settings.PRIVATE_ROOT) / "result-drafts"
+    before = set(drafts.iterdir()) if drafts.exists() else set()
     response = wizard.post("content", {"summary": "我写的摘要", "attachment": SimpleUploadedFile(name, content)})
     assert current_step(response) == "content"
     page = response.content.decode()
     assert message in page
     assert "我写的摘要" in page
-    drafts = Path(settings.PRIVATE_ROOT) / "result-drafts"
-    assert not drafts.exists() or not any(drafts.iterdir()), "nothing stored"
+    assert (set(drafts.iterdir()) if drafts.exists() else set()) == before, "nothing stored"
 
 
 def test_a_wrong_date_or_a_missing_occasion_is_shown_on_the_first_step(people):
