@@ -64,11 +64,6 @@ PROPOSAL_KINDS = (Kind.PROPOSAL,)
 OTHER_KINDS = tuple(k for k in Kind.values if k != Kind.PROPOSAL)
 PROPOSALS_PATH = "results/proposals"
 OTHERS_PATH = "results/others"
-OFFICE = {Kind.PROPOSAL: "提案委"}
-
-
-def office_of(kind):
-    return OFFICE.get(kind, "研究室")
 
 
 def admin_url(result, action="inspect"):
@@ -207,7 +202,7 @@ class ResultInspectView(InspectView):
         if action not in self.ACTIONS:
             return HttpResponseBadRequest("未知的操作。")
         if not rules.manages(request.user, result.kind):
-            return forbidden(request, f"只有{office_of(result.kind)}可以处理这项成果，你只能查看。")
+            return forbidden(request, f"只有{rules.office_for(result.kind)}可以处理这项成果，你只能查看。")
         form = self.action_form(action, request.POST)
         if form.is_valid():
             try:
@@ -432,13 +427,13 @@ class ResultAdmin(ModelAdmin):
 
     def create_view(self, request):
         if not self.permission_helper.user_can_create(request.user):
-            return forbidden(request, f"只有{office_of(self.kinds[0])}可以登记{self.get_menu_label()}。")
+            return forbidden(request, f"只有{rules.office_for(self.kinds[0])}可以登记{self.get_menu_label()}。")
         return entry_form_view(request, self)
 
     def edit_view(self, request, instance_pk):
         result = self._scoped(request, instance_pk)
         if not self.permission_helper.user_can_edit_obj(request.user, result):
-            return forbidden(request, f"只有{office_of(result.kind)}可以修改这项成果。")
+            return forbidden(request, f"只有{rules.office_for(result.kind)}可以修改这项成果。")
         return entry_form_view(request, self, result)
 
     def delete_view(self, request, instance_pk):

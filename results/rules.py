@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from lianxin_site.db import locked_row
 from lianxin_site.errors import DomainError
+from people import roles
 from people.models import Member
 from people.services import account_of, members_visible_to
 
@@ -75,7 +76,7 @@ def manage_permission(kind):
 
 def office_for(kind):
     """The office that handles entries of this kind."""
-    return "提案委" if kind == Kind.PROPOSAL else "研究室"
+    return roles.PROPOSAL_COMMITTEE if kind == Kind.PROPOSAL else roles.RESEARCH_OFFICE
 
 
 def manages(user, kind):
