@@ -167,11 +167,11 @@ TEXT_LIMITS = {"编号": 30, "标题": 200, "内容摘要": 2000}
 
 
 def max_rows():
-    return getattr(settings, "RESULTS_IMPORT_MAX_ROWS", 50_000)
+    return settings.RESULTS_IMPORT_MAX_ROWS
 
 
 def max_upload_bytes():
-    return getattr(settings, "RESULTS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.RESULTS_UPLOAD_MAX_BYTES
 
 
 def clean_text(value):

@@ -219,6 +219,9 @@ ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 200_000))
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 256 * 1024 * 1024))
 # A 履职成果 attachment (a proposal's text, a report) may be at most this large (results/rules.py).
 RESULT_ATTACHMENT_MAX_BYTES = int(os.environ.get("RESULT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# A 履职成果 import file (results/sheets.py): its size as uploaded, and its rows.
+RESULTS_UPLOAD_MAX_BYTES = int(os.environ.get("RESULTS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+RESULTS_IMPORT_MAX_ROWS = int(os.environ.get("RESULTS_IMPORT_MAX_ROWS", 50_000))
 
 # The committee's name as it heads its paper forms.
 # Whose platform this is: the district (or city, province), the committee's level, and its name
