@@ -13,14 +13,30 @@ notice, and this module removes them:
 """
 
 from abc import ABCMeta, abstractmethod
+from datetime import timedelta
+from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import WizardView
 
+from lianxin_site.storage import PrivateStorage, private_root
+
 from .models import WizardDraft
+
+# Files a wizard's step takes (a 履职成果 attachment) wait here, under PRIVATE_ROOT, until done()
+# stores them where they belong; never under MEDIA_ROOT, which the web server serves.
+DRAFT_UPLOADS = "draft-uploads"
+# A file no draft holds is removed once it is this old: younger, it may belong to a draft
+# being saved at this moment.
+ORPHAN_GRACE = timedelta(days=1)
+
+
+def draft_file_storage():
+    return PrivateStorage(location=Path(private_root()) / DRAFT_UPLOADS)
 
 
 class DraftStorage(BaseStorage):
@@ -73,6 +89,10 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
     storage_name = "forms_app.wizard.DraftStorage"
     step_list = ()
     step_titles = {}
+
+    @property
+    def file_storage(self):
+        return draft_file_storage()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -147,3 +167,29 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
             (name, self.step_titles.get(name, name), name == current) for name in self.get_form_list()
         ]
         return context
+
+
+def held_files(data):
+    """The uploads a draft's data holds (formtools' step_files: step → field → tmp_name)."""
+    for step_files in (data or {}).get("step_files", {}).values():
+        for info in step_files.values():
+            yield info["tmp_name"]
+
+
+def purge_drafts(days, now=None):
+    """Delete the drafts nobody has touched for `days` days, then every waiting upload that no
+    draft holds any more (an abandoned draft's, or one replaced by a second upload on its step)
+    once it is ORPHAN_GRACE old. Returns (drafts deleted, files deleted)."""
+    now = now or timezone.now()
+    stale = WizardDraft.objects.filter(updated_at__lt=now - timedelta(days=days))
+    drafts = stale.delete()[1].get(WizardDraft._meta.label, 0)
+    held = {name for data in WizardDraft.objects.values_list("data", flat=True) for name in held_files(data)}
+    storage = draft_file_storage()
+    if not Path(storage.location).is_dir():
+        return drafts, 0
+    files = 0
+    for name in storage.listdir("")[1]:
+        if name not in held and storage.get_modified_time(name) < now - ORPHAN_GRACE:
+            storage.delete(name)
+            files += 1
+    return drafts, files

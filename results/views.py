@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 
 from forms_app.wizard import DraftWizardView
 from lianxin_site.downloads import file_response
-from lianxin_site.storage import PrivateStorage, private_root
 from people.services import account_of
 
 from . import rules
@@ -40,8 +39,6 @@ STEP_OF_FIELD = {
     **dict.fromkeys(("author_kind", "authors", "sector", "party"), "authors"),
     **dict.fromkeys(("summary", "attachment"), "content"),
 }
-# Uploads waiting in a draft: private, like the attachments themselves, never under MEDIA_ROOT.
-DRAFT_UPLOADS = "result-drafts"
 
 
 def refused(request, exc):
@@ -162,10 +159,6 @@ class ResultWizard(DraftWizardView):
 
     step_list = STEPS
     template_name = "results/front/wizard.html"
-
-    @property
-    def file_storage(self):
-        return PrivateStorage(location=Path(private_root()) / DRAFT_UPLOADS)
 
     def prepare(self, request):
         self.account = account_of(request.user)

@@ -1,12 +1,15 @@
 """我的履职成果 and the registration wizard, as a 委员 and a 界别组长 use them (/results/)."""
 
 import datetime
+import io
+import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forms_app.models import WizardDraft
+from forms_app.wizard import DRAFT_UPLOADS
 from people import roles
 from results import rules
 from results.models import (
@@ -378,14 +382,14 @@ def test_an_attachment_is_kept_private_and_handed_only_to_those_who_see_the_entr
     data = steps(people["wang"], authors={"author_kind": "joint", "joint_authors": "王丽、李强"})
     wizard.walk(data, until="content")
     private, media = Path(settings.PRIVATE_ROOT).resolve(), Path(settings.MEDIA_ROOT).resolve()
-    (private / "result-drafts").mkdir(parents=True, exist_ok=True)
+    (private / DRAFT_UPLOADS).mkdir(parents=True, exist_ok=True)
     # Other tests of the session leave their own files in both places: look only at what this one adds.
-    drafts_before, media_before = set((private / "result-drafts").iterdir()), set(media.rglob("*.pdf"))
+    drafts_before, media_before = set((private / DRAFT_UPLOADS).iterdir()), set(media.rglob("*.pdf"))
     upload = SimpleUploadedFile("提案全文.pdf", PDF, content_type="application/pdf")
     response = wizard.post("content", {"summary": "见附件", "attachment": upload})
     assert current_step(response) == "review"
     assert "提案全文.pdf" in response.content.decode()
-    draft_files = set((private / "result-drafts").iterdir()) - drafts_before
+    draft_files = set((private / DRAFT_UPLOADS).iterdir()) - drafts_before
     assert draft_files, "the draft's upload waits in private storage"
     assert set(media.rglob("*.pdf")) == media_before, "nothing under MEDIA_ROOT"
 
@@ -419,7 +423,7 @@ def test_a_refused_attachment_is_not_stored_and_the_text_stays(people, settings,
     client = login(people["wang"])
     wizard = Wizard(client, people["wang"])
     wizard.walk(steps(people["wang"]), until="content")
-    drafts = Path(settings.PRIVATE_ROOT) / "result-drafts"
+    drafts = Path(settings.PRIVATE_ROOT) / DRAFT_UPLOADS
     before = set(drafts.iterdir()) if drafts.exists() else set()
     response = wizard.post("content", {"summary": "我写的摘要", "attachment": SimpleUploadedFile(name, content)})
     assert current_step(response) == "content"
@@ -427,6 +431,44 @@ def test_a_refused_attachment_is_not_stored_and_the_text_stays(people, settings,
     assert message in page
     assert "我写的摘要" in page
     assert (set(drafts.iterdir()) if drafts.exists() else set()) == before, "nothing stored"
+
+
+def test_abandoned_drafts_and_replaced_uploads_are_purged_and_live_ones_kept(people, settings, tmp_path):
+    private = settings.STORAGES["private"]
+    settings.STORAGES = {**settings.STORAGES, "private": {**private, "OPTIONS": {"location": str(tmp_path)}}}
+    folder = tmp_path / DRAFT_UPLOADS
+
+    def upload(wizard, name, content):
+        response = wizard.post("content", {"summary": "见附件", "attachment": SimpleUploadedFile(name, content)})
+        assert current_step(response) == "review"
+
+    # 王丽 attaches her proposal and never comes back; 李强 attaches one, replaces it, and is still at it.
+    wang = Wizard(login(people["wang"]), people["wang"])
+    wang.walk(steps(people["wang"]), until="content")
+    upload(wang, "王丽.pdf", PDF)
+    li = Wizard(login(people["li"]), people["li"])
+    li.walk(steps(people["li"]), until="content")
+    upload(li, "初稿.pdf", PDF + b"draft")
+    upload(li, "定稿.pdf", PDF + b"final")
+    assert len(list(folder.iterdir())) == 3
+
+    now = timezone.now()
+    WizardDraft.objects.filter(user=people["wang"]).update(updated_at=now - datetime.timedelta(days=400))
+    two_days_ago = (now - datetime.timedelta(days=2)).timestamp()
+    for path in folder.iterdir():
+        os.utime(path, (two_days_ago, two_days_ago))
+    (folder / "刚上传.pdf").write_bytes(PDF)  # a moment old: it may belong to a draft being saved
+
+    out = io.StringIO()
+    call_command("purge_drafts", stdout=out)
+    assert out.getvalue().strip() == "删除了 1 份草稿、2 个草稿附件。"
+    assert not WizardDraft.objects.filter(user=people["wang"]).exists()
+    assert WizardDraft.objects.filter(user=people["li"]).exists()
+    assert sorted(p.read_bytes() for p in folder.iterdir()) == sorted([PDF, PDF + b"final"])
+
+    li.post("review", {"confirm": "on"})
+    kept = Result.objects.get(title=steps(people["li"])["heading"]["title"])
+    assert kept.attachment_name == "定稿.pdf" and kept.attachment.read() == PDF + b"final"
 
 
 def test_a_wrong_date_or_a_missing_occasion_is_shown_on_the_first_step(people):
