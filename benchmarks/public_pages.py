@@ -17,11 +17,12 @@ import argparse
 import asyncio
 import datetime
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from fresh_site import median_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -149,16 +150,6 @@ def install_floor_views():
     urls.urlpatterns.insert(0, path("__floor__/story/<slug:slug>/", story))
     urls.urlpatterns.insert(0, path("__floor__/station/<slug:slug>/", station))
     clear_url_caches()
-
-
-def median_ms(fn, n):
-    fn()  # warm
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def render_times(n):

@@ -27,9 +27,7 @@ under 300 ms each with 20,000 entries and 500 members.
 
 import argparse
 import json
-import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,25 +35,11 @@ import time
 import unicodedata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from fresh_site import median_ms, use_site
+
 STATISTICS = "/admin/results/reports/statistics/"
 ZERO = "/admin/results/reports/zero/"
 FLOOR = "/floor/"
-
-
-def setup_django(database_url, workdir):
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["CACHE_DIR"] = str(workdir / "cache")
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["PRIVATE_ROOT"] = str(workdir / "private")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lianxin_site.settings.dev"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
 
 
 def recreate_postgres(url):
@@ -138,7 +122,7 @@ def floor_bulk_create(tables):
 
 def child(args):
     workdir = Path(args.workdir)
-    setup_django(args.database_url, workdir)
+    use_site(args.database_url, workdir)
     from results.models import Result
     from results.sheets import import_results, sample_workbook
 
@@ -198,18 +182,7 @@ def capture(client, url):
     assert response.status_code == 200, response.status_code
 
 
-def median_ms(fn, runs):
-    fn()  # warm
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def measure_reports(args, year):
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -225,11 +198,9 @@ def measure_reports(args, year):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    module = sys.modules[__name__]
     from lianxin_site import urls
 
-    module.urlpatterns = [path(FLOOR.strip("/") + "/", floor_view), *urls.urlpatterns]
-    settings.ROOT_URLCONF = __name__
+    urls.urlpatterns.insert(0, path(FLOOR.lstrip("/"), floor_view))
     clear_url_caches()
 
     user = get_user_model().objects.create_user("bench_liaison", password="x")
@@ -301,7 +272,7 @@ def main():
         sys.exit(out.stderr)
     run = json.loads(out.stdout.strip().splitlines()[-1])
 
-    setup_django(database_url, workdir)
+    use_site(database_url, workdir)
     from django.db import connection
     from django.utils import timezone
 
