@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "content",
     "forms_app",
     "results",
+    "performance",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",
