@@ -26,8 +26,10 @@ class PendingSyncs:
 
     def __init__(self):
         self.jobs = set()
+        self.done = False
 
     def __call__(self):
+        self.done = True
         run(self.jobs)
 
 
@@ -36,7 +38,9 @@ def schedule(key, year):
     if not connection.in_atomic_block:
         run({(key, year)})
         return
-    pending = next((fn for _sids, fn, _robust in connection.run_on_commit if isinstance(fn, PendingSyncs)), None)
+    pending = next(
+        (fn for _sids, fn, _robust in connection.run_on_commit if isinstance(fn, PendingSyncs) and not fn.done), None
+    )
     if pending is None:
         pending = PendingSyncs()
         transaction.on_commit(pending, robust=True)
