@@ -50,6 +50,13 @@ class PerformanceYear(models.Model):
         verbose_name = _("履职年度")
         verbose_name_plural = _("履职年度")
         ordering = ["-year"]
+        permissions = [
+            ("view_all_records", _("查看全体委员的履职档案")),
+            ("manage_performance", _("管理履职活动、签到表、请假、更正、记分办法和冻结")),
+            ("record_activities", _("记录本专委会组织的履职活动出勤，审批其请假")),
+            ("view_rankings", _("查看履职排名和优秀委员推荐名单")),
+            ("reopen_year", _("重新开放已冻结的履职年度")),
+        ]
 
     def __str__(self):
         return f"{self.year}年度"
@@ -257,6 +264,35 @@ class EntryChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}：{self.why}"
+
+
+class Objection(models.Model):
+    """异议: a member disputes their record (one entry, or something missing); it joins the
+    corrections queue of 委员联络室, which answers it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待处理")
+        ANSWERED = "answered", _("已答复")
+
+    member = models.ForeignKey("people.Member", verbose_name=_("委员"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField(_("年度"))
+    entry = models.ForeignKey(
+        LedgerEntry, verbose_name=_("履职记录"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("异议内容"), max_length=1000)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
+    answer = models.TextField(_("答复"), max_length=1000, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    raised_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["-raised_at"]
+
+    def __str__(self):
+        return f"{self.member}：{self.text[:20]}"
 
 
 class ScoringScheme(models.Model):

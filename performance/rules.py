@@ -1,11 +1,42 @@
-"""The rules of the 履职档案, once: the freeze, and (as the pages land) who sees and changes what."""
+"""The rules of the 履职档案, once: who sees and changes what, the freeze, 请假, attendance,
+corrections and 异议, and the 记分办法's versions. Forms, views, the admin, the sign-in import and
+the commands all call these; each service locks its row, checks again under the lock, and
+raises a PerformanceError whose message is for the user."""
 
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from lianxin_site.db import locked
+from lianxin_site.db import locked, locked_row
 from lianxin_site.errors import DomainError
+from people.models import Member
+from people.services import account_of, members_visible_to
 
-from .models import PerformanceYear
+from .models import (
+    DutyActivity,
+    EntryChange,
+    LeaveRequest,
+    LedgerEntry,
+    Objection,
+    Participation,
+    PerformanceYear,
+    Role,
+    ScoringRule,
+    ScoringScheme,
+    Status,
+    YearEvent,
+)
+
+VIEW_ALL = "performance.view_all_records"
+MANAGE = "performance.manage_performance"
+RECORD = "performance.record_activities"
+VIEW_RANKINGS = "performance.view_rankings"
+REOPEN = "performance.reopen_year"
+
+LIAISON_OFFICE_NAME = "委员联络室"
 
 
 class PerformanceError(DomainError):
@@ -16,12 +47,21 @@ class YearFrozen(PerformanceError):
     pass
 
 
-def frozen_message(year):
-    """「2025 年度履职档案已于 2026-01-31 冻结，不能修改」 when `year` is frozen today, else None."""
+class Refused(PerformanceError):
+    """Not this user's to do (a view answers 403 with the message)."""
+
+
+# --- the freeze
+
+
+def _frozen_text(record):
+    return f"{record.year} 年度履职档案已于 {record.freeze_on:%Y-%m-%d} 冻结，不能修改"
+
+
+def frozen_message(year, today=None):
+    """「2025 年度履职档案已于 2026-01-31 冻结，不能修改」 when `year` is frozen, else None."""
     record = PerformanceYear.objects.filter(year=year).first()
-    if record is None or not record.is_frozen():
-        return None
-    return f"{year} 年度履职档案已于 {record.freeze_on:%Y-%m-%d} 冻结，不能修改"
+    return _frozen_text(record) if record is not None and record.is_frozen(today) else None
 
 
 def is_frozen(year):
@@ -34,4 +74,491 @@ def refuse_if_frozen(year, lock=False):
     records = PerformanceYear.objects.filter(year=year)
     record = (locked(records) if lock else records).first()
     if record is not None and record.is_frozen(timezone.localdate()):
-        raise YearFrozen(f"{year} 年度履职档案已于 {record.freeze_on:%Y-%m-%d} 冻结，不能修改")
+        raise YearFrozen(_frozen_text(record))
+
+
+def lock_year(year):
+    """The year's row, created if need be and locked to the end of the transaction; YearFrozen if
+    the year is frozen."""
+    PerformanceYear.objects.get_or_create(year=year)
+    record = locked_row(PerformanceYear.objects.all(), year=year)
+    if record.is_frozen():
+        raise YearFrozen(_frozen_text(record))
+    return record
+
+
+def set_freeze(year, user, freeze_on):
+    """委员联络室 sets (or moves) the year's 冻结日期; a frozen year only a 系统管理员 reopens."""
+    if not user.has_perm(MANAGE):
+        raise Refused("只有委员联络室可以设置冻结日期。")
+    with transaction.atomic():
+        record, _created = PerformanceYear.objects.get_or_create(year=year)
+        record = locked_row(PerformanceYear.objects.all(), pk=record.pk)
+        if record.is_frozen():
+            raise YearFrozen(_frozen_text(record) + "；如需修改，请系统管理员重新开放。")
+        record.freeze_on = freeze_on
+        record.save(update_fields=["freeze_on"])
+        YearEvent.objects.create(year=record, actor=user, action=f"设置冻结日期 {freeze_on:%Y-%m-%d}")
+    return record
+
+
+def reopen_year(year, user, why):
+    if not user.has_perm(REOPEN):
+        raise Refused("只有系统管理员可以重新开放已冻结的年度。")
+    if not (why or "").strip():
+        raise PerformanceError("请填写重新开放的理由。")
+    with transaction.atomic():
+        record = locked_row(PerformanceYear.objects.all(), year=year)
+        if not record.is_frozen():
+            raise PerformanceError(f"{year} 年度没有冻结，不需要重新开放。")
+        record.freeze_on = None
+        record.save(update_fields=["freeze_on"])
+        YearEvent.objects.create(year=record, actor=user, action="重新开放", why=why.strip())
+    return record
+
+
+# --- who sees what
+
+
+def member_of(user):
+    """The roster member behind a 委员's account, or None."""
+    return account_of(user).member if user.is_authenticated else None
+
+
+def records_visible_to(user):
+    """The members whose 履职档案 a user may read in the admin: everyone for the offices that read
+    all; a committee office's scope (members_visible_to) when it records activities; nobody else.
+    A member reads their own record on the front end (member_of)."""
+    if not user.is_authenticated or not user.is_active:
+        return Member.objects.none()
+    if user.has_perm(VIEW_ALL):
+        return Member.objects.all()
+    if user.has_perm(RECORD):
+        return members_visible_to(user)
+    return Member.objects.none()
+
+
+def may_view_rankings(user):
+    return user.is_active and user.has_perm(VIEW_RANKINGS)
+
+
+def activities_for(user):
+    """The 履职活动 a user organises: all for 委员联络室, its committee's for a committee office."""
+    activities = DutyActivity.objects.all()
+    if user.has_perm(MANAGE):
+        return activities
+    committee = account_of(user).committee if user.has_perm(RECORD) else None
+    return activities.filter(organiser=committee) if committee else activities.none()
+
+
+def organiser_name(activity):
+    return activity.organiser.office if activity.organiser_id else LIAISON_OFFICE_NAME
+
+
+def leave_requests_for(user):
+    """The 请假 a user decides: 委员联络室 all; a committee office those for its activities and for
+    the 五个一 activities of the sectors it contacts (seed 000: the sector's 专委会工作室)."""
+    requests = LeaveRequest.objects.select_related("member", "activity", "filing__sector", "filing__party")
+    if user.has_perm(MANAGE):
+        return requests
+    committee = account_of(user).committee if user.has_perm(RECORD) else None
+    if committee is None:
+        return requests.none()
+    return requests.filter(Q(activity__organiser=committee) | Q(filing__sector__contact_committee=committee))
+
+
+# --- invitations and 请假
+
+
+def invitees(activity):
+    """The members a 履职活动 invites."""
+    if activity.invite_all:
+        return Member.objects.all()
+    return Member.objects.filter(
+        Q(sector__in=activity.invite_sectors.all())
+        | Q(party__in=activity.invite_parties.all())
+        | Q(committee__in=activity.invite_committees.all())
+        | Q(street_group__in=activity.invite_groups.all())
+        | Q(pk__in=activity.invite_members.all())
+    ).distinct()
+
+
+def leave_closes(target):
+    """When 请假 closes: a 履职活动's deadline (default its start); a 五个一 activity's day, 0:00."""
+    if isinstance(target, DutyActivity):
+        return target.leave_closes
+    return timezone.make_aware(datetime.datetime.combine(target.activity_date, datetime.time()))
+
+
+def _target_year(target):
+    return target.year
+
+
+def _invited(member, target):
+    if isinstance(target, DutyActivity):
+        return invitees(target).filter(pk=member.pk).exists()
+    return target.participants.filter(pk=member.pk).exists()
+
+
+LATE = "活动已开始，不能再请假，请联系组织部门"
+
+
+def request_leave(member, target, reason, now=None):
+    """A member asks leave for a 履职活动 or a 五个一 activity they are invited to, before it closes."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise PerformanceError("请填写请假理由。")
+    field = "activity" if isinstance(target, DutyActivity) else "filing"
+    with transaction.atomic():
+        refuse_if_frozen(_target_year(target), lock=True)
+        if now >= leave_closes(target):
+            raise PerformanceError(LATE)
+        if not _invited(member, target):
+            raise PerformanceError("您不在这次活动的邀请名单中，不需要请假。")
+        existing = locked(LeaveRequest.objects.filter(member=member, **{field: target})).first()
+        if existing is not None and existing.decision != LeaveRequest.Decision.REFUSED:
+            raise PerformanceError(f"您已经为这次活动请过假（{existing.get_decision_display()}）。")
+        if existing is None:
+            return LeaveRequest.objects.create(member=member, reason=reason, **{field: target})
+        existing.reason, existing.decision, existing.decision_note = reason, LeaveRequest.Decision.PENDING, ""
+        existing.decided_by, existing.decided_at = None, None
+        existing.save()
+        return existing
+
+
+def decide_leave(pk, user, approve, note=""):
+    """The organising office approves or refuses (a refusal says why); exactly one decision."""
+    note = (note or "").strip()
+    if not approve and not note:
+        raise PerformanceError("不批准请假时请填写审批意见。")
+    with transaction.atomic():
+        leave = locked_row(leave_requests_for(user), pk=pk)
+        target = leave.activity or leave.filing
+        refuse_if_frozen(_target_year(target), lock=True)
+        if leave.decision != LeaveRequest.Decision.PENDING:
+            who = leave.decided_by.get_full_name() or leave.decided_by.username if leave.decided_by else "他人"
+            raise PerformanceError(f"这条请假申请已由{who}处理（{leave.get_decision_display()}）。")
+        leave.decision = LeaveRequest.Decision.APPROVED if approve else LeaveRequest.Decision.REFUSED
+        leave.decision_note, leave.decided_by, leave.decided_at = note, user, timezone.now()
+        leave.save()
+        return leave
+
+
+def approved_leave(activity):
+    """Member ids with approved 请假 for a 履职活动."""
+    return set(
+        LeaveRequest.objects.filter(activity=activity, decision=LeaveRequest.Decision.APPROVED).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+# --- attendance
+
+
+NO_LEAVE = "没有获批的请假申请"
+
+
+def participation_error(activity, member_id, status, leave_ids):
+    """Why a row of attendance cannot be recorded, or None. One rule for the form and the sheet."""
+    if status == Status.LEAVE and member_id not in leave_ids:
+        return NO_LEAVE
+    return None
+
+
+def record_participation(activity, user, rows, via_import=False):
+    """rows: [(member, status, role, note)]. Writes all or nothing; returns the count."""
+    with transaction.atomic():
+        activity = locked_row(activities_for(user), pk=activity.pk)
+        refuse_if_frozen(activity.year, lock=True)
+        if activity.start > timezone.now():
+            raise PerformanceError("活动还没有开始，不能登记出勤。")
+        leave_ids = approved_leave(activity)
+        errors = [
+            f"{member.name}：{error}"
+            for member, status, _role, _note in rows
+            if (error := participation_error(activity, member.pk, status, leave_ids))
+        ]
+        if errors:
+            raise PerformanceError("；".join(errors))
+        for member, status, role, note in rows:
+            Participation.objects.update_or_create(
+                activity=activity,
+                member=member,
+                defaults={
+                    "status": status,
+                    "role": role or Role.ATTEND,
+                    "note": note,
+                    "recorded_by": user,
+                    "via_import": via_import,
+                },
+            )
+    return len(rows)
+
+
+def day_activity(day):
+    """The 履职活动 of a 委员活动日 (created with it: invites everyone, 委员联络室 organises)."""
+    start = timezone.make_aware(datetime.datetime.combine(day.date, datetime.time(9)))
+    activity, _created = DutyActivity.objects.update_or_create(
+        activity_day=day,
+        defaults={"name": day.name, "kind": DutyActivity.Kind.ACTIVITY_DAY, "start": start},
+        create_defaults={
+            "name": day.name,
+            "kind": DutyActivity.Kind.ACTIVITY_DAY,
+            "start": start,
+            "invite_all": True,
+        },
+    )
+    return activity
+
+
+# --- corrections and 异议
+
+CORRECTABLE = ("date", "category", "role", "status", "important", "quantity", "title")
+
+
+def _snapshot(entry, names=CORRECTABLE):
+    return {name: str(getattr(entry, name)) for name in names}
+
+
+def _why(why):
+    why = (why or "").strip()
+    if not why:
+        raise PerformanceError("请填写更正理由。")
+    return why
+
+
+def _may_correct(user):
+    if not user.has_perm(MANAGE):
+        raise Refused("只有委员联络室可以更正履职记录。")
+
+
+def correct_entry(pk, user, changes, why):
+    """Change fields of an entry; they keep the office's values through every re-sync."""
+    _may_correct(user)
+    why = _why(why)
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise PerformanceError(f"不能更正这些字段：{'、'.join(sorted(unknown))}")
+    with transaction.atomic():
+        entry = locked_row(LedgerEntry.objects.all(), pk=pk)
+        refuse_if_frozen(entry.year, lock=True)
+        changed = {name: value for name, value in changes.items() if getattr(entry, name) != value}
+        if not changed:
+            raise PerformanceError("没有修改任何内容。")
+        before = _snapshot(entry, changed)
+        for name, value in changed.items():
+            setattr(entry, name, value)
+        entry.overridden = sorted(set(entry.overridden) | set(changed))
+        entry.save()
+        EntryChange.objects.create(
+            entry=entry,
+            actor=user,
+            action=EntryChange.Action.CHANGE,
+            before=before,
+            after=_snapshot(entry, changed),
+            why=why,
+        )
+    return entry
+
+
+def void_entry(pk, user, why, restore=False):
+    _may_correct(user)
+    why = _why(why)
+    with transaction.atomic():
+        entry = locked_row(LedgerEntry.objects.all(), pk=pk)
+        refuse_if_frozen(entry.year, lock=True)
+        if entry.voided != restore:
+            raise PerformanceError("这条记录已经恢复。" if restore else "这条记录已经作废。")
+        entry.voided = not restore
+        entry.save(update_fields=["voided", "updated_at"])
+        EntryChange.objects.create(
+            entry=entry,
+            actor=user,
+            action=EntryChange.Action.RESTORE if restore else EntryChange.Action.VOID,
+            before={"voided": str(restore)},
+            after={"voided": str(not restore)},
+            why=why,
+        )
+    return entry
+
+
+def add_entry(user, member, fields, why):
+    """补录: an entry no source gives (source 办公室补录); kept through every re-sync."""
+    from .ledger import OFFICE, category_labels
+
+    _may_correct(user)
+    why = _why(why)
+    if fields.get("category") not in category_labels():
+        raise PerformanceError(f"没有这个类别：{fields.get('category')}")
+    with transaction.atomic():
+        year = fields["date"].year
+        refuse_if_frozen(year, lock=True)
+        entry = LedgerEntry.objects.create(
+            member=member,
+            year=year,
+            source=OFFICE,
+            source_ref=f"office:{timezone.now():%Y%m%d%H%M%S%f}",
+            **{name: fields[name] for name in CORRECTABLE if name in fields},
+        )
+        EntryChange.objects.create(
+            entry=entry, actor=user, action=EntryChange.Action.ADD, after=_snapshot(entry), why=why
+        )
+    return entry
+
+
+def raise_objection(member, year, text, entry=None):
+    text = (text or "").strip()
+    if not text:
+        raise PerformanceError("请写明异议的内容。")
+    if entry is not None and entry.member_id != member.pk:
+        raise Refused("只能对自己的履职记录提出异议。")
+    refuse_if_frozen(year)
+    return Objection.objects.create(member=member, year=year, entry=entry, text=text)
+
+
+def answer_objection(pk, user, answer):
+    _may_correct(user)
+    answer = (answer or "").strip()
+    if not answer:
+        raise PerformanceError("请填写答复。")
+    with transaction.atomic():
+        objection = locked_row(Objection.objects.all(), pk=pk)
+        if objection.state == Objection.State.ANSWERED:
+            raise PerformanceError("这条异议已经答复。")
+        objection.state, objection.answer = Objection.State.ANSWERED, answer
+        objection.answered_by, objection.answered_at = user, timezone.now()
+        objection.save()
+    return objection
+
+
+# --- the 记分办法
+
+
+def rule_errors(category, role, status, points, yearly_cap):
+    """{field: message} for one rule of a scheme: the form, the admin and imports call this."""
+    from .ledger import category_labels
+
+    errors = {}
+    if category not in category_labels():
+        errors["category"] = f"没有这个类别：{category}"
+    if status == Status.ABSENT:
+        errors["status"] = "缺席按记分办法的“无故缺席每次扣分”计算，不能另设规则。"
+    if yearly_cap is not None and yearly_cap < 0:
+        errors["yearly_cap"] = "年度上限不能为负数。"
+    if points is None:
+        errors["points"] = "请填写分值。"
+    return errors
+
+
+SCHEME_FIELDS = (
+    "important_weight",
+    "absence_penalty",
+    "low_participation_rate",
+    "shortlist_per_sector",
+    "shortlist_min_score",
+    "shortlist_min_rate",
+    "shortlist_max_absences",
+    "note",
+)
+
+
+def _copy(scheme, year, version, user):
+    copy = ScoringScheme.objects.create(
+        year=year, version=version, created_by=user, **{name: getattr(scheme, name) for name in SCHEME_FIELDS}
+    )
+    ScoringRule.objects.bulk_create(
+        [
+            ScoringRule(
+                scheme=copy,
+                category=r.category,
+                role=r.role,
+                status=r.status,
+                points=r.points,
+                yearly_cap=r.yearly_cap,
+                sort_order=r.sort_order,
+            )
+            for r in scheme.rules.all()
+        ]
+    )
+    return copy
+
+
+def _may_manage_scheme(user):
+    if not user.has_perm(MANAGE):
+        raise Refused("只有委员联络室可以修改记分办法。")
+
+
+def draft_scheme(year, user):
+    """The version of `year` to edit: the draft if there is one; else a new version copied from
+    the latest (published versions are never edited); a new year starts as a copy of the last
+    year's scheme in force, or empty."""
+    _may_manage_scheme(user)
+    with transaction.atomic():
+        lock_year(year)  # two editors at once: the second gets the draft the first made
+        latest = ScoringScheme.objects.filter(year=year).order_by("-version").first()
+        if latest is not None and latest.published_at is None:
+            return latest
+        if latest is not None:
+            return _copy(latest, year, latest.version + 1, user)
+        last = ScoringScheme.objects.filter(year__lt=year, published_at__isnull=False).order_by("-year", "-version")
+        if last.exists():
+            return _copy(last.first(), year, 1, user)
+        return ScoringScheme.objects.create(year=year, version=1, created_by=user)
+
+
+def publish_scheme(pk, user):
+    _may_manage_scheme(user)
+    with transaction.atomic():
+        scheme = locked_row(ScoringScheme.objects.all(), pk=pk)
+        refuse_if_frozen(scheme.year, lock=True)
+        if scheme.published_at is not None:
+            raise PerformanceError(f"{scheme}已经发布。")
+        if not scheme.rules.exists():
+            raise PerformanceError("记分办法还没有任何规则，不能发布。")
+        errors = [
+            f"第 {n} 条：{message}"
+            for n, rule in enumerate(scheme.rules.all(), 1)
+            for message in rule_errors(rule.category, rule.role, rule.status, rule.points, rule.yearly_cap).values()
+        ]
+        if errors:
+            raise PerformanceError("；".join(errors))
+        scheme.published_at, scheme.published_by = timezone.now(), user
+        scheme.save(update_fields=["published_at", "published_by"])
+    return scheme
+
+
+# --- figures for the pages and files
+
+
+def ranked(scores):
+    """[(rank, score)] for MemberScores ordered by total, highest first: equal totals share a
+    rank and the next rank skips (1, 2, 2, 4)."""
+    out, rank, previous = [], 0, None
+    for index, score in enumerate(scores, 1):
+        if score.total != previous:
+            rank, previous = index, score.total
+        out.append((rank, score))
+    return out
+
+
+def is_low_participation(score, scheme):
+    rate = score.rate
+    return rate is not None and Decimal(str(rate)) < scheme.low_participation_rate
+
+
+def shortlist(scores, scheme):
+    """优秀委员 candidates: per sector, the top `shortlist_per_sector` of those meeting the scheme's
+    conditions (score, 出席率, unexcused absences), best first. `scores` carry member__sector."""
+    by_sector = {}
+    for score in sorted(scores, key=lambda s: (-s.total, s.member.code)):
+        rate = score.rate
+        if score.total < scheme.shortlist_min_score or score.absent > scheme.shortlist_max_absences:
+            continue
+        if rate is None or Decimal(str(rate)) < scheme.shortlist_min_rate:
+            continue
+        chosen = by_sector.setdefault(score.member.sector_id, [])
+        if len(chosen) < scheme.shortlist_per_sector:
+            chosen.append(score)
+    return by_sector

@@ -69,7 +69,17 @@ def _records_changed(sender, years=(), **kwargs):
                 schedule(key, year)
 
 
+def _activity_day_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .rules import day_activity
+
+        day_activity(instance)
+
+
 def watch_sources():
+    from forms_app.activity_day.models import ActivityDay
+
+    post_save.connect(_activity_day_saved, sender=ActivityDay, dispatch_uid="ledger:activity_day")
     for key, source in SOURCES.items():
         for model, year_of in source.watch.items():
             handler = _handler(key, year_of)
