@@ -98,7 +98,8 @@ def results_visible_to(user):
         return results.none()
     if user.is_superuser or user.has_perm(VIEW_ALL):
         return results
-    if user.has_perm("people.view_all_members") and not managed_kinds(user):
+    reads_results = user.has_perm("results.view_result") or user.has_perm("results.add_result")
+    if user.has_perm("people.view_all_members") and user.has_perm("results.view_result") and not managed_kinds(user):
         return results  # a roster-wide reader (专委会工作六室): every member's entries, and every sector's
     account = account_of(user)
     scope = Q(entered_by=user)
@@ -114,7 +115,8 @@ def results_visible_to(user):
         scope |= Q(party=account.party)
     # The offices that handle results see their own kinds, not whatever the roster lets them see
     # (both read the whole roster to pick authors): 研究室 never sees another office's 提案.
-    if user.has_perm("people.view_member") and not managed_kinds(user):
+    # Those who read the roster for another job (系统管理员) read no entries.
+    if reads_results and user.has_perm("people.view_member") and not managed_kinds(user):
         visible = members_visible_to(user)
         scope |= Q(pk__in=ResultAuthor.objects.filter(member__in=visible.values("pk")).values("result"))
         if account.committee:
@@ -176,8 +178,27 @@ def edit_refusal(user, result):
         raise PermissionDenied(NOT_YOURS)
     if result.status == Status.WITHDRAWN:
         return "这项成果已撤回，不能再修改。"
+    if handled := handling_started(result):
+        return f"{handled}，不能再修改；如需更正请联系{office_for(result.kind)}。"
+    return ""
+
+
+def handling_started(result):
+    """What an office has already done with the entry that fixes it (a 提案's 立案情况, a
+    社情民意信息's 编发, 报送 or 采用), as the start of a sentence; "" when nothing has."""
     if result.kind == Kind.PROPOSAL and result.acceptance:
-        return f"这件提案已{result.get_acceptance_display()}，不能再修改；如需更正请联系提案委。"
+        return f"这件提案已{result.get_acceptance_display()}"
+    used = [
+        label
+        for flag, label in (
+            (result.edited_by_committee, "区政协编发"),
+            (result.sent_to_district or result.sent_on, "报送区委区政府"),
+            (result.adopted_by_city, "市政协采用"),
+        )
+        if flag
+    ]
+    if result.kind == Kind.OPINION and used:
+        return f"这条社情民意信息已{'、'.join(used)}"
     return ""
 
 
@@ -377,8 +398,8 @@ def return_entry(result_id, user, reason):
         raise ResultInvalid({"reason": ["退回时请写明原因，方便委员修改。"]})
     result = _managed(result_id, user)
     _require(result, Status.PENDING, Status.CONFIRMED, doing="退回")
-    if result.kind == Kind.PROPOSAL and result.acceptance:
-        raise ResultError(f"这件提案已{result.get_acceptance_display()}，不能退回。")
+    if handled := handling_started(result):
+        raise ResultError(f"{handled}，不能退回。")
     result.status = Status.RETURNED
     result.return_reason = reason
     result.save(update_fields=["status", "return_reason", "updated_at"])

@@ -165,6 +165,8 @@ def test_who_sees_which_entries(roles_synced, make_user, members, reference, off
     leader = make_user(roles.SECTOR_LEADER, party=reference["minmeng"])
     # 民盟's leader sees the party's own entry and its members' (李强 is 民盟).
     assert seen(leader) == {minmeng.title, joint.title}
+    # 系统管理员 reads the roster to keep it, not the members' entries.
+    assert seen(make_user(roles.SYSTEM_ADMIN)) == set()
 
 
 def confirmed_proposal(members, **fields):
@@ -276,3 +278,13 @@ def test_opinions_are_sent_in_a_batch_once(offices, members):
         rules.send_to_district([first.pk], offices["research"], DAY)
     with pytest.raises(PermissionDenied):
         rules.send_to_district([pending.pk], offices["proposals"], DAY)
+
+
+def test_a_sent_opinion_is_fixed_for_its_author_and_its_office(roles_synced, make_user, offices, members):
+    opinion = entry(members["teacher"], kind=Kind.OPINION, title="已报送的社情民意")
+    rules.send_to_district([opinion.pk], offices["research"], DAY)
+    opinion.refresh_from_db()
+    author = make_user(roles.MEMBER, member=members["teacher"])
+    assert rules.edit_refusal(author, opinion) == "这条社情民意信息已报送区委区政府，不能再修改；如需更正请联系研究室。"
+    with pytest.raises(rules.ResultError, match="已报送区委区政府，不能退回"):
+        rules.return_entry(opinion.pk, offices["research"], "请补充数据")
