@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forms_app.models import WizardDraft
-from forms_app.wizard import DRAFT_UPLOADS
+from forms_app.wizard import DRAFT_UPLOADS, DraftStorage
 from people import roles
 from results import rules
 from results.models import (
@@ -94,6 +94,12 @@ class Wizard:
 
 def current_step(response):
     return response.context["wizard"]["steps"].current
+
+
+def messages_of(client):
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(client.get(reverse("my_results")).wsgi_request)]
 
 
 def login(user):
@@ -431,6 +437,36 @@ def test_a_refused_attachment_is_not_stored_and_the_text_stays(people, settings,
     assert message in page
     assert "我写的摘要" in page
     assert (set(drafts.iterdir()) if drafts.exists() else set()) == before, "nothing stored"
+
+
+def test_a_second_submission_of_one_draft_registers_nothing_and_says_so(people):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"])
+    wizard.walk(data, until="review")
+    assert wizard.post("review", data["review"])["Location"].startswith("/results/")
+    again = wizard.post("review", data["review"])  # the same request sent again (a retry, a second tab)
+    assert again.status_code == 302 and again["Location"] == reverse("my_results")
+    assert "这份草稿已经提交或已失效，没有重复提交。请查看后再决定是否重新填写。" in messages_of(client)
+    assert Result.objects.count() == 1
+
+
+def test_of_two_submissions_of_one_draft_at_once_exactly_one_registers(people, monkeypatch):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"])
+    wizard.walk(data, until="review")
+    loaded = DraftStorage.__init__
+
+    def other_tab_submits_meanwhile(storage, *args, **kwargs):
+        loaded(storage, *args, **kwargs)  # this request has read the draft …
+        WizardDraft.objects.filter(pk=storage.draft.pk).delete()  # … and the other one claims it first
+
+    monkeypatch.setattr(DraftStorage, "__init__", other_tab_submits_meanwhile)
+    response = wizard.post("review", data["review"])
+    assert response.status_code == 302 and response["Location"] == reverse("my_results")
+    assert "这份表格已经提交过了，没有重复提交。" in messages_of(client)
+    assert not Result.objects.exists()
 
 
 def test_abandoned_drafts_and_replaced_uploads_are_purged_and_live_ones_kept(people, settings, tmp_path):
