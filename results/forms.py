@@ -103,6 +103,9 @@ class AuthorsForm(forms.Form):
             if problems:
                 return data
         self.members = rules.front_authors(self.user, kind, listed)
+        if error := rules.front_author_error(self.user, kind, self.members):
+            self.add_error(field, error)
+            return data
         sector, party = (self.sector, None) if kind == AuthorKind.SECTOR else (None, self.party)
         for name, messages in rules.author_errors(kind, self.members, sector, party).items():
             for message in messages:

@@ -837,6 +837,15 @@ def front_authors(user, author_kind, listed):
     return list(listed)
 
 
+def front_author_error(user, author_kind, members):
+    """A member registers what they wrote: a 联名 entry from the front end lists the member among
+    its authors (else it would not be theirs to follow, edit or withdraw). "" when it does."""
+    member = account_of(user).member
+    if author_kind == AuthorKind.JOINT and member is not None and member not in members:
+        return f"联名成果须把您本人（{member.name}）列为作者之一。"
+    return ""
+
+
 def front_collective(user, author_kind, instance=None):
     """The (sector, party) an entry names: the one the account's Profile fixes, or, when an entry
     keeps its kind, the one it already names."""
@@ -900,6 +909,8 @@ def register_front(user, data, members, instance=None, attachment=None, version=
     author_kind = data["author_kind"]
     if author_kind not in front_author_kinds(user, instance):
         raise ResultInvalid({"author_kind": [f"你不能以“{AuthorKind(author_kind).label}”名义登记成果。"]})
+    if error := front_author_error(user, author_kind, members):
+        raise ResultInvalid({"authors": [error]})
     sector, party = front_collective(user, author_kind, instance)
     data = {**data, "sector": sector, "party": party}
     return save_entry(user, data, members, Source.FRONT, instance, attachment)

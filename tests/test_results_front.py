@@ -166,6 +166,18 @@ def test_a_joint_entry_needs_a_second_member(people):
     assert "联名提案至少需要两名委员。" in response.content.decode()
 
 
+def test_a_member_registers_only_a_joint_entry_they_are_an_author_of(people, members):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"], authors={"author_kind": "joint", "joint_authors": "李强、赵敏"})
+    wizard.walk(data, until="authors")
+    response = wizard.post("authors", data["authors"])
+    assert current_step(response) == "authors"
+    page = response.content.decode()
+    assert "联名成果须把您本人（王丽）列为作者之一。" in page and "李强、赵敏" in page
+    assert not Result.objects.exists()
+
+
 def test_unknown_and_ambiguous_co_authors_are_named_and_nothing_typed_is_lost(people, reference):
     MemberFactory(code="14099", name="王丽", sector=reference["economy"])
     client = login(people["li"])
