@@ -18,7 +18,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -240,6 +240,20 @@ def number_error(year, kind, number, exclude_pk=None):
     return ""
 
 
+def save_numbered(result, **kwargs):
+    """Save an entry that has a 编号. Two people giving one number at the same moment both pass
+    number_error(); the unique constraint lets the first through, and the second is told as a
+    field error, not a 500."""
+    try:
+        with transaction.atomic():
+            result.save(**kwargs)
+    except IntegrityError as exc:
+        others = Result.objects.filter(year=result.year, kind=result.kind, number=result.number).exclude(pk=result.pk)
+        if result.number and others.exists():
+            raise ResultInvalid({"number": [number_taken(result.year, result.kind, result.number)]}) from exc
+        raise
+
+
 def number_taken(year, kind, number):
     """The message when another entry of the year and kind has this number."""
     return f"{year} 年的{Kind(kind).label}中已有编号 {number}。"
@@ -341,7 +355,7 @@ def save_entry(user, data, members, source, instance=None, attachment=None, reas
     elif attachment is not None:
         result.attachment.save(attachment.name, attachment, save=False)
         result.attachment_name = attachment.name
-    result.save()
+    save_numbered(result)
     set_authors(result, members)
     after = _describe(result, members)
     if instance is None:
@@ -454,7 +468,7 @@ def record_acceptance(result_id, user, acceptance, number="", merged_into=""):
     result.merged_into = merged_into if acceptance == Acceptance.MERGED else ""
     if number:
         result.number = number
-    result.save(update_fields=["acceptance", "merged_into", "number", "updated_at"])
+    save_numbered(result, update_fields=["acceptance", "merged_into", "number", "updated_at"])
     what = f"立案情况：{before} → {result.get_acceptance_display()}"
     if result.merged_into:
         what += f"（并入 {result.merged_into}）"

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from people import roles
 from results import rules
-from results.models import Acceptance, AuthorKind, HandlingStep, Kind, ResultYear, Satisfaction, Source, Status
+from results.models import Acceptance, AuthorKind, HandlingStep, Kind, Result, ResultYear, Satisfaction, Source, Status
 
 from .results_helpers import DAY, YEAR, entry, offices, units  # noqa: F401
 
@@ -85,6 +85,21 @@ def test_a_number_is_unique_within_its_year_and_kind(member_user, members):
         [members["teacher"]],
         Source.FRONT,
     )
+
+
+def test_of_two_given_one_number_at_once_the_second_is_told_not_failed(member_user, members, offices, monkeypatch):
+    """Both passed the check before either wrote (number_error saw the number free): the unique
+    constraint lets the first through and the second gets the field's message."""
+    entry(members["doctor"], number="2026-001")
+    accepted = entry(members["teacher"], title="待立案")
+    monkeypatch.setattr(rules, "number_error", lambda *args, **kwargs: "")
+    with pytest.raises(rules.ResultInvalid) as exc:
+        rules.save_entry(member_user, data(number="2026-001"), [members["teacher"]], Source.FRONT)
+    assert messages(exc)["number"] == [f"{YEAR} 年的提案中已有编号 2026-001。"]
+    with pytest.raises(rules.ResultInvalid) as exc:
+        rules.record_acceptance(accepted.pk, offices["proposals"], Acceptance.ACCEPTED, number="2026-001")
+    assert messages(exc)["number"] == [f"{YEAR} 年的提案中已有编号 2026-001。"]
+    assert Result.objects.filter(number="2026-001").count() == 1
 
 
 def test_a_member_registers_pending_and_an_edit_of_a_confirmed_entry_goes_back_to_pending(
