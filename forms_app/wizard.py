@@ -137,7 +137,27 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
     def get_prefix(self, request, *args, **kwargs):
         return self.get_draft_key()
 
+    # A step shown because the user moved to it (下一步 from the step before, 上一步, resuming a
+    # draft) is bound to what was kept for it, which may be unfinished input kept on a move back:
+    # it shows that input without errors. Errors show once the user submits that step, or when
+    # done() finds a step no longer valid.
+    quiet = False
+
+    def render_next_step(self, form, **kwargs):
+        self.quiet = True
+        return super().render_next_step(form, **kwargs)
+
+    def render_goto_step(self, goto_step, **kwargs):
+        self.quiet = True
+        return super().render_goto_step(goto_step, **kwargs)
+
+    def render(self, form=None, **kwargs):
+        if self.quiet and form is not None:
+            silence(form)
+        return super().render(form, **kwargs)
+
     def get(self, request, *args, **kwargs):
+        self.quiet = True
         if "restart" in request.GET:
             self.storage.reset()
             self.storage._deleted = False
@@ -195,6 +215,24 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
             (name, self.step_titles.get(name, name), name == current) for name in self.get_form_list()
         ]
         return context
+
+
+def silence(form):
+    """Validate `form` (a form or a formset) but keep its errors from showing."""
+    from django.forms.formsets import BaseFormSet
+    from django.forms.utils import ErrorDict, ErrorList
+
+    if not form.is_bound:
+        return
+    if isinstance(form, BaseFormSet):
+        form.errors  # noqa: B018  (runs full_clean on the formset and its forms)
+        for each in form.forms:
+            each._errors = ErrorDict()
+        form._non_form_errors = ErrorList()
+        form._errors = [ErrorDict() for _ in form.forms]
+    else:
+        form.errors  # noqa: B018
+        form._errors = ErrorDict()
 
 
 def held_files(data):

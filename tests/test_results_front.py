@@ -451,6 +451,20 @@ def test_a_refused_attachment_is_not_stored_and_the_text_stays(people, settings,
     assert (set(drafts.iterdir()) if drafts.exists() else set()) == before, "nothing stored"
 
 
+def test_going_back_and_forth_shows_no_error_until_a_step_is_submitted(people):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"])
+    wizard.walk(data, until="review")
+    back = wizard.post("review", {}, wizard_goto_step="content")  # 上一步 from 核对提交, nothing ticked
+    assert current_step(back) == "content"
+    again = wizard.post("content", data["content"])  # 下一步
+    assert current_step(again) == "review" and "请勾选" not in again.content.decode()
+    unticked = wizard.post("review", {})  # 提交 without ticking: now it is said
+    assert current_step(unticked) == "review" and "请勾选" in unticked.content.decode()
+    assert not Result.objects.exists()
+
+
 def test_a_second_submission_of_one_draft_registers_nothing_and_says_so(people):
     client = login(people["wang"])
     wizard = Wizard(client, people["wang"])
