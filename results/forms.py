@@ -59,6 +59,7 @@ class AuthorsForm(forms.Form):
     author_kind = forms.ChoiceField(label=_("作者类型"), widget=forms.RadioSelect, error_messages=chosen("作者类型"))
     joint_authors = forms.CharField(
         label=_("联名委员"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_(
@@ -67,6 +68,7 @@ class AuthorsForm(forms.Form):
     )
     writers = forms.CharField(
         label=_("执笔人"),
+        max_length=500,
         required=False,
         help_text=_("可不填。填写执笔委员的姓名或委员证号，多位用顿号分开。"),
     )

@@ -816,7 +816,7 @@ def resolve_members(text, candidates=None):
                 continue
         if member not in members:
             members.append(member)
-    return members, problems
+    return members, list(dict.fromkeys(problems))  # a name typed twice is named once
 
 
 def names_text(members):
