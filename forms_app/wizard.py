@@ -19,6 +19,8 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.shortcuts import redirect
 from django.utils import timezone
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import WizardView
@@ -135,7 +137,27 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
     def get_prefix(self, request, *args, **kwargs):
         return self.get_draft_key()
 
+    # A step shown because the user moved to it (下一步 from the step before, 上一步, resuming a
+    # draft) is bound to what was kept for it, which may be unfinished input kept on a move back:
+    # it shows that input without errors. Errors show once the user submits that step, or when
+    # done() finds a step no longer valid.
+    quiet = False
+
+    def render_next_step(self, form, **kwargs):
+        self.quiet = True
+        return super().render_next_step(form, **kwargs)
+
+    def render_goto_step(self, goto_step, **kwargs):
+        self.quiet = True
+        return super().render_goto_step(goto_step, **kwargs)
+
+    def render(self, form=None, **kwargs):
+        if self.quiet and form is not None:
+            silence(form)
+        return super().render(form, **kwargs)
+
     def get(self, request, *args, **kwargs):
+        self.quiet = True
         if "restart" in request.GET:
             self.storage.reset()
             self.storage._deleted = False
@@ -146,11 +168,37 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
         return self.render(self.get_form(data=self.storage.get_step_data(step)))
 
     def post(self, *args, **kwargs):
+        step = self.request.POST.get(f"{self.prefix}-current_step")
+        if self.storage.draft.pk is None and step and step != self.steps.first:
+            # A later step posted with no draft left: it was submitted already (a resent request,
+            # a second tab), or cleared as abandoned; not a new document typed from that step on.
+            return self.already_submitted("这份草稿已经提交或已失效，没有重复提交。请查看后再决定是否重新填写。")
         goto = self.request.POST.get("wizard_goto_step")
         if goto and goto in self.get_form_list():
             # Keep what was typed on this step, valid or not; it is validated on submit.
             self.storage.set_step_data(self.steps.current, self.request.POST)
         return super().post(*args, **kwargs)
+
+    def render_done(self, form, **kwargs):
+        """Submit once. The draft row is claimed (deleted) first, in the transaction that writes
+        the document: of two submissions of one draft at once, the second deletes nothing,
+        writes nothing and is told, on SQLite (which queues the second write) and PostgreSQL
+        (which makes it wait for the first's row lock) alike. A refusal or a revalidation
+        failure keeps the draft: update_response() writes it back."""
+        with transaction.atomic():
+            claimed, _ = WizardDraft.objects.filter(user=self.request.user, key=self.storage.prefix).delete()
+            if not claimed:
+                return self.already_submitted()
+            return super().render_done(form, **kwargs)
+
+    def already_submitted(self, message="这份表格已经提交过了，没有重复提交。"):
+        self.storage._deleted = True  # nothing to write back
+        messages.info(self.request, message)
+        return redirect(self.submitted_url())
+
+    def submitted_url(self):
+        """Where a repeated submission is sent: the wizard's own address by default."""
+        return self.request.path
 
     def refuse(self, message, step):
         """From done(): the service refused the submission (a rule only it can check, or someone
@@ -167,6 +215,24 @@ class DraftWizardView(LoginRequiredMixin, WizardView, metaclass=ABCMeta):
             (name, self.step_titles.get(name, name), name == current) for name in self.get_form_list()
         ]
         return context
+
+
+def silence(form):
+    """Validate `form` (a form or a formset) but keep its errors from showing."""
+    from django.forms.formsets import BaseFormSet
+    from django.forms.utils import ErrorDict, ErrorList
+
+    if not form.is_bound:
+        return
+    if isinstance(form, BaseFormSet):
+        form.errors  # noqa: B018  (runs full_clean on the formset and its forms)
+        for each in form.forms:
+            each._errors = ErrorDict()
+        form._non_form_errors = ErrorList()
+        form._errors = [ErrorDict() for _ in form.forms]
+    else:
+        form.errors  # noqa: B018
+        form._errors = ErrorDict()
 
 
 def held_files(data):

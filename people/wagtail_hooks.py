@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.utils import get_user_display_name
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
+from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper
 
 from . import views
 from .models import Member, Party, Profile, RosterImport, Sector, SpecialCommittee, StreetGroup

@@ -26,9 +26,10 @@ from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.utils import get_user_display_name
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import IndexView, InspectView
+from wagtail_modeladmin.options import ModelAdminGroup
+from wagtail_modeladmin.views import InspectView
 
+from lianxin_site.admin_helpers import IndexView, ModelAdmin
 from lianxin_site.downloads import file_response, xlsx_response
 from lianxin_site.errors import DomainError
 from lianxin_site.spreadsheet import table_xlsx

@@ -59,6 +59,7 @@ class AuthorsForm(forms.Form):
     author_kind = forms.ChoiceField(label=_("作者类型"), widget=forms.RadioSelect, error_messages=chosen("作者类型"))
     joint_authors = forms.CharField(
         label=_("联名委员"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_(
@@ -67,6 +68,7 @@ class AuthorsForm(forms.Form):
     )
     writers = forms.CharField(
         label=_("执笔人"),
+        max_length=500,
         required=False,
         help_text=_("可不填。填写执笔委员的姓名或委员证号，多位用顿号分开。"),
     )
@@ -103,6 +105,9 @@ class AuthorsForm(forms.Form):
             if problems:
                 return data
         self.members = rules.front_authors(self.user, kind, listed)
+        if error := rules.front_author_error(self.user, kind, self.members):
+            self.add_error(field, error)
+            return data
         sector, party = (self.sector, None) if kind == AuthorKind.SECTOR else (None, self.party)
         for name, messages in rules.author_errors(kind, self.members, sector, party).items():
             for message in messages:

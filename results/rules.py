@@ -18,7 +18,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -98,7 +98,8 @@ def results_visible_to(user):
         return results.none()
     if user.is_superuser or user.has_perm(VIEW_ALL):
         return results
-    if user.has_perm("people.view_all_members") and not managed_kinds(user):
+    reads_results = user.has_perm("results.view_result") or user.has_perm("results.add_result")
+    if user.has_perm("people.view_all_members") and user.has_perm("results.view_result") and not managed_kinds(user):
         return results  # a roster-wide reader (专委会工作六室): every member's entries, and every sector's
     account = account_of(user)
     scope = Q(entered_by=user)
@@ -114,7 +115,8 @@ def results_visible_to(user):
         scope |= Q(party=account.party)
     # The offices that handle results see their own kinds, not whatever the roster lets them see
     # (both read the whole roster to pick authors): 研究室 never sees another office's 提案.
-    if user.has_perm("people.view_member") and not managed_kinds(user):
+    # Those who read the roster for another job (系统管理员) read no entries.
+    if reads_results and user.has_perm("people.view_member") and not managed_kinds(user):
         visible = members_visible_to(user)
         scope |= Q(pk__in=ResultAuthor.objects.filter(member__in=visible.values("pk")).values("result"))
         if account.committee:
@@ -176,8 +178,27 @@ def edit_refusal(user, result):
         raise PermissionDenied(NOT_YOURS)
     if result.status == Status.WITHDRAWN:
         return "这项成果已撤回，不能再修改。"
+    if handled := handling_started(result):
+        return f"{handled}，不能再修改；如需更正请联系{office_for(result.kind)}。"
+    return ""
+
+
+def handling_started(result):
+    """What an office has already done with the entry that fixes it (a 提案's 立案情况, a
+    社情民意信息's 编发, 报送 or 采用), as the start of a sentence; "" when nothing has."""
     if result.kind == Kind.PROPOSAL and result.acceptance:
-        return f"这件提案已{result.get_acceptance_display()}，不能再修改；如需更正请联系提案委。"
+        return f"这件提案已{result.get_acceptance_display()}"
+    used = [
+        label
+        for flag, label in (
+            (result.edited_by_committee, "区政协编发"),
+            (result.sent_to_district or result.sent_on, "报送区委区政府"),
+            (result.adopted_by_city, "市政协采用"),
+        )
+        if flag
+    ]
+    if result.kind == Kind.OPINION and used:
+        return f"这条社情民意信息已{'、'.join(used)}"
     return ""
 
 
@@ -217,6 +238,20 @@ def number_error(year, kind, number, exclude_pk=None):
     if taken.exists():
         return number_taken(year, kind, number)
     return ""
+
+
+def save_numbered(result, **kwargs):
+    """Save an entry that has a 编号. Two people giving one number at the same moment both pass
+    number_error(); the unique constraint lets the first through, and the second is told as a
+    field error, not a 500."""
+    try:
+        with transaction.atomic():
+            result.save(**kwargs)
+    except IntegrityError as exc:
+        others = Result.objects.filter(year=result.year, kind=result.kind, number=result.number).exclude(pk=result.pk)
+        if result.number and others.exists():
+            raise ResultInvalid({"number": [number_taken(result.year, result.kind, result.number)]}) from exc
+        raise
 
 
 def number_taken(year, kind, number):
@@ -320,7 +355,7 @@ def save_entry(user, data, members, source, instance=None, attachment=None, reas
     elif attachment is not None:
         result.attachment.save(attachment.name, attachment, save=False)
         result.attachment_name = attachment.name
-    result.save()
+    save_numbered(result)
     set_authors(result, members)
     after = _describe(result, members)
     if instance is None:
@@ -377,8 +412,8 @@ def return_entry(result_id, user, reason):
         raise ResultInvalid({"reason": ["退回时请写明原因，方便委员修改。"]})
     result = _managed(result_id, user)
     _require(result, Status.PENDING, Status.CONFIRMED, doing="退回")
-    if result.kind == Kind.PROPOSAL and result.acceptance:
-        raise ResultError(f"这件提案已{result.get_acceptance_display()}，不能退回。")
+    if handled := handling_started(result):
+        raise ResultError(f"{handled}，不能退回。")
     result.status = Status.RETURNED
     result.return_reason = reason
     result.save(update_fields=["status", "return_reason", "updated_at"])
@@ -433,7 +468,7 @@ def record_acceptance(result_id, user, acceptance, number="", merged_into=""):
     result.merged_into = merged_into if acceptance == Acceptance.MERGED else ""
     if number:
         result.number = number
-    result.save(update_fields=["acceptance", "merged_into", "number", "updated_at"])
+    save_numbered(result, update_fields=["acceptance", "merged_into", "number", "updated_at"])
     what = f"立案情况：{before} → {result.get_acceptance_display()}"
     if result.merged_into:
         what += f"（并入 {result.merged_into}）"
@@ -781,7 +816,7 @@ def resolve_members(text, candidates=None):
                 continue
         if member not in members:
             members.append(member)
-    return members, problems
+    return members, list(dict.fromkeys(problems))  # a name typed twice is named once
 
 
 def names_text(members):
@@ -814,6 +849,15 @@ def front_authors(user, author_kind, listed):
         member = account_of(user).member
         return [member] if member else []
     return list(listed)
+
+
+def front_author_error(user, author_kind, members):
+    """A member registers what they wrote: a 联名 entry from the front end lists the member among
+    its authors (else it would not be theirs to follow, edit or withdraw). "" when it does."""
+    member = account_of(user).member
+    if author_kind == AuthorKind.JOINT and member is not None and member not in members:
+        return f"联名成果须把您本人（{member.name}）列为作者之一。"
+    return ""
 
 
 def front_collective(user, author_kind, instance=None):
@@ -879,6 +923,8 @@ def register_front(user, data, members, instance=None, attachment=None, version=
     author_kind = data["author_kind"]
     if author_kind not in front_author_kinds(user, instance):
         raise ResultInvalid({"author_kind": [f"你不能以“{AuthorKind(author_kind).label}”名义登记成果。"]})
+    if error := front_author_error(user, author_kind, members):
+        raise ResultInvalid({"authors": [error]})
     sector, party = front_collective(user, author_kind, instance)
     data = {**data, "sector": sector, "party": party}
     return save_entry(user, data, members, Source.FRONT, instance, attachment)

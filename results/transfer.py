@@ -80,7 +80,8 @@ def may_see(user, record):
     """The uploader, and those who handle every 类别 the file holds."""
     if record.uploaded_by_id == user.pk or user.is_superuser:
         return True
-    return user.has_perm(IMPORT) and all(rules.manages(user, kind) for kind in record.kinds)
+    # A file refused before its kinds were read lists none: only its uploader sees it.
+    return bool(record.kinds) and user.has_perm(IMPORT) and all(rules.manages(user, kind) for kind in record.kinds)
 
 
 @require_http_methods(["GET", "POST"])

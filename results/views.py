@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
@@ -181,6 +182,9 @@ class ResultWizard(DraftWizardView):
         if not self.kinds:
             return refused(request, PermissionDenied("这个账号没有对应的委员、界别或党派，不能登记履职成果。"))
         return None
+
+    def submitted_url(self):
+        return reverse("my_result", args=[self.instance.pk]) if self.instance else reverse("my_results")
 
     def get_draft_key(self):
         if self.instance is not None:

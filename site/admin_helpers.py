@@ -1,4 +1,26 @@
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.shortcuts import redirect
+from wagtail_modeladmin import options, views
 from wagtail_modeladmin.helpers import PermissionHelper
+
+
+class IndexView(views.IndexView):
+    """An admin list that answers a filter it cannot apply (?year=abc, a hand-edited link) by
+    showing the whole list with a message, where wagtail-modeladmin answers 500."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            messages.error(request, "筛选条件无效，已改为显示全部记录。")
+            return redirect(request.path)
+
+
+class ModelAdmin(options.ModelAdmin):
+    """The project's modeladmin base: every list is an IndexView above."""
+
+    index_view_class = IndexView
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):

@@ -71,7 +71,9 @@ def check_xlsx(data, *, max_unpacked, max_rows, header_rows=0):
                                 f"这个文件有超过 {max_rows:,} 行，超过了一次导入的上限。请分成几个文件分别导入。"
                             )
                         tail = window[-TAIL:]
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:  # a wrong CRC, a size that lies
+    # A wrong CRC, a size that lies; a member marked encrypted (RuntimeError) or packed with a
+    # method zipfile cannot read, such as Deflate64 (NotImplementedError).
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
         raise UploadRejected(
             "无法读取这个 .xlsx 文件，文件已损坏。请在 Excel 或 WPS 中重新“另存为” .xlsx 后再上传。"
         ) from exc

@@ -676,3 +676,11 @@ def test_the_menu_shows_each_office_its_lists_and_the_declared_entries(people, m
     assert not {"提案", "办理进度（测试）", "承办单位"} & set(research)
 
     assert {"提案", "其他成果"} <= set(menu_for(people["liaison"]))
+
+
+@pytest.mark.parametrize("query", ["year=abc", "sector__id__exact=abc"])
+def test_a_filter_that_cannot_apply_shows_the_whole_list_with_a_message(people, query):
+    client = client_of(people["proposals"])
+    response = client.get(f"{PROPOSALS}?{query}")
+    assert response.status_code == 302 and response["Location"] == PROPOSALS
+    assert "筛选条件无效，已改为显示全部记录。" in [str(m) for m in client.get(PROPOSALS).context["messages"]]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forms_app.models import WizardDraft
-from forms_app.wizard import DRAFT_UPLOADS
+from forms_app.wizard import DRAFT_UPLOADS, DraftStorage
 from people import roles
 from results import rules
 from results.models import (
@@ -96,6 +96,12 @@ def current_step(response):
     return response.context["wizard"]["steps"].current
 
 
+def messages_of(client):
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(client.get(reverse("my_results")).wsgi_request)]
+
+
 def login(user):
     client = Client()
     client.force_login(user)
@@ -158,6 +164,18 @@ def test_a_joint_entry_needs_a_second_member(people):
     response = wizard.walk(data, until="content")
     assert current_step(response) == "authors"
     assert "联名提案至少需要两名委员。" in response.content.decode()
+
+
+def test_a_member_registers_only_a_joint_entry_they_are_an_author_of(people, members):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"], authors={"author_kind": "joint", "joint_authors": "李强、赵敏"})
+    wizard.walk(data, until="authors")
+    response = wizard.post("authors", data["authors"])
+    assert current_step(response) == "authors"
+    page = response.content.decode()
+    assert "联名成果须把您本人（王丽）列为作者之一。" in page and "李强、赵敏" in page
+    assert not Result.objects.exists()
 
 
 def test_unknown_and_ambiguous_co_authors_are_named_and_nothing_typed_is_lost(people, reference):
@@ -431,6 +449,50 @@ def test_a_refused_attachment_is_not_stored_and_the_text_stays(people, settings,
     assert message in page
     assert "我写的摘要" in page
     assert (set(drafts.iterdir()) if drafts.exists() else set()) == before, "nothing stored"
+
+
+def test_going_back_and_forth_shows_no_error_until_a_step_is_submitted(people):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"])
+    wizard.walk(data, until="review")
+    back = wizard.post("review", {}, wizard_goto_step="content")  # 上一步 from 核对提交, nothing ticked
+    assert current_step(back) == "content"
+    again = wizard.post("content", data["content"])  # 下一步
+    assert current_step(again) == "review" and "请勾选" not in again.content.decode()
+    unticked = wizard.post("review", {})  # 提交 without ticking: now it is said
+    assert current_step(unticked) == "review" and "请勾选" in unticked.content.decode()
+    assert not Result.objects.exists()
+
+
+def test_a_second_submission_of_one_draft_registers_nothing_and_says_so(people):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"])
+    wizard.walk(data, until="review")
+    assert wizard.post("review", data["review"])["Location"].startswith("/results/")
+    again = wizard.post("review", data["review"])  # the same request sent again (a retry, a second tab)
+    assert again.status_code == 302 and again["Location"] == reverse("my_results")
+    assert "这份草稿已经提交或已失效，没有重复提交。请查看后再决定是否重新填写。" in messages_of(client)
+    assert Result.objects.count() == 1
+
+
+def test_of_two_submissions_of_one_draft_at_once_exactly_one_registers(people, monkeypatch):
+    client = login(people["wang"])
+    wizard = Wizard(client, people["wang"])
+    data = steps(people["wang"])
+    wizard.walk(data, until="review")
+    loaded = DraftStorage.__init__
+
+    def other_tab_submits_meanwhile(storage, *args, **kwargs):
+        loaded(storage, *args, **kwargs)  # this request has read the draft …
+        WizardDraft.objects.filter(pk=storage.draft.pk).delete()  # … and the other one claims it first
+
+    monkeypatch.setattr(DraftStorage, "__init__", other_tab_submits_meanwhile)
+    response = wizard.post("review", data["review"])
+    assert response.status_code == 302 and response["Location"] == reverse("my_results")
+    assert "这份表格已经提交过了，没有重复提交。" in messages_of(client)
+    assert not Result.objects.exists()
 
 
 def test_abandoned_drafts_and_replaced_uploads_are_purged_and_live_ones_kept(people, settings, tmp_path):

@@ -382,6 +382,9 @@ def test_the_wrong_role_is_refused(members, units, proposals, login, make_user, 
 
     research = login(offices["research"])  # imports too, but not 提案: another office's upload
     assert research.get(reverse("results_import_preview", args=[record.pk])).status_code == 404
+    ResultImport.objects.filter(pk=record.pk).update(kinds=[])  # refused before its kinds were read
+    assert research.get(reverse("results_import_file", args=[record.pk])).status_code == 404
+    ResultImport.objects.filter(pk=record.pk).update(kinds=["proposal"])
     assert research.get(reverse("results_import_file", args=[record.pk])).status_code == 404
     assert research.post(reverse("results_import_preview", args=[record.pk])).status_code == 404
     colleague = login(make_user(roles.PROPOSAL_COMMITTEE))  # sees it, but only the uploader confirms

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from people import roles
 from results import rules
-from results.models import Acceptance, AuthorKind, HandlingStep, Kind, ResultYear, Satisfaction, Source, Status
+from results.models import Acceptance, AuthorKind, HandlingStep, Kind, Result, ResultYear, Satisfaction, Source, Status
 
 from .results_helpers import DAY, YEAR, entry, offices, units  # noqa: F401
 
@@ -85,6 +85,21 @@ def test_a_number_is_unique_within_its_year_and_kind(member_user, members):
         [members["teacher"]],
         Source.FRONT,
     )
+
+
+def test_of_two_given_one_number_at_once_the_second_is_told_not_failed(member_user, members, offices, monkeypatch):
+    """Both passed the check before either wrote (number_error saw the number free): the unique
+    constraint lets the first through and the second gets the field's message."""
+    entry(members["doctor"], number="2026-001")
+    accepted = entry(members["teacher"], title="待立案")
+    monkeypatch.setattr(rules, "number_error", lambda *args, **kwargs: "")
+    with pytest.raises(rules.ResultInvalid) as exc:
+        rules.save_entry(member_user, data(number="2026-001"), [members["teacher"]], Source.FRONT)
+    assert messages(exc)["number"] == [f"{YEAR} 年的提案中已有编号 2026-001。"]
+    with pytest.raises(rules.ResultInvalid) as exc:
+        rules.record_acceptance(accepted.pk, offices["proposals"], Acceptance.ACCEPTED, number="2026-001")
+    assert messages(exc)["number"] == [f"{YEAR} 年的提案中已有编号 2026-001。"]
+    assert Result.objects.filter(number="2026-001").count() == 1
 
 
 def test_a_member_registers_pending_and_an_edit_of_a_confirmed_entry_goes_back_to_pending(
@@ -165,6 +180,8 @@ def test_who_sees_which_entries(roles_synced, make_user, members, reference, off
     leader = make_user(roles.SECTOR_LEADER, party=reference["minmeng"])
     # 民盟's leader sees the party's own entry and its members' (李强 is 民盟).
     assert seen(leader) == {minmeng.title, joint.title}
+    # 系统管理员 reads the roster to keep it, not the members' entries.
+    assert seen(make_user(roles.SYSTEM_ADMIN)) == set()
 
 
 def confirmed_proposal(members, **fields):
@@ -276,3 +293,13 @@ def test_opinions_are_sent_in_a_batch_once(offices, members):
         rules.send_to_district([first.pk], offices["research"], DAY)
     with pytest.raises(PermissionDenied):
         rules.send_to_district([pending.pk], offices["proposals"], DAY)
+
+
+def test_a_sent_opinion_is_fixed_for_its_author_and_its_office(roles_synced, make_user, offices, members):
+    opinion = entry(members["teacher"], kind=Kind.OPINION, title="已报送的社情民意")
+    rules.send_to_district([opinion.pk], offices["research"], DAY)
+    opinion.refresh_from_db()
+    author = make_user(roles.MEMBER, member=members["teacher"])
+    assert rules.edit_refusal(author, opinion) == "这条社情民意信息已报送区委区政府，不能再修改；如需更正请联系研究室。"
+    with pytest.raises(rules.ResultError, match="已报送区委区政府，不能退回"):
+        rules.return_entry(opinion.pk, offices["research"], "请补充数据")

@@ -146,3 +146,11 @@ def test_member_index_offers_import_and_export_to_the_liaison_office(members, li
     page = client.get(reverse("people_member_modeladmin_index")).content.decode()
     assert reverse("people_roster_import") in page and reverse("people_roster_export") in page
     assert "按界别" in page and "By " not in page
+
+
+def test_a_roster_filter_that_cannot_apply_shows_the_whole_list_with_a_message(reference, liaison):
+    _user, client = liaison
+    members = reverse("people_member_modeladmin_index")
+    response = client.get(f"{members}?sector__id__exact=abc")
+    assert response.status_code == 302 and response["Location"] == members
+    assert "筛选条件无效，已改为显示全部记录。" in [str(m) for m in client.get(members).context["messages"]]

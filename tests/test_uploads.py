@@ -93,6 +93,33 @@ def test_too_many_rows_are_refused_with_the_limit_named(settings):
         read_roster(csv, "名册.csv")
 
 
+def patched(data, local, central, value):
+    """`data` packed again uncompressed, with the two-byte field at offset `local` of every local
+    header and `central` of every central directory header set to `value`: the flags (6, 8; bit 0
+    means encrypted) or the compression method (8, 10; 9 is Deflate64, which zipfile cannot inflate)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for member in source.infolist():
+            target.writestr(member.filename, source.read(member.filename))
+    packed = bytearray(out.getvalue())
+    for signature, offset in ((b"PK\x03\x04", local), (b"PK\x01\x02", central)):
+        start = packed.find(signature)
+        while start != -1:
+            packed[start + offset : start + offset + 2] = value.to_bytes(2, "little")
+            start = packed.find(signature, start + 4)
+    return bytes(packed)
+
+
+@pytest.mark.parametrize("how", ["encrypted", "deflate64"])
+def test_a_workbook_packed_in_a_way_we_cannot_read_is_refused_with_a_message(how, db):
+    data = as_xlsx(roster_rows(*VALID_ROWS))
+    data = patched(data, 6, 8, 0x1) if how == "encrypted" else patched(data, 8, 10, 9)
+    with pytest.raises(UploadRejected, match="无法读取这个 .xlsx 文件"):
+        check_xlsx(data, max_unpacked=10 * MB, max_rows=10)
+    with pytest.raises(RosterFileError, match="无法读取这个 .xlsx 文件"):
+        read_roster(data, "名册.xlsx")
+
+
 def test_a_normal_roster_passes_the_checks():
     data = as_xlsx(roster_rows(*VALID_ROWS))
     assert check_xlsx(data, max_unpacked=10 * MB, max_rows=10).rows == 4

@@ -8,10 +8,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
-from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
+from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper
 from lianxin_site.downloads import pdf_response, xlsx_response
 
 from . import rules

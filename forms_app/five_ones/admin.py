@@ -9,10 +9,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.menu import MenuItem
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
-from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
+from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper
 from lianxin_site.dates import year_param
 from lianxin_site.downloads import xlsx_response
 from lianxin_site.spreadsheet import table_xlsx

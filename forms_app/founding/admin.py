@@ -7,10 +7,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import InspectView
 
-from lianxin_site.admin_helpers import ReadOnlyPermissionHelper
+from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper
 from lianxin_site.downloads import xlsx_response
 from lianxin_site.spreadsheet import table_xlsx
 
