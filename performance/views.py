@@ -78,14 +78,17 @@ def explain(line, entry, labels):
         return Explained(line.points, "无故缺席（未请假或请假未获批准）", str(scheme), line.note, working)
     if line.rule is None:
         return Explained(line.points, "", str(scheme), line.note, "")
-    steps = [f"{_number(line.rule.points)} 分"]
+    factors = []
     if entry.quantity > 1:
-        steps.append(f"× {entry.quantity}")
+        factors.append(f"× {entry.quantity}")
     if entry.important:
-        steps.append(f"× 重要履职活动权重 {_number(scheme.important_weight)}")
-    working = " ".join(steps)
+        factors.append(f"× 重要履职活动权重 {_number(scheme.important_weight)}")
+    working = ""
+    if factors:
+        full = line.rule.points * entry.quantity * (scheme.important_weight if entry.important else 1)
+        working = f"{_number(line.rule.points)} {' '.join(factors)} = {_number(full)} 分"
     if line.note == CAPPED:
-        working += f"；本规则年度上限 {_number(line.rule.yearly_cap)} 分，已达上限"
+        working += ("；" if working else "") + f"本规则年度上限 {_number(line.rule.yearly_cap)} 分"
     return Explained(line.points, rule_text(line.rule, labels), str(scheme), line.note, working)
 
 

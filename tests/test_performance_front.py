@@ -132,9 +132,9 @@ def test_a_member_reads_their_own_record_with_each_score_line_explained(client, 
     # grouped by source, in the sources' own words
     assert [label for label, _views, _sub in response.context["groups"]] == ["五个一活动", "履职活动", "履职成果"]
     # each line: points, rule, version, note
-    assert "+6 分 专题协商 · 发言 · 出席 → 3 分 3 分 × 重要履职活动权重 2 2026年度记分办法（第2版）" in text
+    assert "+6 分 专题协商 · 发言 · 出席 → 3 分 3 × 重要履职活动权重 2 = 6 分 2026年度记分办法（第2版）" in text
     assert "-2 分 无故缺席（未请假或请假未获批准） 每次扣 2 分 无故缺席扣分 2026年度记分办法（第2版）" in text
-    assert "+1 分 五个一基层活动 · 出席 → 2 分 2 分；本规则年度上限 3 分，已达上限 已达年度上限" in text
+    assert "+1 分 五个一基层活动 · 出席 → 2 分 本规则年度上限 3 分 已达年度上限" in text
     assert "0 分 记分办法未对此类记分 2026年度记分办法（第2版）" in text
     assert "+4 分 提案 · 第一作者 → 4 分" in text
     assert '<a href="/results/9/">关于增设护学岗的提案</a>' in response.content.decode()
