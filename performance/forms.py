@@ -22,7 +22,6 @@ class LeaveForm(forms.Form):
     """请假 for one activity: `target` names it (activity:<id> or filing:<id>)."""
 
     target = forms.RegexField(regex=r"^(activity|filing):\d+$", widget=forms.HiddenInput)
-    year = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("请假理由"),
         max_length=500,

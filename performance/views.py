@@ -33,9 +33,7 @@ from .models import (
     LedgerEntry,
     MemberScore,
     PerformanceYear,
-    Role,
     ScoreLine,
-    Status,
 )
 from .scoring import ABSENCE, CAPPED, scheme_in_force
 
@@ -251,8 +249,6 @@ def record_context(member, year, leave_form=None, objection_form=None, entry_pk=
         "leave_requests": requests,
         "objections": list(rules.objections_of(member, year)),
         "objection_form": objection_form,
-        "statuses": Status,
-        "roles": Role,
     }
 
 
