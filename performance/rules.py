@@ -562,3 +562,107 @@ def shortlist(scores, scheme):
         if len(chosen) < scheme.shortlist_per_sector:
             chosen.append(score)
     return by_sector
+
+
+# --- perf-front
+
+
+def _invites_member(member):
+    """Q over DutyActivity: the activities whose invitation names `member` (as `invitees` counts),
+    through subqueries on the invitation tables so that no row is repeated."""
+
+    def through(name, field, value):
+        table = getattr(DutyActivity, name).through
+        return Q(pk__in=table.objects.filter(**{field: value}).values("dutyactivity_id"))
+
+    invited = Q(invite_all=True) | through("invite_members", "member_id", member.pk)
+    for name, field, value in (
+        ("invite_sectors", "sector_id", member.sector_id),
+        ("invite_parties", "party_id", member.party_id),
+        ("invite_committees", "specialcommittee_id", member.committee_id),
+        ("invite_groups", "streetgroup_id", member.street_group_id),
+    ):
+        if value is not None:
+            invited |= through(name, field, value)
+    return invited
+
+
+def leave_open_for(member, now=None):
+    """What a member may still ask leave for, soonest first: the 履职活动 inviting them whose
+    请假 deadline is ahead, and the 五个一 activities listing them as a participant whose day is
+    ahead (leave_closes): ([DutyActivity], [FiveOnesFiling])."""
+    from forms_app.five_ones.models import FiveOnesFiling
+
+    now = now or timezone.now()
+    activities = (
+        DutyActivity.objects.filter(_invites_member(member))
+        .filter(Q(leave_deadline__gt=now) | Q(leave_deadline__isnull=True, start__gt=now))
+        .select_related("organiser")
+        .order_by("start", "pk")
+    )
+    filings = (
+        FiveOnesFiling.objects.filter(participants=member, activity_date__gt=timezone.localdate(now))
+        .select_related("sector__contact_committee", "party")
+        .order_by("activity_date", "pk")
+    )
+    return list(activities), list(filings)
+
+
+def leave_decider_name(target):
+    """Who decides 请假 for a target: the organiser of a 履职活动; for a 五个一 activity the
+    sector's contact 专委会工作室 (委员联络室 when the sector has none, or for a party)."""
+    if isinstance(target, DutyActivity):
+        return organiser_name(target)
+    committee = target.sector.contact_committee if target.sector_id else None
+    return committee.office if committee else LIAISON_OFFICE_NAME
+
+
+def in_year(requests, year):
+    """LeaveRequests whose activity falls in `year` (a 履职活动 by its start, local time; a 五个一
+    activity by its filing's year)."""
+    tz = timezone.get_current_timezone()
+    start, end = datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+    return requests.filter(Q(activity__start__gte=start, activity__start__lt=end) | Q(filing__year=year))
+
+
+def leave_requests_of(member):
+    """A member's own 请假, newest first."""
+    return LeaveRequest.objects.filter(member=member).select_related(
+        "activity__organiser", "filing__sector__contact_committee", "filing__party", "decided_by"
+    )
+
+
+def leave_refusal(user):
+    """Why a user may not open the 请假 queue, or "" when they may (委员联络室; a 专委会工作室
+    whose account names its committee)."""
+    if not user.is_active:
+        return "账号已停用。"
+    if user.has_perm(MANAGE):
+        return ""
+    if user.has_perm(RECORD):
+        if account_of(user).committee is None:
+            return "您的账号没有设置所属专委会，不能审批请假。请联系系统管理员在“账号归属”中设置。"
+        return ""
+    return "只有委员联络室和组织活动的专委会工作室可以审批请假。"
+
+
+def objections_of(member, year):
+    return Objection.objects.filter(member=member, year=year).select_related("entry")
+
+
+def pending_changes_of(member, year):
+    """冻结后变更，未计入 that concern one member: [(source label, 新增/更新/删除, title)]; empty
+    when the year is not frozen (then the sources are synced, nothing waits)."""
+    from .ledger import SOURCES, plan_sync
+
+    if not is_frozen(year):
+        return []
+    out = []
+    for key, source in SOURCES.items():
+        plan = plan_sync(key, year)
+        out += [(source.label, "新增", row.title) for row in plan.create if row.member_id == member.pk]
+        out += [(source.label, "更新", entry.title) for entry, _changed in plan.update if entry.member_id == member.pk]
+        out += [
+            (source.label, "删除", entry.title) for entry in [*plan.delete, *plan.gone] if entry.member_id == member.pk
+        ]
+    return out
