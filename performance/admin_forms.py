@@ -171,6 +171,7 @@ class AttendanceForm(forms.Form):
             self.fields[f"role_{member.pk}"] = forms.ChoiceField(
                 label=f"{member.name}发挥的作用",
                 choices=ROLE_CHOICES,
+                required=False,
                 initial=done.role if done else Role.ATTEND,
             )
             self.fields[f"note_{member.pk}"] = forms.CharField(
@@ -189,7 +190,7 @@ class AttendanceForm(forms.Form):
         """[(member, status, role, note)] for the rows with a status (rules.record_participation)."""
         data = self.cleaned_data
         return [
-            (m, data[f"status_{m.pk}"], data[f"role_{m.pk}"], data[f"note_{m.pk}"].strip())
+            (m, data[f"status_{m.pk}"], data[f"role_{m.pk}"] or Role.ATTEND, data[f"note_{m.pk}"].strip())
             for m in self.invitees
             if data.get(f"status_{m.pk}")
         ]
