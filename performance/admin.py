@@ -377,8 +377,10 @@ def member_record(request, pk):
         forms = {}
         if may_correct:
             forms = {
-                "correct": EntryFieldsForm(prefix=f"e{entry.pk}", initial=EntryFieldsForm.initial_for(entry)),
-                "void": ReasonForm(prefix=f"v{entry.pk}"),
+                "correct": EntryFieldsForm(
+                    prefix=f"e{entry.pk}", initial=EntryFieldsForm.initial_for(entry), why_label="更正理由"
+                ),
+                "void": ReasonForm(prefix=f"v{entry.pk}", label="恢复理由" if entry.voided else "作废理由"),
             }
             if bound and bound[1] == entry.pk:
                 forms[bound[0]] = bound[2]
@@ -394,7 +396,13 @@ def member_record(request, pk):
                 "seen": rules.entry_version(entry),
             }
         )
-    add_form = bound[2] if bound and bound[0] == "add" else EntryFieldsForm(prefix="add") if may_correct else None
+    add_form = (
+        bound[2]
+        if bound and bound[0] == "add"
+        else EntryFieldsForm(prefix="add", why_label="补录理由")
+        if may_correct
+        else None
+    )
     score = MemberScore.objects.filter(year=year, member=member).select_related("scheme").first()
     return TemplateResponse(
         request,
@@ -419,7 +427,7 @@ def _correct(request, member, year, action):
     """Apply one correction; None when done, a 403 response, or (action, entry pk, bound form)."""
     user = request.user
     if action == "add":
-        form = EntryFieldsForm(request.POST, prefix="add")
+        form = EntryFieldsForm(request.POST, prefix="add", why_label="补录理由")
         entry_pk = None
     else:
         entry_pk = request.POST.get("entry", "")
@@ -428,9 +436,9 @@ def _correct(request, member, year, action):
         entry = get_object_or_404(LedgerEntry.objects.filter(member=member), pk=entry_pk)
         entry_pk = entry.pk
         form = (
-            EntryFieldsForm(request.POST, prefix=f"e{entry.pk}")
+            EntryFieldsForm(request.POST, prefix=f"e{entry.pk}", why_label="更正理由")
             if action == "correct"
-            else ReasonForm(request.POST, prefix=f"v{entry.pk}")
+            else ReasonForm(request.POST, prefix=f"v{entry.pk}", label="恢复理由" if entry.voided else "作废理由")
         )
     key = "void" if action in ("void", "restore") else action
     if not form.is_valid():
@@ -635,7 +643,7 @@ def year_page(request):
     year = year_param(request.GET.get("year") or request.POST.get("year"))
     record = PerformanceYear.objects.filter(year=year).first()
     freeze_form = FreezeForm(prefix="freeze", initial={"freeze_on": record.freeze_on if record else None})
-    reopen_form = ReasonForm(prefix="reopen")
+    reopen_form = ReasonForm(prefix="reopen", label="重新开放的理由")
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -648,7 +656,7 @@ def year_page(request):
                     )
                     return redirect(f"{reverse('performance_year')}?year={year}")
             elif action == "reopen":
-                reopen_form = ReasonForm(request.POST, prefix="reopen")
+                reopen_form = ReasonForm(request.POST, prefix="reopen", label="重新开放的理由")
                 if reopen_form.is_valid():
                     rules.reopen_year(year, request.user, reopen_form.cleaned_data["why"])
                     messages.success(request, f"已重新开放 {year} 年度的履职档案。")

@@ -225,9 +225,11 @@ class EntryFieldsForm(forms.Form):
         help_text=_("写入这条记录的更正历史。"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, why_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
+        if why_label:
+            self.fields["why"].label = why_label
 
     @staticmethod
     def initial_for(entry):
@@ -241,6 +243,11 @@ class ReasonForm(forms.Form):
     why = forms.CharField(
         label=_("理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("理由")
     )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["why"].label = label
 
 
 class AnswerForm(forms.Form):

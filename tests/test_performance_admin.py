@@ -38,6 +38,7 @@ from performance.models import (
 from performance.scoring import compute_scores
 
 from .factories import MemberFactory
+from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401  (the chromium fixture)
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -541,3 +542,39 @@ def test_user_text_is_escaped(people, reference):
         page = text(liaison.get(url))
         assert "<script>alert(1)" not in page and "<img src=x" not in page, url
         assert "&lt;script&gt;alert(1)" in page or "&lt;img src=x" in page, url
+
+
+# --- in chromium
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width, name", [(1280, ""), (390, "-phone")])
+def test_the_ranking_and_a_record_in_chromium(browser, live_server, people, members, year_scored, width, name):
+    liaison = _with_password(people["liaison"])
+    context, page = login_in(browser, live_server, liaison, "pw-lianxin-123", f"{RANKING}?year={YEAR}", width=width)
+    assert page.locator("tr[data-member]").count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the table scrolls in its box"
+    page.screenshot(path=ARTIFACTS / f"performance-ranking{name}.png", full_page=True)
+
+    page.get_by_role("link", name="陈杰").click()
+    row = page.locator("tr[data-entry]").filter(has_text="区政协全体会议")
+    row.locator("summary", has_text="作废").click()
+    row.get_by_label("作废理由").fill("当天公差，已补交请假条")
+    row.get_by_role("button", name="作废这条记录").click()
+    assert "已作废这条记录，不再计分。" in page.inner_text("main")
+    assert "作废：已作废 否 → 是；理由：当天公差，已补交请假条" in page.inner_text("main")
+
+    # 王丽's record: her score explained line by line; 委员联络室 marks the 全体会议 重要履职活动.
+    page.goto(f"{live_server.url}{record_url(members['teacher'])}?year={YEAR}")
+    row = page.locator("tr[data-entry]").filter(has_text="区政协全体会议")
+    row.locator("summary", has_text="更正").click()
+    row.get_by_label("重要履职活动").check()
+    row.get_by_label("更正理由").fill("大会主席团确认为重要履职活动")
+    row.get_by_role("button", name="保存更正").click()
+    main = page.inner_text("main")
+    assert "已更正这条记录，得分已重新计算。" in main and "11.00" in main
+    assert "重要履职活动 否 → 是；理由：大会主席团确认为重要履职活动" in main
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=ARTIFACTS / f"performance-admin-record{name}.png", full_page=True)
+    context.close()
