@@ -666,3 +666,172 @@ def pending_changes_of(member, year):
             (source.label, "删除", entry.title) for entry in [*plan.delete, *plan.gone] if entry.member_id == member.pk
         ]
     return out
+
+
+# --- perf-admin
+# The admin's rules (履职活动 saved by an office, the seen-version check of corrections and the
+# recompute after them, the draft 记分办法 saved with its rules, 重新同步并计分).
+
+
+class SchemeInvalid(PerformanceError):
+    """A draft 记分办法 the office cannot save: `errors` is {rule index: {field: message}}."""
+
+    def __init__(self, message, errors):
+        super().__init__(message)
+        self.errors = errors
+
+
+def may_read_rankings(user):
+    """履职排名 and 参加活动较少: the leadership and 委员联络室 (may_view_rankings), and a committee
+    office for the members in its scope (records_visible_to)."""
+    return user.is_active and (may_view_rankings(user) or user.has_perm(MANAGE) or user.has_perm(RECORD))
+
+
+def may_organise_activities(user):
+    return user.has_perm(MANAGE) or (user.has_perm(RECORD) and account_of(user).committee is not None)
+
+
+def activity_errors(user, organiser, start, leave_deadline):
+    """{field: message} for a 履职活动 an office saves: a committee office organises only its own
+    committee's activities (委员联络室 any, or none: itself); 请假 closes no later than the start."""
+    errors = {}
+    if not user.has_perm(MANAGE):
+        own = account_of(user).committee if user.has_perm(RECORD) else None
+        if own is None or organiser is None or organiser.pk != own.pk:
+            name = own.office if own else "专委会工作室"
+            errors["organiser"] = f"{name}只能创建、修改本专委会组织的履职活动。"
+    if start and leave_deadline and leave_deadline > start:
+        errors["leave_deadline"] = "请假截止时间不能晚于活动开始时间。"
+    return errors
+
+
+INVITATIONS = ("invite_sectors", "invite_parties", "invite_committees", "invite_groups", "invite_members")
+
+
+def save_activity(user, fields, invitations, pk=None):
+    """Create (pk None) or change a 履职活动. `fields`: name, kind, start, organiser, important,
+    leave_deadline, invite_all; `invitations`: {INVITATIONS name: objects}. Refused for a frozen
+    year (the activity's old or new year) and outside the user's activities."""
+    if not may_organise_activities(user):
+        raise Refused("只有委员联络室和专委会工作室可以管理履职活动。")
+    errors = activity_errors(user, fields.get("organiser"), fields.get("start"), fields.get("leave_deadline"))
+    if errors:
+        raise PerformanceError("；".join(errors.values()))
+    with transaction.atomic():
+        activity = DutyActivity(created_by=user) if pk is None else locked_row(activities_for(user), pk=pk)
+        years = {timezone.localtime(fields["start"]).year} | ({activity.year} if pk else set())
+        for year in sorted(years):
+            refuse_if_frozen(year, lock=True)
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        activity.save()
+        for name in INVITATIONS:
+            getattr(activity, name).set(invitations.get(name, []))
+    return activity
+
+
+def entry_version(entry):
+    """What a record page remembers of an entry, to notice a correction made meanwhile."""
+    return entry.updated_at.isoformat()
+
+
+def _refuse_if_entry_changed(pk, seen):
+    entry = locked_row(LedgerEntry.objects.all(), pk=pk)
+    if seen and seen != entry_version(entry):
+        last = entry.changes.select_related("actor").order_by("-at", "-pk").first()
+        who = account_of(last.actor).name if last and last.actor else "他人"
+        raise PerformanceError(f"这条记录在你打开页面之后已被{who}更正过，你的更正没有保存；请核对最新内容后再操作。")
+    return entry
+
+
+def rescore(year):
+    """Recompute the year after a correction, when a 记分办法 is in force (else nothing to score)."""
+    from .scoring import compute_scores, scheme_in_force
+
+    if scheme_in_force(year) is not None:
+        compute_scores(year)
+
+
+def correct_seen_entry(pk, user, changes, why, seen):
+    """更正 from a record page opened at `seen`: of two offices correcting at once, one wins and the
+    other is told; the year is recomputed."""
+    with transaction.atomic():
+        _refuse_if_entry_changed(pk, seen)
+        entry = correct_entry(pk, user, changes, why)
+        rescore(entry.year)
+    return entry
+
+
+def void_seen_entry(pk, user, why, seen, restore=False):
+    """作废 or 恢复 from a record page opened at `seen`; the year is recomputed."""
+    with transaction.atomic():
+        _refuse_if_entry_changed(pk, seen)
+        entry = void_entry(pk, user, why, restore=restore)
+        rescore(entry.year)
+    return entry
+
+
+def add_scored_entry(user, member, fields, why):
+    """补录, then the year recomputed."""
+    with transaction.atomic():
+        entry = add_entry(user, member, fields, why)
+        rescore(entry.year)
+    return entry
+
+
+def answer_open_objection(pk, user, answer):
+    """Answer a 异议, unless its year is frozen."""
+    with transaction.atomic():
+        objection = Objection.objects.get(pk=pk)
+        refuse_if_frozen(objection.year, lock=True)
+        return answer_objection(pk, user, answer)
+
+
+def save_scheme(pk, user, settings, rule_rows):
+    """Save a draft 记分办法: its settings (SCHEME_FIELDS) and its rules, replaced by `rule_rows`
+    [{category, role, status, points, yearly_cap}] in order. A published version is never edited;
+    every rule is checked by rule_errors (SchemeInvalid names each one)."""
+    _may_manage_scheme(user)
+    errors = {
+        index: found
+        for index, row in enumerate(rule_rows)
+        if (found := rule_errors(row["category"], row["role"], row["status"], row["points"], row["yearly_cap"]))
+    }
+    if errors:
+        found = "；".join(f"第 {i + 1} 条：{m}" for i, messages in errors.items() for m in messages.values())
+        raise SchemeInvalid(f"记分规则有误：{found}", errors)
+    with transaction.atomic():
+        scheme = locked_row(ScoringScheme.objects.all(), pk=pk)
+        refuse_if_frozen(scheme.year, lock=True)
+        if scheme.published_at is not None:
+            raise PerformanceError(f"{scheme}已经发布，不能再修改；请点“修改”生成新的版本。")
+        for name in SCHEME_FIELDS:
+            if name in settings:
+                setattr(scheme, name, settings[name])
+        scheme.save()
+        scheme.rules.all().delete()
+        ScoringRule.objects.bulk_create(
+            [
+                ScoringRule(
+                    scheme=scheme,
+                    sort_order=order,
+                    **{name: row[name] for name in ("category", "role", "status", "points", "yearly_cap")},
+                )
+                for order, row in enumerate(rule_rows)
+            ]
+        )
+    return scheme
+
+
+def resync_and_score(year, user):
+    """重新同步并计分: the ledger brought in line with its sources, then scored under the scheme in
+    force. Returns (the sync's Counter, the scheme used or None)."""
+    from .ledger import sync_ledger
+    from .scoring import compute_scores, scheme_in_force
+
+    if not user.has_perm(MANAGE):
+        raise Refused("只有委员联络室可以重新同步并计分。")
+    with transaction.atomic():
+        done = sync_ledger(year)
+        scheme = compute_scores(year) if scheme_in_force(year) is not None else None
+    return done, scheme

@@ -1,11 +1,19 @@
-"""Registers the 履职档案's admin screens with Wagtail: the 请假 queue (leave_admin.py). Its menu
-entry is declared in leave_admin.LEAVE_MENU for the 履职档案 menu group."""
+"""Registers the 履职档案 admin with Wagtail: the activities, records and scheme (admin.py), the
+ranking and lists (reports.py), the 请假 queue (leave_admin.py). The 履职档案 menu group lists
+the entries each module declares in its *_MENU (admin.declared_menus); each module's URLs are
+in URL_LISTS."""
 
 from wagtail import hooks
+from wagtail_modeladmin.options import modeladmin_register
 
-from . import leave_admin
+from . import admin, leave_admin, reports
+
+URL_LISTS = [admin.admin_urls, reports.report_urls, leave_admin.leave_urls]
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [*leave_admin.leave_urls]
+    return [url for urls in URL_LISTS for url in urls]
+
+
+modeladmin_register(admin.PerformanceGroup)
