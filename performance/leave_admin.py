@@ -149,5 +149,5 @@ leave_urls = [
 ]
 
 LEAVE_MENU = [
-    ("请假审批", "performance_leave", "date", may_decide_leave, 40),
+    ("请假审批", "performance_leave", "date", may_decide_leave, 250),
 ]
