@@ -8,6 +8,7 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("履职档案")
 
     def ready(self):
-        from . import signals, sources  # noqa: F401  (register the sources, then watch them)
+        # imports: SignInImport, the kept 签到表 uploads; sources: register them, then watch them.
+        from . import imports, signals, sources  # noqa: F401
 
         signals.watch_sources()
