@@ -60,7 +60,7 @@ def category_summary(member, year):
     labels = ledger.category_labels()
     order = {key: index for index, key in enumerate(labels)}
     return [
-        {"label": labels.get(key, key), **counts[key], "points": points.get(key, ZERO)}
+        {"key": key, "label": labels.get(key, key), **counts[key], "points": points.get(key, ZERO)}
         for key in sorted(counts, key=lambda k: (order.get(k, len(order)), k))
     ]
 
@@ -99,10 +99,17 @@ def record_pdf(member, year):
 def letters_pdf(members, year):
     """One 通报 letter per member, each on its own page, addressed to the employer taken from
     单位及职务 (rules.employer_of), signed with the committee's name and today's date."""
+    from .exports import activity_categories  # exports imports this module
+
+    activities = dict(activity_categories())
     letters = []
     for member in members:
         context = record_context(member, year)
         context["employer"] = rules.employer_of(member)
+        done = [f"{r['label']}{r['done']}次" for r in context["categories"] if r["key"] in activities and r["done"]]
+        made = [f"{label}{n}件" for label, n in context["results"] if n]
+        context["done_text"] = f"参加{'、'.join(done)}" if done else "暂无参加履职活动的记录"
+        context["results_text"] = f"提交{'、'.join(made)}" if made else "暂无已确认的履职成果"
         letters.append(context)
     return render_pdf(
         "performance/pdf/letters.html",
