@@ -292,3 +292,35 @@ def test_a_member_downloads_their_own_record_from_the_front_end(login, make_user
 
 def test_a_member_outside_the_scope_is_not_found(login, liaison, year):
     assert login(liaison).get(reverse("performance_record_pdf", args=[999999])).status_code == 404
+
+
+def test_the_demo_year_is_idempotent_and_scores_every_category(roles_synced):
+    from people.demo import seed_members, seed_reference_data
+    from performance.demo import seed_performance
+    from performance.ledger import category_labels
+    from performance.models import DutyActivity, LeaveRequest, Participation, ScoringScheme
+    from results.demo import seed_results
+
+    seed_reference_data()
+    seed_members(80)
+    seed_results()
+
+    def snapshot():
+        return (
+            DutyActivity.objects.count(),
+            Participation.objects.count(),
+            sorted(LeaveRequest.objects.values_list("decision", flat=True)),
+            list(ScoringScheme.objects.values_list("year", "version", "published_at")),
+            LedgerEntry.objects.count(),
+            sorted(MemberScore.objects.values_list("member_id", "total")),
+        )
+
+    seed_performance()
+    first = snapshot()
+    seed_performance()
+    assert snapshot() == first
+    scheme = ScoringScheme.objects.get()
+    assert set(scheme.rules.values_list("category", flat=True)) == set(category_labels())
+    assert set(DutyActivity.objects.values_list("kind", flat=True)) == set(DutyActivity.Kind.values)
+    assert first[2] == ["approved", "pending", "refused"]
+    assert LedgerEntry.objects.filter(source="activities").exists() and MemberScore.objects.exclude(total=0).exists()
