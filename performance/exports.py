@@ -39,6 +39,7 @@ from results.models import Status as ResultStatus
 from . import ledger, pdf, rules
 from .models import LedgerEntry, MemberScore, Role, ScoreLine, Status
 from .scoring import scheme_in_force
+from .workbook import Percent, Sheet, write_xlsx
 
 RESULTS_SOURCE = "results"
 DONE = (Status.PRESENT, Status.SELF_ORGANISED, "")  # what counts as having taken part / done
@@ -147,43 +148,49 @@ def _num(value):
 
 
 def annual_xlsx(year, members):
-    """委员年度履职统计 of `year` for `members` as .xlsx bytes, streamed (openpyxl write-only): a
-    500 × 50,000 year is written in a few seconds. Every text cell goes through cell_value."""
+    """委员年度履职统计 of `year` for `members` as .xlsx bytes: a sheet of one row per member, best
+    first, and a sheet of every ledger entry, streamed (workbook.write_xlsx: a 500 × 50,000 year
+    in a few seconds). Every text cell goes through cell_value."""
     categories, kinds = activity_categories(), result_kinds()
     figures = year_figures(year, members)
-    workbook = openpyxl.Workbook(write_only=True)
-
-    summary = workbook.create_sheet(sheet_title(f"{year}年度履职统计"))
     header = ["排名", "委员证号", "姓名", "界别", "党派"]
     header += [f"{label}（次）" for _key, label in categories]
     header += ["应出席", "出席", "请假", "缺席", "自行开展", "出席率"]
     header += [f"{label}（件）" for _key, label in kinds]
     header += ["得分"]
-    _widths(summary, [6, 12, 10, 16, 12] + [9] * (len(header) - 6) + [9])
-    summary.freeze_panes = "C2"
-    _bold_row(summary, header)
-    for f in figures:
-        s = f.score
-        row = [f.rank, *(cell_value(v) for v in (f.member.code, f.member.name, f.member.sector.name))]
-        row.append(cell_value(f.member.party.name if f.member.party_id else ""))
-        row += [f.done.get(key, 0) for key, _label in categories]
-        row += [s.expected, s.present, s.leave, s.absent, s.self_organised] if s else [0, 0, 0, 0, 0]
-        row.append(_percent(summary, f.rate) if f.rate is not None else None)
-        row += [f.results.get(key, 0) for key, _label in kinds]
-        row.append(_num(s.total) if s else None)
-        summary.append(row)
 
-    entries = workbook.create_sheet("全部履职记录")
-    _widths(entries, [12, 10, 11, 12, 14, 40, 9, 9, 8, 6, 8, 16])
-    entries.freeze_panes = "A2"
-    _bold_row(
-        entries,
-        ["委员证号", "姓名", "日期", "来源", "类别", "事项", "作用", "出勤情况", "重要", "数量", "得分", "备注"],
+    def summary_rows():
+        for f in figures:
+            s, m = f.score, f.member
+            row = [f.rank, *(cell_value(v) for v in (m.code, m.name, m.sector.name))]
+            row.append(cell_value(m.party.name if m.party_id else ""))
+            row += [f.done.get(key, 0) for key, _label in categories]
+            row += [s.expected, s.present, s.leave, s.absent, s.self_organised] if s else [0, 0, 0, 0, 0]
+            row.append(Percent(f.rate) if f.rate is not None else None)
+            row += [f.results.get(key, 0) for key, _label in kinds]
+            row.append(s.total if s else None)
+            yield row
+
+    summary = Sheet(
+        f"{year}年度履职统计", header, summary_rows(), widths=[6, 12, 10, 16, 12] + [9] * (len(header) - 5), freeze="C2"
     )
-    visible = {f.member.pk: f.member for f in figures}
+    entries = Sheet(
+        "全部履职记录",
+        ["委员证号", "姓名", "日期", "来源", "类别", "事项", "作用", "出勤情况", "重要", "数量", "得分", "备注"],
+        entry_rows(year, {f.member.pk: f.member for f in figures}),
+        widths=[12, 10, 11, 12, 14, 40, 9, 9, 6, 6, 8, 16],
+    )
+    return write_xlsx([summary, entries])
+
+
+def entry_rows(year, visible):
+    """Every ledger entry of `year` of the members in `visible` ({id: Member}), as cells: the
+    corrected values, the points its score lines gave, and what happened to it (已作废 …)."""
     points = dict(ScoreLine.objects.filter(year=year).values_list("entry_id", "points"))
     sources, labels = ledger.source_labels(), ledger.category_labels()
-    roles, statuses = dict(Role.choices), dict(Status.choices)
+    roles = {value: str(label) for value, label in Role.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    people = {pk: (cell_value(m.code), cell_value(m.name)) for pk, m in visible.items()}
     rows = (
         LedgerEntry.objects.filter(year=year)
         .order_by("member_id", "date", "pk")
@@ -205,32 +212,24 @@ def annual_xlsx(year, members):
         .iterator(chunk_size=5000)
     )
     for pk, member_id, date, source, category, title, role, status, important, quantity, *flags in rows:
-        member = visible.get(member_id)
-        if member is None:
+        person = people.get(member_id)
+        if person is None:
             continue
         voided, gone, corrected = flags
         note = "、".join(t for t, on in (("已作废", voided), ("来源已删除", gone), ("已更正", corrected)) if on)
-        day = WriteOnlyCell(entries, date)
-        day.number_format = "yyyy-mm-dd"
-        entries.append(
-            [
-                cell_value(member.code),
-                cell_value(member.name),
-                day,
-                sources.get(source, source),
-                labels.get(category, category),
-                cell_value(title),
-                str(roles.get(role, "")),
-                str(statuses.get(status, "")),
-                "是" if important else "",
-                quantity,
-                _num(points.get(pk)),
-                note,
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        yield [
+            *person,
+            date,
+            sources.get(source, source),
+            labels.get(category, category),
+            cell_value(title),
+            roles.get(role, ""),
+            statuses.get(status, ""),
+            "是" if important else "",
+            quantity,
+            points.get(pk),
+            note,
+        ]
 
 
 # ---------------------------------------------------------------------------

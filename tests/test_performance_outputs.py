@@ -154,6 +154,8 @@ def test_the_annual_sheet_has_one_row_per_member_with_the_figures_of_member_scor
     assert doctor[col["缺席"]] == 1 and doctor[col["出席率"]] == pytest.approx(6 / 7)
     assert [row[0] for row in rows[1:]] == sorted(row[0] for row in rows[1:])  # best first
     assert entries.max_row - 1 == LedgerEntry.objects.filter(year=YEAR).count()
+    assert isinstance(entries["C2"].value, datetime.datetime) and entries["C2"].number_format == "yyyy-mm-dd"
+    assert summary.cell(row=2, column=col["出席率"] + 1).number_format == "0.0%"
 
 
 def test_user_text_never_runs_as_a_formula(login, liaison, year, members):
