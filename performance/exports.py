@@ -367,6 +367,11 @@ def letters_pdf(request):
     members = list(_selection(request).select_related("sector", "party").order_by("code"))
     if not members:
         return forbidden(request, "没有找到要通报的委员：请检查委员证号或界别是否在您可查看的范围内。")
+    if len(members) > LETTER_LIMIT:
+        return forbidden(
+            request,
+            f"一次最多生成 {LETTER_LIMIT} 封通报函（现选中 {len(members)} 名委员），请按界别或委员证号分批生成。",
+        )
     name = f"{year}年度履职情况通报-{members[0].name}.pdf" if len(members) == 1 else f"{year}年度履职情况通报.pdf"
     return pdf_response(request, pdf.letters_pdf(members, year), name)
 
@@ -376,6 +381,8 @@ def _shortlist(request):
     scheme, groups = shortlist_rows(year, rules.records_visible_to(request.user))
     return year, scheme, groups
 
+
+LETTER_LIMIT = 100  # letters per PDF: WeasyPrint takes some 0.1 s a page
 
 NO_SCHEME = "{year} 年度还没有发布记分办法，无法按推荐条件生成优秀委员推荐名单。"
 

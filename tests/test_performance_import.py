@@ -259,3 +259,37 @@ def test_only_the_uploader_confirms_and_the_kept_file_is_private(login, make_use
     assert client.get(reverse("performance_sign_in_file", args=[record.pk])).status_code == 200
     response = client.post(reverse("performance_sign_in_preview", args=[record.pk]))
     assert response.status_code == 403 and not Participation.objects.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_office_fixes_a_bad_sheet_and_imports_it_in_the_browser(
+    browser, live_server, roles_synced, make_user, members, reference, tmp_path, width
+):
+    from .test_browser import ARTIFACTS, _with_password, login_in
+
+    activity = DutyActivity.objects.create(
+        name="老旧小区加装电梯专题协商", kind=DutyActivity.Kind.CONSULTATION, start=at(3, 2), invite_all=True
+    )
+    office = _with_password(make_user(roles.LIAISON_OFFICE))
+    context, page = login_in(browser, live_server, office, "pw-lianxin-123", "/admin/performance/sign-in/", width)
+    page.get_by_role("link", name="导入签到表").click()
+    bad = tmp_path / "签到表.xlsx"
+    bad.write_bytes(as_xlsx([HEADER, [1, "M0999", "张三", "出席", "", ""], [2, "14002", "李强", "请假", "", ""]]))
+    page.get_by_label("签到表").set_input_files(str(bad))
+    page.get_by_role("button", name="上传并预览").click()
+    text = page.inner_text("main")
+    assert "第 2 行「委员证号」：M0999 不在名册中" in text and "第 3 行「出勤情况」：没有获批的请假申请" in text
+    page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-errors-{width}.png"), full_page=True)
+
+    page.get_by_role("link", name="返回导入").click()
+    good = tmp_path / "签到表-改正.xlsx"
+    good.write_bytes(as_xlsx([HEADER, [1, "14001", "王丽", "出席", "主持", ""], [2, "14002", "李强", "出席", "", ""]]))
+    page.get_by_label("签到表").set_input_files(str(good))
+    page.get_by_role("button", name="上传并预览").click()
+    page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-preview-{width}.png"), full_page=True)
+    page.get_by_role("button", name="确认导入").click()
+    assert "签到表已导入：新增 2 人，更新 0 人，0 人无变化。" in page.inner_text("body")
+    assert Participation.objects.filter(activity=activity, via_import=True).count() == 2
+    context.close()

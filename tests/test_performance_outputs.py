@@ -326,3 +326,11 @@ def test_the_demo_year_is_idempotent_and_scores_every_category(roles_synced):
     assert set(DutyActivity.objects.values_list("kind", flat=True)) == set(DutyActivity.Kind.values)
     assert first[2] == ["approved", "pending", "refused"]
     assert LedgerEntry.objects.filter(source="activities").exists() and MemberScore.objects.exclude(total=0).exists()
+
+
+def test_letters_are_made_in_batches(login, liaison, year, monkeypatch):
+    monkeypatch.setattr(exports, "LETTER_LIMIT", 1)
+    response = login(liaison).get(reverse("performance_letters_pdf"), {"year": YEAR, "codes": "14001,14002"})
+    assert response.status_code == 403 and "一次最多生成 1 封通报函（现选中 2 名委员）" in response.content.decode()
+    response = login(liaison).get(reverse("performance_letters_pdf"), {"year": YEAR, "codes": "X999"})
+    assert response.status_code == 403 and "没有找到要通报的委员" in response.content.decode()
