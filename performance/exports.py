@@ -362,6 +362,15 @@ def record_pdf(request, pk):
 
 @require_GET
 @may_download
+def record_pdf_by_code(request):
+    """The same, for the member whose 委员证号 is typed on the downloads page."""
+    member = get_object_or_404(rules.records_visible_to(request.user), code=request.GET.get("code", "").strip())
+    year = year_param(request.GET.get("year"))
+    return pdf_response(request, pdf.record_pdf(member, year), f"{year}年度履职档案-{member.name}.pdf")
+
+
+@require_GET
+@may_download
 def letters_pdf(request):
     year = year_param(request.GET.get("year"))
     members = list(_selection(request).select_related("sector", "party").order_by("code"))
@@ -426,6 +435,7 @@ export_urls = [
     path("performance/export/", export_home, name="performance_exports"),
     path("performance/export/annual.xlsx", annual, name="performance_export_annual"),
     path("performance/export/record/<int:pk>.pdf", record_pdf, name="performance_record_pdf"),
+    path("performance/export/record.pdf", record_pdf_by_code, name="performance_record_pdf_by_code"),
     path("performance/export/letters.pdf", letters_pdf, name="performance_letters_pdf"),
     path("performance/export/shortlist.xlsx", shortlist_xlsx_view, name="performance_shortlist_xlsx"),
     path("performance/export/shortlist.pdf", shortlist_pdf_view, name="performance_shortlist_pdf"),

@@ -20,6 +20,7 @@ from performance.imports import SignInImport
 from performance.models import DutyActivity, LeaveRequest, Participation, PerformanceYear, Role, Status
 
 from .conftest import as_xlsx
+from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -267,8 +268,6 @@ def test_only_the_uploader_confirms_and_the_kept_file_is_private(login, make_use
 def test_the_office_fixes_a_bad_sheet_and_imports_it_in_the_browser(
     browser, live_server, roles_synced, make_user, members, reference, tmp_path, width
 ):
-    from .test_browser import ARTIFACTS, _with_password, login_in
-
     activity = DutyActivity.objects.create(
         name="老旧小区加装电梯专题协商", kind=DutyActivity.Kind.CONSULTATION, start=at(3, 2), invite_all=True
     )
@@ -283,13 +282,20 @@ def test_the_office_fixes_a_bad_sheet_and_imports_it_in_the_browser(
     assert "第 2 行「委员证号」：M0999 不在名册中" in text and "第 3 行「出勤情况」：没有获批的请假申请" in text
     page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-errors-{width}.png"), full_page=True)
 
-    page.get_by_role("link", name="返回导入").click()
+    page.get_by_role("link", name="重新上传").click()
     good = tmp_path / "签到表-改正.xlsx"
     good.write_bytes(as_xlsx([HEADER, [1, "14001", "王丽", "出席", "主持", ""], [2, "14002", "李强", "出席", "", ""]]))
     page.get_by_label("签到表").set_input_files(str(good))
     page.get_by_role("button", name="上传并预览").click()
     page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-preview-{width}.png"), full_page=True)
     page.get_by_role("button", name="确认导入").click()
+    page.wait_for_selector('[data-status="imported"]')
+    page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-imported-{width}.png"), full_page=True)
     assert "签到表已导入：新增 2 人，更新 0 人，0 人无变化。" in page.inner_text("body")
     assert Participation.objects.filter(activity=activity, via_import=True).count() == 2
+    page.goto(f"{live_server.url}/admin/performance/sign-in/")
+    page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-list-{width}.png"), full_page=True)
+    page.goto(f"{live_server.url}/admin/performance/export/")
+    assert "委员年度履职统计（Excel）" in page.inner_text("main")
+    page.screenshot(path=str(ARTIFACTS / f"performance-exports-{width}.png"), full_page=True)
     context.close()

@@ -251,6 +251,7 @@ def test_each_role_downloads_only_what_it_may(login, make_user, roles_synced, ye
     downloads = [
         reverse("performance_export_annual"),
         reverse("performance_record_pdf", args=[teacher.pk]),
+        reverse("performance_record_pdf_by_code") + "?code=14001",
         reverse("performance_letters_pdf") + f"?member={teacher.pk}",
         reverse("performance_shortlist_xlsx"),
         reverse("performance_shortlist_pdf"),
@@ -258,7 +259,7 @@ def test_each_role_downloads_only_what_it_may(login, make_user, roles_synced, ye
     ]
     for role in (roles.LIAISON_OFFICE, roles.SECRETARY_GENERAL, roles.VICE_CHAIR, roles.CHAIRS_MEETING):
         client = login(make_user(role))
-        assert [client.get(url).status_code for url in downloads] == [200] * 6, role
+        assert [client.get(url).status_code for url in downloads] == [200] * 7, role
     refused = [
         make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"]),  # records, but no downloads
         make_user(roles.SYSTEM_ADMIN),
@@ -294,6 +295,7 @@ def test_a_member_downloads_their_own_record_from_the_front_end(login, make_user
 
 def test_a_member_outside_the_scope_is_not_found(login, liaison, year):
     assert login(liaison).get(reverse("performance_record_pdf", args=[999999])).status_code == 404
+    assert login(liaison).get(reverse("performance_record_pdf_by_code"), {"code": "M0999"}).status_code == 404
 
 
 def test_the_demo_year_is_idempotent_and_scores_every_category(roles_synced):
