@@ -707,11 +707,11 @@ ADMIN_MENU = [
 
 
 def declared_menus():
-    """Every module's [(label, url name, icon, allowed(user), order)]: this one's, the reports'
-    and the 请假 queue's."""
-    from . import leave_admin, reports
+    """Every module's [(label, url name, icon, allowed(user), order)]: this one's, the reports',
+    the 请假 queue's, the 签到表 import's and the downloads'."""
+    from . import exports, leave_admin, reports, transfer
 
-    return [ADMIN_MENU, reports.REPORT_MENU, leave_admin.LEAVE_MENU]
+    return [ADMIN_MENU, reports.REPORT_MENU, leave_admin.LEAVE_MENU, transfer.TRANSFER_MENU, exports.EXPORT_MENU]
 
 
 class PerformanceGroup(ModelAdminGroup):

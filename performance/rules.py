@@ -835,3 +835,44 @@ def resync_and_score(year, user):
         done = sync_ledger(year)
         scheme = compute_scores(year) if scheme_in_force(year) is not None else None
     return done, scheme
+
+
+# --- perf-files
+
+
+def may_download_records(user):
+    """The 履职档案's files (委员年度履职统计, 履职档案 PDF, 通报所在单位, 优秀委员推荐名单): 委员联络室
+    and the readers of the rankings (秘书长, 分管副主席, 主席会议)."""
+    return user.is_active and (user.has_perm(MANAGE) or user.has_perm(VIEW_RANKINGS))
+
+
+def may_record_attendance(user):
+    """Who imports 签到表 at all (which activities: activities_for)."""
+    return user.is_active and (user.has_perm(MANAGE) or user.has_perm(RECORD))
+
+
+NOT_BEGUN = "活动还没有开始，不能登记出勤。"
+
+
+def attendance_refusal(activity, now=None):
+    """Why no attendance can be recorded for `activity` at all (its year frozen, or it has not
+    begun), or None. record_participation checks the same again under its lock."""
+    if message := frozen_message(activity.year):
+        return message
+    if activity.start > (now or timezone.now()):
+        return NOT_BEGUN
+    return None
+
+
+def rank_of(score):
+    """The rank `ranked` gives this MemberScore among its year's: 1 + how many scored more."""
+    from .models import MemberScore
+
+    return MemberScore.objects.filter(year=score.year, total__gt=score.total).count() + 1
+
+
+def employer_of(member):
+    """The 单位 a 通报 letter is addressed to: 单位及职务 up to the first space (「区实验小学 副校长」 →
+    区实验小学); the whole text when it holds no space; None when it is blank."""
+    text = (member.employer_title or "").replace("\u3000", " ").strip()
+    return text.split()[0] if text else None
