@@ -442,5 +442,5 @@ export_urls = [
 ]
 
 EXPORT_MENU = [
-    ("履职统计与导出", "performance_exports", "download", rules.may_download_records, 410),
+    ("履职统计与导出", "performance_exports", "download", rules.may_download_records, 270),
 ]

@@ -194,5 +194,5 @@ transfer_urls = [
 ]
 
 TRANSFER_MENU = [
-    ("签到表导入", "performance_sign_in", "upload", rules.may_record_attendance, 400),
+    ("签到表导入", "performance_sign_in", "upload", rules.may_record_attendance, 150),
 ]

@@ -183,10 +183,27 @@ def test_the_menu_group_lists_what_each_role_may_open_and_the_entries_other_modu
         ],
     )
     liaison = menu_for(people["liaison"])
-    assert list(liaison) == ["履职活动", "履职排名", "参加活动较少", "请假审批", "异议", "记分办法", "履职年度"]
+    assert list(liaison) == [
+        "履职活动",
+        "签到表导入",
+        "履职排名",
+        "参加活动较少",
+        "请假审批",
+        "履职统计与导出",
+        "异议",
+        "记分办法",
+        "履职年度",
+    ]
     assert liaison["履职排名"].url == RANKING
-    assert list(menu_for(people["edu_office"])) == ["履职活动", "履职排名", "参加活动较少", "请假审批", "请假（测试）"]
-    assert list(menu_for(people["secretary"])) == ["履职排名", "参加活动较少", "记分办法"]
+    assert list(menu_for(people["edu_office"])) == [
+        "履职活动",
+        "签到表导入",
+        "履职排名",
+        "参加活动较少",
+        "请假审批",
+        "请假（测试）",
+    ]
+    assert list(menu_for(people["secretary"])) == ["履职排名", "参加活动较少", "履职统计与导出", "记分办法"]
     assert list(menu_for(people["sysadmin"])) == ["记分办法", "履职年度"]
     assert menu_for(people["editor"]) == {}
 
