@@ -1,21 +1,21 @@
 """请假 and the explained score in chromium: a member asks leave for a 履职活动 on /my/record/, the
 委员联络室 approves it in the admin's 请假审批, the attendance of the other invitees is recorded
-(for now through rules.record_participation(..., via_import=True), as the sign-in sheet will),
-the ledger syncs and the scores are computed, and the member's page shows 请假 and the explained
-score. Screenshots in tests/artifacts/performance-record-{desktop,phone}.png."""
+through the 签到表 upload (preview, 确认导入), the ledger follows on commit and the scores are
+computed, and the member's page shows 请假 and the explained score. Screenshots in tests/artifacts/performance-record-{desktop,phone}.png."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from people import roles
 from performance import rules
-from performance.ledger import sync_ledger
-from performance.models import DutyActivity, LeaveRequest, Role, ScoringRule, Status
+from performance.models import DutyActivity, LeaveRequest, Participation, Role, ScoringRule, Status
 from performance.scoring import compute_scores
 
+from .conftest import as_xlsx
 from .factories import MemberFactory
 from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
 
@@ -37,7 +37,7 @@ def scheme_for(year, office):
 
 
 def test_a_member_asks_leave_the_office_approves_and_the_record_explains_the_score(
-    browser, live_server, make_user, members, reference, roles_synced
+    browser, live_server, make_user, members, reference, roles_synced, tmp_path
 ):
     member = _with_password(make_user(roles.MEMBER, member=members["teacher"]))
     office = _with_password(make_user(roles.LIAISON_OFFICE))
@@ -79,12 +79,29 @@ def test_a_member_asks_leave_the_office_approves_and_the_record_explains_the_sco
     admin.screenshot(path=ARTIFACTS / "performance-leave-queue.png", full_page=True)
     admin_context.close()
 
-    # The meeting takes place; the other invitee's attendance is recorded as the sign-in sheet will.
+    # The meeting takes place; 委员联络室 imports its 签到表: 孙悦 spoke, 王丽 is on approved leave.
     DutyActivity.objects.filter(pk=meeting.pk).update(start=timezone.now() - datetime.timedelta(minutes=5))
-    meeting.refresh_from_db()
-    rules.record_participation(meeting, office, [(colleague, Status.PRESENT, Role.SPEAK, "")], via_import=True)
-    sync_ledger(year)
-    compute_scores(year)
+    sheet = tmp_path / "签到表.xlsx"
+    sheet.write_bytes(
+        as_xlsx(
+            [
+                ["序号", "委员证号", "姓名", "出勤情况", "发挥的作用", "备注"],
+                [1, colleague.code, "孙悦", "出席", "发言", ""],
+                [2, members["teacher"].code, "王丽", "请假", "", "已批准"],
+            ]
+        )
+    )
+    admin_context, admin = login_in(
+        browser, live_server, office, PASSWORD, reverse("performance_sign_in_upload", args=[meeting.pk])
+    )
+    admin.get_by_label("签到表").set_input_files(str(sheet))
+    admin.get_by_role("button", name="上传并预览").click()
+    admin.get_by_role("button", name="确认导入").click()
+    admin.wait_for_selector('[data-status="imported"]')
+    assert "签到表已导入：新增 2 人" in admin.inner_text("body")
+    admin_context.close()
+    assert Participation.objects.get(activity=meeting, member=colleague).via_import
+    compute_scores(year)  # the ledger followed the import on commit; 重新同步并计分 scores it
 
     # Her page: 请假 on the meeting, the plenary's 6 points explained, and her figures.
     for width, name in ((1280, "desktop"), (390, "phone")):
