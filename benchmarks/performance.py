@@ -36,26 +36,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from fresh_site import median_ms, use_site
+from fresh_site import median_ms, page_and_floor, print_figures, recreate_postgres, use_site
 
 YEAR = 2025  # the synthetic ledger's year
 SYNC_YEAR = 2024  # the sources' year
-TARGETS = {"recompute": 2000, "xlsx": 5000, "pdf": 1000}
-
-
-def recreate_postgres(url):
-    """Drop and create the database named in `url` (as benchmarks/results.py does; importing that
-    file by its name would shadow the results app)."""
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+TARGETS = {"recompute": 2000, "xlsx": 5000, "pdf": 1000, "ranking": 300, "member": 150}
 
 
 def seed_roster(count):
@@ -237,6 +222,51 @@ def bare_table_pdf(context):
     return HTML(string=html).write_pdf()
 
 
+def page_figures(busiest, runs):
+    """The ranking page (委员联络室), and the own page of a member with the median number of
+    entries and of the busiest member, each beside its floor."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+    from django.test import Client
+
+    from people import roles
+    from people.models import Profile
+    from performance import reports, views
+    from performance.models import LedgerEntry
+
+    User = get_user_model()
+    office = User.objects.create_user("bench_liaison_pages", password="x")
+    office.groups.add(Group.objects.get(name=roles.LIAISON_OFFICE))
+    counts = sorted(
+        LedgerEntry.objects.filter(year=YEAR).values("member_id").annotate(n=Count("pk")).values_list("n", "member_id")
+    )
+    typical_count, typical = counts[len(counts) // 2]
+    busiest_count = LedgerEntry.objects.filter(year=YEAR, member_id=busiest).count()
+    accounts = {}
+    for member_id in (typical, busiest):
+        account = User.objects.create_user(f"bench_member_{member_id}", password="x")
+        account.groups.add(Group.objects.get(name=roles.MEMBER))
+        Profile.objects.create(user=account, member_id=member_id)
+        accounts[member_id] = account
+    record = f"/my/record/?year={YEAR}"
+    pages = [
+        (f"履职排名 page ({len(counts)} members)", office, reports, f"/admin/performance/ranking/?year={YEAR}"),
+        (f"我的履职档案 page ({typical_count} entries, the median)", accounts[typical], views, record),
+        (f"我的履职档案 page ({busiest_count} entries, the busiest)", accounts[busiest], views, record),
+    ]
+    figures = []
+    for label, user, module, url in pages:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        page, floor = page_and_floor(module, client, url, runs)
+        target = TARGETS["ranking"] if module is reports else TARGETS["member"]
+        figures.append(
+            (label, f"{page:.0f} ms (target < {target} ms; floor: same template and context {floor:.0f} ms)")
+        )
+    return figures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=500)
@@ -318,15 +348,8 @@ def main():
     figures.append((f"one 履职档案 PDF ({entries:,} entries)", f"{pdf_ms:.0f} ms (target < {TARGETS['pdf']} ms)"))
     figures.append(("  floor: WeasyPrint on a bare table of the same text", f"{bare:.0f} ms"))
 
-    width = max(display_width(name) for name, _ in figures)
-    for name, value in figures:
-        print(f"{name}{' ' * (width - display_width(name))}  {value}")
-
-
-def display_width(text):
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    figures += page_figures(busiest, args.runs)
+    print_figures(figures)
 
 
 if __name__ == "__main__":
