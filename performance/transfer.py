@@ -12,8 +12,7 @@ TRANSFER_MENU: [(label, url name, icon, allowed(user), order)] for the 履职档
 from functools import wraps
 
 from django import forms
-from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import ImportRefused, SheetFileError
+from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
 from results.admin import forbidden
 
 from . import rules, sheets
@@ -160,19 +159,16 @@ def sign_in_preview(request, pk):
 
 
 def _confirm(request, pk):
-    try:
-        record, report = sheets.confirm_import(pk, request.user)
-    except ImportRefused as exc:
-        messages.info(request, str(exc))
-        return redirect("performance_sign_in_preview", pk=pk)
-    if record.status == SignInImport.Status.IMPORTED:
-        messages.success(
-            request,
-            f"签到表已导入：新增 {report.created} 人，更新 {report.updated} 人，{report.unchanged} 人无变化。",
-        )
-    else:
-        messages.error(request, "没有导入：预览之后情况发生了变化，出现了下面的问题，没有写入任何数据。")
-    return redirect("performance_sign_in_preview", pk=pk)
+    return confirm_and_tell(
+        request,
+        pk,
+        sheets.confirm_import,
+        preview="performance_sign_in_preview",
+        done=lambda report: (
+            f"签到表已导入：新增 {report.created} 人，更新 {report.updated} 人，{report.unchanged} 人无变化。"
+        ),
+        changed="没有导入：预览之后情况发生了变化，出现了下面的问题，没有写入任何数据。",
+    )
 
 
 @require_GET
@@ -180,9 +176,7 @@ def _confirm(request, pk):
 def sign_in_file(request, pk):
     """The uploaded file itself, from private storage, to those who organise the activity."""
     record = _record(request, pk)
-    if not record.file or not record.file.storage.exists(record.file.name):
-        raise Http404("原文件已不存在。")
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)
+    return kept_file_response(record)
 
 
 transfer_urls = [
