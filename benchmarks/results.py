@@ -32,28 +32,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from pathlib import Path
 
-from fresh_site import median_ms, use_site
+from fresh_site import median_ms, page_and_floor, print_figures, recreate_postgres, use_site
 
 STATISTICS = "/admin/results/reports/statistics/"
 ZERO = "/admin/results/reports/zero/"
-FLOOR = "/floor/"
-
-
-def recreate_postgres(url):
-    """Drop and create the database named in `url`, connecting to the server's `postgres` database."""
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def peak_mb():
@@ -154,55 +138,22 @@ def child(args):
 # ---------------------------------------------------------------------------
 # The parent: the report pages and their floors
 
-_floor = {}
-
-
-def floor_view(request):
-    """A plain view: the captured template and context, rendered, nothing counted."""
-    from django.shortcuts import render
-
-    return render(request, _floor["template"], _floor["context"])
-
-
-def capture(client, url):
-    """GET `url` once, keeping the template and context the report view hands to render()."""
-    from results import reports
-
-    original = reports.render
-
-    def spy(request, template, context):
-        _floor.update(template=template, context=context)
-        return original(request, template, context)
-
-    reports.render = spy
-    try:
-        response = client.get(url)
-    finally:
-        reports.render = original
-    assert response.status_code == 200, response.status_code
-
 
 def measure_reports(args, year):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.test import Client
-    from django.urls import clear_url_caches, path
 
     from people import roles
     from people.models import Member
     from people.services import members_visible_to
-    from results import rules, stats
+    from results import reports, rules, stats
     from results.models import Result
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    from lianxin_site import urls
-
-    urls.urlpatterns.insert(0, path(FLOOR.lstrip("/"), floor_view))
-    clear_url_caches()
-
     user = get_user_model().objects.create_user("bench_liaison", password="x")
     user.groups.add(Group.objects.get(name=roles.LIAISON_OFFICE))
     client = Client(HTTP_HOST="localhost")
@@ -210,18 +161,11 @@ def measure_reports(args, year):
     visible = rules.results_visible_to(user)
     members = members_visible_to(user)
 
-    def get(url):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response
-
     figures = [
         ("entries, members", f"{Result.objects.filter(year=year).count():,}, {Member.objects.count():,}"),
     ]
     for label, url in (("成果统计", f"{STATISTICS}?year={year}"), ("零提案", f"{ZERO}?year={year}")):
-        capture(client, url)
-        page = median_ms(lambda url=url: get(url), args.runs)
-        floor = median_ms(lambda: get(FLOOR), args.runs)
+        page, floor = page_and_floor(reports, client, url, args.runs)
         figures.append((f"{label} page", f"{page:.0f} ms (floor: same template and context {floor:.0f} ms)"))
     counted = median_ms(lambda: stats.statistics(visible, year), args.runs)
     figures.append(("  stats.statistics() alone", f"{counted:.0f} ms"))
@@ -229,11 +173,6 @@ def measure_reports(args, year):
     zero = stats.zero_proposals(members, year).count()
     figures.append(("  zero_proposals() + with_counts(), 50 listed", f"{listed:.0f} ms ({zero} members without 提案)"))
     return figures
-
-
-def display_width(text):
-    """Columns `text` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def main():
@@ -288,9 +227,7 @@ def main():
         ("  floor: bulk_create of the same rows", f"{run['floor']:.1f} s ({written})"),
         *measure_reports(args, timezone.localdate().year),
     ]
-    width = max(display_width(name) for name, _ in figures)
-    for name, value in figures:
-        print(f"{name}{' ' * (width - display_width(name))}  {value}")
+    print_figures(figures)
 
 
 if __name__ == "__main__":

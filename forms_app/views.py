@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from lianxin_site.dates import this_year
+from performance import rules as performance
 from results import rules as results
 
 from .activity_day import rules as activity_day
@@ -34,6 +35,7 @@ def forms_home(request):
             "can_apply": founding.may_apply(user),
             "can_report_stats": activity_day.units_for(user).exists(),
             "can_register_results": results.may_register(user),
+            "has_record": performance.member_of(user) is not None,
             "applications": WorkstationApplication.objects.filter(applicant=user).select_related("committee"),
         },
     )

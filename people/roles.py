@@ -81,6 +81,10 @@ RESULTS_OFFICE = (
     + ("results.add_result", "results.change_result", "results.import_results", "results.export_results")
 )
 
+# 履职档案 (performance/): 委员联络室 runs it; a committee office records and approves for the
+# activities it organises; the leadership reads rankings; only 系统管理员 reopens a frozen year.
+PERFORMANCE_READ = ("performance.view_all_records", "performance.view_rankings")
+
 ROLES = (
     Role(
         EDITOR,
@@ -120,7 +124,8 @@ ROLES = (
         + ("people.view_member", "forms_app.view_fiveonesfiling", "forms_app.receive_filing")
         + ("forms_app.view_workstationapplication", "forms_app.review_as_committee_office")
         + ("forms_app.add_activityreport",)
-        + READ_RESULTS,
+        + READ_RESULTS
+        + ("performance.record_activities",),
     ),
     Role(
         ARCHIVE_OFFICE,
@@ -136,7 +141,9 @@ ROLES = (
         permissions=MANAGE_ROSTER
         + ("people.change_streetgroup", "forms_app.view_workstationapplication", "forms_app.review_as_liaison_office")
         + ACTIVITY_DAY_ORGANISER
-        + READ_ALL_RESULTS,
+        + READ_ALL_RESULTS
+        + PERFORMANCE_READ
+        + ("performance.manage_performance",),
         collection_permissions=IMAGES,
     ),
     Role(
@@ -144,21 +151,24 @@ ROLES = (
         "签署委员工作室申请的秘书长意见，查看全体委员。",
         permissions=READ_ROSTER
         + ("forms_app.view_workstationapplication", "forms_app.review_as_secretary_general")
-        + READ_ALL_RESULTS,
+        + READ_ALL_RESULTS
+        + PERFORMANCE_READ,
     ),
     Role(
         VICE_CHAIR,
         "签署委员工作室申请的分管副主席意见，查看全体委员。",
         permissions=READ_ROSTER
         + ("forms_app.view_workstationapplication", "forms_app.review_as_vice_chair")
-        + READ_ALL_RESULTS,
+        + READ_ALL_RESULTS
+        + PERFORMANCE_READ,
     ),
     Role(
         CHAIRS_MEETING,
         "记录主席会议对委员工作室申请的意见，批准并统一命名，查看全体委员。",
         permissions=READ_ROSTER
         + ("forms_app.view_workstationapplication", "forms_app.decide_as_chairs_meeting")
-        + READ_ALL_RESULTS,
+        + READ_ALL_RESULTS
+        + PERFORMANCE_READ,
     ),
     Role(
         PROPOSAL_COMMITTEE,
@@ -183,7 +193,8 @@ ROLES = (
         )
         + tuple(
             f"auth.{action}_{model}" for model in ("user", "group") for action in ("add", "change", "delete", "view")
-        ),
+        )
+        + ("performance.view_all_records", "performance.reopen_year"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
 )

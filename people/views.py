@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.downloads import XLSX_TYPE, file_response
-from lianxin_site.imports import ImportRefused
+from lianxin_site.imports import ImportRefused, kept_file_response
 
 from .forms import RosterUploadForm
 from .models import RosterImport
@@ -105,7 +104,4 @@ def roster_export(request):
 def roster_import_file(request, pk):
     """The uploaded roster file itself, to those who import rosters: it lies in the private
     storage, which the web server never serves, so this view is its only way out."""
-    record = get_object_or_404(RosterImport, pk=pk)
-    if not record.file or not record.file.storage.exists(record.file.name):
-        raise Http404("原文件已不存在。")
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)
+    return kept_file_response(get_object_or_404(RosterImport, pk=pk))

@@ -85,6 +85,7 @@ from lianxin_site.imports import (
     formula_messages,
     xlsx_rows,
 )
+from lianxin_site.signals import records_changed
 from lianxin_site.spreadsheet import cell_value, sheet_title, unsafe_cell
 from people.models import Member, Party, Sector
 
@@ -860,6 +861,9 @@ def import_results(data, user, dry_run=True, filename="", today=None):
             errors = plan.errors()
             if not errors and not dry_run:
                 plan.write()
+                # bulk writes send no model signals: say which years changed (the 履职档案 ledger listens)
+                years = {row.entry.year for row in [*plan.created, *plan.updated]}
+                records_changed.send(sender=Result, years=sorted(years))
     except IntegrityError:
         # Someone registered an entry with one of the file's 编号 while this import ran.
         report.errors = ["导入时履职成果被其他人同时修改（编号冲突），没有写入任何数据。请重新上传预览后再确认。"]

@@ -16,8 +16,7 @@ TRANSFER_MENU: [(label, url name, icon, allowed(user), order)] for the 履职成
 from functools import wraps
 
 from django import forms
-from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import ImportRefused, SheetFileError
+from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
 
 from . import rules, sheets
 from .admin import forbidden
@@ -148,19 +147,16 @@ def import_preview(request, pk):
 
 
 def _confirm(request, pk):
-    try:
-        record, report = sheets.confirm_import(pk, request.user)
-    except ImportRefused as exc:
-        messages.info(request, str(exc))
-        return redirect("results_import_preview", pk=pk)
-    if record.status == ResultImport.Status.IMPORTED:
-        messages.success(
-            request,
-            f"履职成果已导入：新增 {report.created} 项，更新 {report.updated} 项，{report.unchanged} 项无变化。",
-        )
-    else:
-        messages.error(request, "没有导入：预览之后登记簿或名册发生了变化，出现了下面的问题，没有写入任何数据。")
-    return redirect("results_import_preview", pk=pk)
+    return confirm_and_tell(
+        request,
+        pk,
+        sheets.confirm_import,
+        preview="results_import_preview",
+        done=lambda report: (
+            f"履职成果已导入：新增 {report.created} 项，更新 {report.updated} 项，{report.unchanged} 项无变化。"
+        ),
+        changed="没有导入：预览之后登记簿或名册发生了变化，出现了下面的问题，没有写入任何数据。",
+    )
 
 
 @require_GET
@@ -168,9 +164,7 @@ def _confirm(request, pk):
 def import_file(request, pk):
     """The uploaded file itself: it lies in private storage, which the web server never serves."""
     record = _record_for(request, pk)
-    if not record.file or not record.file.storage.exists(record.file.name):
-        raise Http404("原文件已不存在。")
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)
+    return kept_file_response(record)
 
 
 @require_GET

@@ -197,3 +197,35 @@ def confirm_upload(model, record_id, run, noun):
     record.imported_at = timezone.now()
     record.save(update_fields=["report", "status", "imported_at"])
     return record, report
+
+
+# --- the views every kept upload shares
+
+
+def confirm_and_tell(request, pk, confirm, *, preview, done, changed):
+    """确认导入 from an upload's preview page: run `confirm(pk, user)` (→ record, report), tell the
+    user what happened (`done(report)` on success; `changed` when the file no longer imports;
+    ImportRefused's own message when it was already imported or is being imported) and go back
+    to the preview (url name `preview`)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    try:
+        record, report = confirm(pk, request.user)
+    except ImportRefused as exc:
+        messages.info(request, str(exc))
+    else:
+        if record.status == UploadStatus.IMPORTED:
+            messages.success(request, done(report))
+        else:
+            messages.error(request, changed)
+    return redirect(preview, pk=pk)
+
+
+def kept_file_response(record):
+    """A kept upload's own file, from private storage (which the web server never serves)."""
+    from django.http import FileResponse, Http404
+
+    if not record.file or not record.file.storage.exists(record.file.name):
+        raise Http404("原文件已不存在。")
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("favicon.ico", content_views.favicon, name="favicon"),
     path("forms/", include("forms_app.urls")),
     path("results/", include("results.urls")),
+    path("my/record/", include("performance.urls")),
     # The front end's own way in: members, 界别组长 and reporting units are not admin users.
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),

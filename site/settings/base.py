@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "content",
     "forms_app",
     "results",
+    "performance",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",
@@ -222,6 +223,8 @@ RESULT_ATTACHMENT_MAX_BYTES = int(os.environ.get("RESULT_ATTACHMENT_MAX_BYTES", 
 # A 履职成果 import file (results/sheets.py): its size as uploaded, and its rows.
 RESULTS_UPLOAD_MAX_BYTES = int(os.environ.get("RESULTS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 RESULTS_IMPORT_MAX_ROWS = int(os.environ.get("RESULTS_IMPORT_MAX_ROWS", 50_000))
+# A 签到表 (sign-in sheet) of one 履职活动 (performance/sheets.py), as uploaded.
+SIGN_IN_UPLOAD_MAX_BYTES = int(os.environ.get("SIGN_IN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 
 # The committee's name as it heads its paper forms.
 # Whose platform this is: the district (or city, province), the committee's level, and its name

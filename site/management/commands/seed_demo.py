@@ -11,6 +11,7 @@ from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPost
 from forms_app.demo import seed_activity_days, seed_applications, seed_filings
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
+from performance.demo import seed_performance
 from results.demo import seed_results
 
 # (username, display name, role, profile scope)
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         seed_applications()
         seed_activity_days()
         seed_results()
+        seed_performance()
 
         self.stdout.write(
             self.style.SUCCESS(
