@@ -23,7 +23,7 @@ def _id(request, name):
     value = request.GET.get(name)
     if value is None:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         raise BadRequestError(f"{name} 应为数字 id")
     return int(value)
 

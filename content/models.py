@@ -225,11 +225,11 @@ class StoryIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         chosen = {}
         for key in ("sector", "party", "committee"):
             value = params.get(key, "")
-            if value.isdigit():
+            if value.isdecimal():
                 stories = stories.filter(**{f"member__{key}_id": int(value)})
                 chosen[key] = int(value)
         year = params.get("year", "")
-        if year.isdigit():
+        if year.isdecimal():
             stories = stories.filter(date__year=int(year))
             chosen["year"] = int(year)
         return stories, chosen
@@ -410,11 +410,11 @@ class WorkstationIndexPage(PublicPageMixin, Page):
         stations = self.workstations()
         chosen = {}
         sector = params.get("sector", "")
-        if sector.isdigit():
+        if sector.isdecimal():
             stations = stations.of_sector(int(sector))
             chosen["sector"] = int(sector)
         street = params.get("street", "")
-        if street.isdigit():
+        if street.isdecimal():
             stations = stations.filter(street_group_id=int(street))
             chosen["street"] = int(street)
         return stations, chosen

@@ -245,7 +245,7 @@ class DutyActivityAdmin(ModelAdmin):
         )
 
     def _scoped(self, request, instance_pk):
-        if not str(instance_pk).isdigit():
+        if not str(instance_pk).isdecimal():
             raise Http404
         return get_object_or_404(rules.activities_for(request.user), pk=instance_pk)
 
@@ -431,7 +431,7 @@ def _correct(request, member, year, action):
         entry_pk = None
     else:
         entry_pk = request.POST.get("entry", "")
-        if not entry_pk.isdigit():
+        if not entry_pk.isdecimal():
             raise Http404
         entry = get_object_or_404(LedgerEntry.objects.filter(member=member), pk=entry_pk)
         entry_pk = entry.pk
@@ -483,7 +483,7 @@ def objections(request):
     bound = None
     if request.method == "POST":
         pk = request.POST.get("objection", "")
-        if not pk.isdigit():
+        if not pk.isdecimal():
             raise Http404
         objection = get_object_or_404(Objection, pk=pk)
         form = AnswerForm(request.POST, prefix=f"o{objection.pk}")

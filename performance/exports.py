@@ -314,14 +314,14 @@ def _selection(request):
     """The members a letter download asks for (?member=1&member=2, or ?sector=3, or 委员证号 in
     ?codes=), within the user's scope; everyone visible when nothing is asked."""
     members = rules.records_visible_to(request.user)
-    ids = [v for v in request.GET.getlist("member") if v.isdigit()]
+    ids = [v for v in request.GET.getlist("member") if v.isdecimal()]
     codes = [c for c in request.GET.get("codes", "").replace("，", ",").replace("、", ",").split(",") if c.strip()]
     sector = request.GET.get("sector", "")
     if ids:
         members = members.filter(pk__in=ids)
     elif codes:
         members = members.filter(code__in=[c.strip() for c in codes])
-    elif sector.isdigit():
+    elif sector.isdecimal():
         members = members.filter(sector_id=sector)
     return members
 

@@ -37,7 +37,7 @@ def _filters(params):
     if state not in dict(STATES):
         state = "pending"
     year = params.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in _years() else None
+    year = int(year) if year.isdecimal() and int(year) in _years() else None
     return state, year
 
 

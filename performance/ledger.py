@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import LedgerEntry
 from .rules import refuse_if_frozen
@@ -157,7 +158,12 @@ def sync_ledger(year, source=None):
             for entry in plan.back:
                 entry.source_gone = False
                 updated[entry.pk] = entry
-            LedgerEntry.objects.bulk_update(list(updated.values()), [*SYNCED_FIELDS, "source_gone"], batch_size=500)
+            now = timezone.now()  # bulk_update skips auto_now: the record pages' "changed since" check reads it
+            for entry in updated.values():
+                entry.updated_at = now
+            LedgerEntry.objects.bulk_update(
+                list(updated.values()), [*SYNCED_FIELDS, "source_gone", "updated_at"], batch_size=500
+            )
             for entry in plan.gone:
                 entry.source_gone = True
             LedgerEntry.objects.bulk_update(plan.gone, ["source_gone"], batch_size=500)

@@ -50,7 +50,7 @@ def _filters(request):
     chosen, lookups = [], {}
     for name, label, model, field in FILTERS:
         value = request.GET.get(name, "")
-        pk = int(value) if value.isdigit() else None
+        pk = int(value) if value.isdecimal() else None
         choices = list(model.objects.order_by("pk").values_list("pk", "name"))
         if pk is not None and pk in dict(choices):
             lookups[field] = pk

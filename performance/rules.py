@@ -69,10 +69,14 @@ def is_frozen(year):
 
 
 def refuse_if_frozen(year, lock=False):
-    """Raise YearFrozen for a frozen year. With `lock` (inside atomic()), the year's row stays
-    locked to the end of the transaction, so a freeze cannot slip in between check and write."""
-    records = PerformanceYear.objects.filter(year=year)
-    record = (locked(records) if lock else records).first()
+    """Raise YearFrozen for a frozen year. With `lock` (inside atomic()), the year's row (created
+    if need be) stays locked to the end of the transaction: a freeze cannot slip in between check
+    and write, and the writes of one year queue behind each other. Take it before locking any
+    other row of that year, so that two transactions always lock in the same order."""
+    if lock:
+        lock_year(year)
+        return
+    record = PerformanceYear.objects.filter(year=year).first()
     if record is not None and record.is_frozen(timezone.localdate()):
         raise YearFrozen(_frozen_text(record))
 
@@ -108,8 +112,8 @@ def reopen_year(year, user, why):
     if not (why or "").strip():
         raise PerformanceError("请填写重新开放的理由。")
     with transaction.atomic():
-        record = locked_row(PerformanceYear.objects.all(), year=year)
-        if not record.is_frozen():
+        record = locked(PerformanceYear.objects.filter(year=year)).first()
+        if record is None or not record.is_frozen():
             raise PerformanceError(f"{year} 年度没有冻结，不需要重新开放。")
         record.freeze_on = None
         record.save(update_fields=["freeze_on"])
@@ -232,10 +236,12 @@ def decide_leave(pk, user, approve, note=""):
     note = (note or "").strip()
     if not approve and not note:
         raise PerformanceError("不批准请假时请填写审批意见。")
+    if len(note) > 500:
+        raise PerformanceError(f"审批意见不能超过 500 字（现有 {len(note)} 字）。")
     with transaction.atomic():
+        unlocked = leave_requests_for(user).get(pk=pk)
+        refuse_if_frozen(_target_year(unlocked.activity or unlocked.filing), lock=True)
         leave = locked_row(leave_requests_for(user), pk=pk)
-        target = leave.activity or leave.filing
-        refuse_if_frozen(_target_year(target), lock=True)
         if leave.decision != LeaveRequest.Decision.PENDING:
             who = leave.decided_by.get_full_name() or leave.decided_by.username if leave.decided_by else "他人"
             raise PerformanceError(f"这条请假申请已由{who}处理（{leave.get_decision_display()}）。")
@@ -264,6 +270,8 @@ def participation_error(activity, member_id, status, leave_ids):
     """Why a row of attendance cannot be recorded, or None. One rule for the form and the sheet."""
     if status == Status.LEAVE and member_id not in leave_ids:
         return NO_LEAVE
+    if status == Status.ABSENT and member_id in leave_ids:
+        return "已批准请假，不能登记为缺席"
     return None
 
 
@@ -334,6 +342,13 @@ def _may_correct(user):
         raise Refused("只有委员联络室可以更正履职记录。")
 
 
+def _locked_entry(pk):
+    """The entry, locked after its year (refuse_if_frozen's order)."""
+    year = LedgerEntry.objects.values_list("year", flat=True).get(pk=pk)
+    refuse_if_frozen(year, lock=True)
+    return locked_row(LedgerEntry.objects.all(), pk=pk)
+
+
 def correct_entry(pk, user, changes, why):
     """Change fields of an entry; they keep the office's values through every re-sync."""
     _may_correct(user)
@@ -342,8 +357,9 @@ def correct_entry(pk, user, changes, why):
     if unknown:
         raise PerformanceError(f"不能更正这些字段：{'、'.join(sorted(unknown))}")
     with transaction.atomic():
-        entry = locked_row(LedgerEntry.objects.all(), pk=pk)
-        refuse_if_frozen(entry.year, lock=True)
+        entry = _locked_entry(pk)
+        if "date" in changes and changes["date"].year != entry.year:
+            raise PerformanceError(f"日期应在 {entry.year} 年内：一条记录只属于它的年度。")
         changed = {name: value for name, value in changes.items() if getattr(entry, name) != value}
         if not changed:
             raise PerformanceError("没有修改任何内容。")
@@ -367,8 +383,7 @@ def void_entry(pk, user, why, restore=False):
     _may_correct(user)
     why = _why(why)
     with transaction.atomic():
-        entry = locked_row(LedgerEntry.objects.all(), pk=pk)
-        refuse_if_frozen(entry.year, lock=True)
+        entry = _locked_entry(pk)
         if entry.voided != restore:
             raise PerformanceError("这条记录已经恢复。" if restore else "这条记录已经作废。")
         entry.voided = not restore
@@ -736,7 +751,7 @@ def entry_version(entry):
 
 
 def _refuse_if_entry_changed(pk, seen):
-    entry = locked_row(LedgerEntry.objects.all(), pk=pk)
+    entry = _locked_entry(pk)
     if seen and seen != entry_version(entry):
         last = entry.changes.select_related("actor").order_by("-at", "-pk").first()
         who = account_of(last.actor).name if last and last.actor else "他人"

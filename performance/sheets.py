@@ -138,6 +138,10 @@ def _check(activity, table, formulas):
     codes = {cells["委员证号"] for _line, cells in read if cells["委员证号"]}
     roster = {m.code: m for m in Member.objects.filter(code__in=codes).only("pk", "code", "name")}
     leave = rules.approved_leave(activity)
+    # Only the activity's invitees (and those already recorded for it): a sheet cannot reach, or
+    # name, a member the activity does not concern.
+    concerned = set(rules.invitees(activity).values_list("pk", flat=True))
+    concerned |= set(activity.participations.values_list("member_id", flat=True))
     seen, rows, skipped = {}, [], 0
     for line, cells in read:
         problems = []
@@ -151,6 +155,10 @@ def _check(activity, table, formulas):
             add("委员证号", "请填写委员证号")
         elif member is None:
             add("委员证号", f"{code} 不在名册中")
+        elif member.pk not in concerned:
+            if status_text:  # a row left blank is not read, whoever it names
+                add("委员证号", f"{code} 不在这次活动的邀请名单中；如确有其人参加，请先在履职活动里加入邀请")
+            member = None
         else:
             if cells["姓名"].replace(" ", "") != member.name.replace(" ", ""):
                 add("姓名", f"“{cells['姓名'] or '（空）'}”与委员证号 {code} 不符，名册中是“{member.name}”")

@@ -18,10 +18,9 @@ import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from lianxin_site.spreadsheet import sheet_title
+from lianxin_site.spreadsheet import CELL_ILLEGAL, sheet_title
 
 EPOCH = datetime.date(1899, 12, 30)
 BOLD, DATE, PERCENT = 1, 2, 3  # style indexes in STYLES
@@ -76,7 +75,7 @@ REL = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 
 
 def _text(value):
-    return escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return escape(CELL_ILLEGAL.sub("", value))
 
 
 def _cell(ref, value, style=0):

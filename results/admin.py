@@ -418,7 +418,7 @@ class ResultAdmin(ModelAdmin):
         return with_authors(rules.results_visible_to(request.user).filter(kind__in=self.kinds))
 
     def _scoped(self, request, instance_pk):
-        if not str(instance_pk).isdigit():
+        if not str(instance_pk).isdecimal():
             raise Http404
         return get_object_or_404(rules.results_visible_to(request.user).filter(kind__in=self.kinds), pk=instance_pk)
 
@@ -538,7 +538,7 @@ def send_opinions(request):
     if not may_send(request.user):
         return forbidden(request, "只有研究室可以报送社情民意信息。")
     opinions = unsent_opinions(request.user)
-    chosen = [int(pk) for pk in request.POST.getlist("results") if pk.isdigit()]
+    chosen = [int(pk) for pk in request.POST.getlist("results") if pk.isdecimal()]
     form = SendForm(request.POST or None, initial={"sent_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -85,7 +85,7 @@ def _scope_note(user):
 def _board_filters(request):
     year = year_param(request.GET.get("year"))
     unit = None
-    if (unit_id := request.GET.get("unit", "")).isdigit():
+    if (unit_id := request.GET.get("unit", "")).isdecimal():
         unit = HandlingUnit.objects.filter(pk=unit_id).first()
     overdue_only = request.GET.get("overdue") == "1"
     return year, unit, overdue_only
@@ -241,7 +241,7 @@ def _zero_filters(request):
     year = year_param(request.GET.get("year"))
     zero_results = request.GET.get("mode") == "none"
     sector = None
-    if (sector_id := request.GET.get("sector", "")).isdigit():
+    if (sector_id := request.GET.get("sector", "")).isdecimal():
         sector = Sector.objects.filter(pk=sector_id).first()
     return year, zero_results, sector
 

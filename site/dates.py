@@ -13,6 +13,6 @@ def year_param(value):
     """A year asked for in a URL (?year=2026): from 2000 up to next year, whose plans and
     filings may already be under way; anything else, or nothing, means this year."""
     value = str(value or "").strip()
-    if value.isdigit() and FIRST_YEAR <= int(value) <= this_year() + 1:
+    if value.isdecimal() and FIRST_YEAR <= int(value) <= this_year() + 1:
         return int(value)
     return this_year()

@@ -2,13 +2,22 @@
 injection), and the one-sheet tables the offices export."""
 
 import datetime
+import re
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# openpyxl's ILLEGAL_CHARACTERS_RE (C0 controls but tab and line breaks), and U+FFFE, U+FFFF.
+CELL_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]|[\ufffe\uffff]")
+
+
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Text as a cell holds it: never run as a formula, and without the control characters (a
+    vertical tab pasted from Word) that the xlsx format cannot hold."""
+    if isinstance(value, str):
+        value = CELL_ILLEGAL.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

@@ -595,3 +595,9 @@ def test_the_ranking_and_a_record_in_chromium(browser, live_server, people, memb
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=ARTIFACTS / f"performance-admin-record{name}.png", full_page=True)
     context.close()
+
+
+def test_a_year_or_filter_that_is_not_a_plain_number_shows_the_default_not_an_error(people):
+    client = client_of(people["liaison"])
+    for query in ("year=²", "sector=²", "year=abc"):
+        assert client.get(f"{RANKING}?{query}").status_code == 200

@@ -188,7 +188,7 @@ def frozen_2025(members, make_user):
     add(teacher, "2025 年全体会议", "plenary", year=2025)
     published_scheme(2025, version=1)
     compute_scores(2025)
-    PerformanceYear.objects.create(year=2025, freeze_on=datetime.date(2026, 1, 31))
+    PerformanceYear.objects.update_or_create(year=2025, defaults={"freeze_on": datetime.date(2026, 1, 31)})
     result_entry(teacher, title="补登的 2025 年提案", year=2025, status=ResultStatus.CONFIRMED)
     result_entry(members["doctor"], title="李强补登的提案", year=2025, status=ResultStatus.CONFIRMED)
     return "2025 年度履职档案已于 2026-01-31 冻结，不能修改"

@@ -19,6 +19,7 @@ from performance import sheets
 from performance.models import DutyActivity, LeaveRequest, Participation, PerformanceYear, Role, SignInImport, Status
 
 from .conftest import as_xlsx
+from .factories import MemberFactory
 from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,7 @@ def test_a_bad_sheet_lists_every_problem_by_line_and_column_and_writes_nothing(l
         "第 3 行「委员证号」：M0999 不在名册中",
         "第 4 行「姓名」：“赵明”与委员证号 14003 不符，名册中是“赵敏”",
         "第 5 行「委员证号」：14001（王丽）在第 2 行已经出现，同一位委员只能登记一次",
+        "第 6 行「委员证号」：14004 不在这次活动的邀请名单中；如确有其人参加，请先在履职活动里加入邀请",
         "第 6 行「出勤情况」：无法识别“迟到”，应为出席、请假、缺席、自行开展之一",
         "第 7 行「发挥的作用」：无法识别“旁听”，应为主持、发言、组织、参加之一",
         "第 8 行「委员证号」：14003（赵敏）在第 4 行已经出现，同一位委员只能登记一次",
@@ -175,7 +177,7 @@ def test_leave_without_an_approved_request_is_named_with_the_rule_the_form_uses(
 
 
 def test_a_frozen_year_and_an_activity_not_yet_begun_are_refused(login, liaison, activity, members):
-    PerformanceYear.objects.create(year=YEAR, freeze_on=datetime.date(YEAR, 3, 31))
+    PerformanceYear.objects.update_or_create(year=YEAR, defaults={"freeze_on": datetime.date(YEAR, 3, 31)})
     report = sheets.import_sign_in(activity, as_xlsx(GOOD), liaison, dry_run=False)
     assert report.errors == ["2026 年度履职档案已于 2026-03-31 冻结，不能修改"]
     assert not Participation.objects.exists()
@@ -298,3 +300,22 @@ def test_the_office_fixes_a_bad_sheet_and_imports_it_in_the_browser(
     assert "委员年度履职统计（Excel）" in page.inner_text("main")
     page.screenshot(path=str(ARTIFACTS / f"performance-exports-{width}.png"), full_page=True)
     context.close()
+
+
+def test_a_sheet_reaches_only_the_activitys_invitees_and_names_no_one_else(login, liaison, activity, members):
+    outsider = MemberFactory(code="14099", name="周涛", sector=members["engineer"].sector)
+    client = login(liaison)
+    upload(client, activity, [HEADER, [1, "14001", "王丽", "出席", "", ""], [2, "14099", "某人", "缺席", "", ""]])
+    record = SignInImport.objects.get()
+    page = client.get(reverse("performance_sign_in_preview", args=[record.pk])).content.decode()
+    assert "第 3 行「委员证号」：14099 不在这次活动的邀请名单中" in page
+    assert outsider.name not in page, "the roster's name behind a code the activity does not concern stays unsaid"
+    client.post(reverse("performance_sign_in_preview", args=[record.pk]))
+    assert not Participation.objects.filter(activity=activity).exists()
+
+
+def test_approved_leave_cannot_be_recorded_as_absence(login, liaison, activity, members):
+    client = login(liaison)
+    upload(client, activity, [HEADER, [1, "14002", "李强", "缺席", "", ""]])
+    page = client.get(reverse("performance_sign_in_preview", args=[SignInImport.objects.get().pk])).content.decode()
+    assert "第 2 行「出勤情况」：已批准请假，不能登记为缺席" in page

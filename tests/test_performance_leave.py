@@ -270,7 +270,7 @@ def test_each_office_sees_and_decides_only_its_own_scope(client, people, referen
 def test_a_frozen_year_refuses_leave_with_the_exact_message(client, people, reference):
     meeting = activity(reference, days=0.05)
     today = timezone.localdate()
-    PerformanceYear.objects.create(year=meeting.year, freeze_on=today)
+    PerformanceYear.objects.update_or_create(year=meeting.year, defaults={"freeze_on": today})
     client.force_login(people["teacher"])
     response = ask(client, meeting, "出差")
     assert reason_error(response) == [f"{meeting.year} 年度履职档案已于 {today:%Y-%m-%d} 冻结，不能修改"]

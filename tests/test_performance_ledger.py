@@ -161,7 +161,7 @@ def test_corrections_survive_a_rebuild_and_an_entry_whose_source_went_stays_mark
 
 def test_a_frozen_year_refuses_every_write_and_lists_what_the_sources_would_change(members, settings):
     entry(members["teacher"], title="冻结后确认的提案")
-    PerformanceYear.objects.create(year=YEAR, freeze_on=timezone.localdate())
+    PerformanceYear.objects.update_or_create(year=YEAR, defaults={"freeze_on": timezone.localdate()})
     message = f"{YEAR} 年度履职档案已于 {timezone.localdate():%Y-%m-%d} 冻结，不能修改"
     with pytest.raises(YearFrozen) as refused:
         sync_ledger(YEAR)
@@ -181,7 +181,7 @@ def test_the_ledger_follows_a_source_on_commit_once_per_transaction(members, dja
     assert len(callbacks) == 1
     assert set(LedgerEntry.objects.values_list("member_id", flat=True)) == {members["teacher"].pk, members["doctor"].pk}
 
-    PerformanceYear.objects.create(year=YEAR, freeze_on=timezone.localdate())
+    PerformanceYear.objects.update_or_create(year=YEAR, defaults={"freeze_on": timezone.localdate()})
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         Participation.objects.filter(member=members["doctor"]).delete()
     assert len(callbacks) == 1

@@ -182,7 +182,7 @@ def test_freeze_and_reopen_with_a_reason_by_the_roles_that_may(people, members, 
 
 
 def test_the_frozen_message_is_the_committees_sentence():
-    PerformanceYear.objects.create(year=YEAR, freeze_on=datetime.date(YEAR + 1, 1, 31))
+    PerformanceYear.objects.update_or_create(year=YEAR, defaults={"freeze_on": datetime.date(YEAR + 1, 1, 31)})
     assert rules.frozen_message(YEAR, today=datetime.date(YEAR + 1, 2, 1)) == FROZEN
 
 
@@ -291,3 +291,20 @@ def test_resync_and_score_gives_the_counts(people, members, plenary):
     done, scheme = rules.resync_and_score(YEAR, people["liaison"])
     assert done["更新"] == 1, "李强's attendance was removed: now 缺席"
     assert scheme.version == 1 and ScoreLine.objects.filter(year=YEAR).count() == 4
+
+
+def test_a_year_never_set_up_is_not_reopened_and_a_correction_keeps_its_year(people, members, plenary):
+    with pytest.raises(rules.PerformanceError, match="2031 年度没有冻结"):
+        rules.reopen_year(2031, people["sysadmin"], "误操作")
+    entry = entry_of(members["teacher"])
+    with pytest.raises(rules.PerformanceError, match=f"日期应在 {YEAR} 年内"):
+        rules.correct_entry(entry.pk, people["liaison"], {"date": datetime.date(YEAR + 1, 1, 2)}, "补正日期")
+
+
+def test_a_leave_decision_note_has_a_length_limit(people, members):
+    activity = DutyActivity.objects.create(
+        name="视察", kind="inspection", start=timezone.now() + datetime.timedelta(days=5), invite_all=True
+    )
+    leave = rules.request_leave(members["teacher"], activity, "出差")
+    with pytest.raises(rules.PerformanceError, match="审批意见不能超过 500 字"):
+        rules.decide_leave(leave.pk, people["liaison"], False, "不" * 501)

@@ -179,6 +179,7 @@ def queries_to_compute(count):
 
 def test_computing_asks_as_many_queries_for_500_members_as_for_50(reference):
     scheme_with_rules()
+    compute_scores(YEAR)  # the year's row is made once, by the first compute
     few = queries_to_compute(50)
     assert MemberScore.objects.count() == 50
     assert queries_to_compute(450) == few

@@ -188,3 +188,17 @@ def test_the_committees_name_heads_its_forms(settings, reference, make_user, tmp
     path.write_bytes(filing_pdf(filing))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "西山区政协委员基层日“五个一活动”备案表" in text.replace(" ", "")
+
+
+def test_a_cell_keeps_no_control_character_and_runs_no_formula():
+    import io
+
+    import openpyxl
+
+    from lianxin_site.spreadsheet import safe_cell, table_xlsx
+
+    assert safe_cell("区实验小学\x0b副校长") == "区实验小学副校长"
+    assert safe_cell("\x0b=1+1") == "'=1+1"
+    data = table_xlsx("名单", [("单位及职务", lambda text: text)], ["区实验小学\x0b副校长\x00", "=HYPERLINK(1)"])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["区实验小学副校长", "'=HYPERLINK(1)"]

@@ -90,7 +90,7 @@ def as_count(value):
     """A whole number from a form or a spreadsheet cell (3, 3.0, " 3 "); anything else unchanged."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     return value
 

@@ -147,7 +147,9 @@ def export_applications(request):
     if not request.user.has_perm("forms_app.view_workstationapplication"):
         return redirect("wagtailadmin_home")
     filters = {
-        key: request.GET[key] for key in ("stage__exact", "committee__id__exact") if request.GET.get(key, "").isdigit()
+        key: request.GET[key]
+        for key in ("stage__exact", "committee__id__exact")
+        if request.GET.get(key, "").isdecimal()
     }
     if request.GET.get("status__exact") in WorkstationApplication.Status.values:
         filters["status__exact"] = request.GET["status__exact"]

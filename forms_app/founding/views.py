@@ -39,7 +39,7 @@ class WorkstationApplicationWizard(DraftWizardView):
         pk = request.GET.get("application")
         if pk:
             self.existing = get_object_or_404(
-                WorkstationApplication.objects.filter(applicant=request.user), pk=pk if pk.isdigit() else 0
+                WorkstationApplication.objects.filter(applicant=request.user), pk=pk if pk.isdecimal() else 0
             )
             if self.existing.status != WorkstationApplication.Status.RETURNED:
                 messages.info(request, "这份申请正在审批或已经办结，不能修改。")
