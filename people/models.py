@@ -91,6 +91,13 @@ class StreetGroup(OrderedNamedModel):
         verbose_name_plural = _("街道活动小组")
 
 
+class ChairRole(models.TextChoices):
+    """主席会议职务: a member of the 主席会议 who looks after 常委 (主席联系常委)."""
+
+    CHAIR = "chair", _("主席")
+    VICE_CHAIR = "vice_chair", _("副主席")
+
+
 class Member(models.Model):
     class Gender(models.TextChoices):
         MALE = "male", _("男")
@@ -126,6 +133,9 @@ class Member(models.Model):
     # Private: staff only. Never rendered on a public page or served by the API.
     phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[phone_validator])
     is_standing = models.BooleanField(_("是否常委"), default=False)
+    # 三联系 (seed 003 annex 3): 主席、副主席 look after 常委; 青年委员 each have a mentor (传帮带).
+    chair_role = models.CharField(_("主席会议职务"), max_length=10, choices=ChairRole.choices, blank=True, default="")
+    is_youth = models.BooleanField(_("青年委员"), default=False)
     street_group = models.ForeignKey(
         StreetGroup,
         verbose_name=_("街道活动小组"),

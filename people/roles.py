@@ -85,6 +85,34 @@ RESULTS_OFFICE = (
 # activities it organises; the leadership reads rankings; only 系统管理员 reopens a frozen year.
 PERFORMANCE_READ = ("performance.view_all_records", "performance.view_rankings")
 
+# 三联系 (contacts/): members and 界别组长 log their own on the front end; a committee office reads,
+# logs and imports for its scope and rolls it up monthly; 委员联络室 keeps the designations,
+# pairings and quotas and issues the half-year report; the leadership reads them.
+LOG_CONTACTS = ("contacts.add_contactactivity",)
+CONTACTS_READ = (
+    "contacts.view_contactactivity",
+    "contacts.view_all_contacts",
+    "contacts.view_pairing",
+    "contacts.view_halfyearreport",
+)
+CONTACTS_OFFICE = (
+    "contacts.view_contactactivity",
+    "contacts.add_contactactivity",
+    "contacts.change_contactactivity",
+    "contacts.delete_contactactivity",
+    "contacts.import_contacts",
+    "contacts.view_contactimport",
+    "contacts.view_pairing",
+)
+CONTACTS_LIAISON = (
+    CONTACTS_OFFICE
+    + CONTACTS_READ
+    + ("contacts.manage_pairings", "contacts.issue_reports")
+    + tuple(f"contacts.{a}_pairing" for a in ("add", "change", "delete"))
+    + tuple(f"contacts.{a}_contactquota" for a in ("add", "change", "view"))
+    + ("contacts.add_halfyearreport", "contacts.change_halfyearreport")
+)
+
 ROLES = (
     Role(
         EDITOR,
@@ -103,7 +131,7 @@ ROLES = (
     Role(
         MEMBER,
         "在前台申请建立委员工作室，查看、修改自己的申请。",
-        permissions=("forms_app.add_workstationapplication",) + REGISTER_RESULTS,
+        permissions=("forms_app.add_workstationapplication",) + REGISTER_RESULTS + LOG_CONTACTS,
     ),
     Role(
         UNIT_REPORTER,
@@ -114,7 +142,8 @@ ROLES = (
         SECTOR_LEADER,
         "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员；可以界别名义申请建立委员工作室、登记履职成果。",
         permissions=("people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication")
-        + REGISTER_RESULTS,
+        + REGISTER_RESULTS
+        + LOG_CONTACTS,
     ),
     Role(
         COMMITTEE_OFFICE,
@@ -125,7 +154,8 @@ ROLES = (
         + ("forms_app.view_workstationapplication", "forms_app.review_as_committee_office")
         + ("forms_app.add_activityreport",)
         + READ_RESULTS
-        + ("performance.record_activities",),
+        + ("performance.record_activities",)
+        + CONTACTS_OFFICE,
     ),
     Role(
         ARCHIVE_OFFICE,
@@ -143,7 +173,8 @@ ROLES = (
         + ACTIVITY_DAY_ORGANISER
         + READ_ALL_RESULTS
         + PERFORMANCE_READ
-        + ("performance.manage_performance",),
+        + ("performance.manage_performance",)
+        + CONTACTS_LIAISON,
         collection_permissions=IMAGES,
     ),
     Role(
@@ -152,7 +183,8 @@ ROLES = (
         permissions=READ_ROSTER
         + ("forms_app.view_workstationapplication", "forms_app.review_as_secretary_general")
         + READ_ALL_RESULTS
-        + PERFORMANCE_READ,
+        + PERFORMANCE_READ
+        + CONTACTS_READ,
     ),
     Role(
         VICE_CHAIR,
@@ -160,7 +192,8 @@ ROLES = (
         permissions=READ_ROSTER
         + ("forms_app.view_workstationapplication", "forms_app.review_as_vice_chair")
         + READ_ALL_RESULTS
-        + PERFORMANCE_READ,
+        + PERFORMANCE_READ
+        + CONTACTS_READ,
     ),
     Role(
         CHAIRS_MEETING,
@@ -168,7 +201,8 @@ ROLES = (
         permissions=READ_ROSTER
         + ("forms_app.view_workstationapplication", "forms_app.decide_as_chairs_meeting")
         + READ_ALL_RESULTS
-        + PERFORMANCE_READ,
+        + PERFORMANCE_READ
+        + CONTACTS_READ,
     ),
     Role(
         PROPOSAL_COMMITTEE,

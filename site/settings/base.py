@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "forms_app",
     "results",
     "performance",
+    "contacts",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",
