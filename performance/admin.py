@@ -18,12 +18,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.utils import get_user_display_name
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView, InspectView
 
+from lianxin_site.admin_helpers import AllowedMenuItem
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.errors import DomainError
 from results.admin import forbidden
@@ -686,17 +686,6 @@ def year_page(request):
 
 
 # --- the menu
-
-
-class AllowedMenuItem(MenuItem):
-    """A menu entry shown to those `allowed(user)` admits (the *_MENU lists)."""
-
-    def __init__(self, label, url, icon_name, allowed, order):
-        super().__init__(label, url, icon_name=icon_name, order=order)
-        self.allowed = allowed
-
-    def is_shown(self, request):
-        return bool(self.allowed(request.user))
 
 
 ADMIN_MENU = [

@@ -23,13 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.admin.admin_url_finder import register_admin_url_finder
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.utils import get_user_display_name
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
-from lianxin_site.admin_helpers import IndexView, ModelAdmin
+from lianxin_site.admin_helpers import AllowedMenuItem, IndexView, ModelAdmin
 from lianxin_site.downloads import file_response, xlsx_response
 from lianxin_site.errors import DomainError
 from lianxin_site.spreadsheet import table_xlsx
@@ -634,17 +633,6 @@ def attachment(request, pk):
 
 
 # --- the menu
-
-
-class AllowedMenuItem(MenuItem):
-    """A menu entry shown to those `allowed(user)` admits (REPORT_MENU, TRANSFER_MENU)."""
-
-    def __init__(self, label, url, icon_name, allowed, order):
-        super().__init__(label, url, icon_name=icon_name, order=order)
-        self.allowed = allowed
-
-    def is_shown(self, request):
-        return bool(self.allowed(request.user))
 
 
 def declared_menu_items():

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.shortcuts import redirect
+from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin import options, views
 from wagtail_modeladmin.helpers import PermissionHelper
 
@@ -35,3 +36,15 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class AllowedMenuItem(MenuItem):
+    """A menu entry shown to those `allowed(user)` admits: the entries each module declares in its
+    *_MENU list as (label, url name, icon, allowed(user), order)."""
+
+    def __init__(self, label, url, icon_name, allowed, order):
+        super().__init__(label, url, icon_name=icon_name, order=order)
+        self.allowed = allowed
+
+    def is_shown(self, request):
+        return bool(self.allowed(request.user))

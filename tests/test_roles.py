@@ -62,6 +62,7 @@ def test_sync_roles_takes_back_a_permission_granted_by_hand():
         "forms_app.add_fiveonesfiling",
         "forms_app.add_workstationapplication",
         "results.add_result",
+        "contacts.add_contactactivity",
     }
 
 
