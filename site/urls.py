@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", content_views.robots_txt, name="robots_txt"),
     path("favicon.ico", content_views.favicon, name="favicon"),
+    path("forms/contacts/", include("contacts.urls")),
     path("forms/", include("forms_app.urls")),
     path("results/", include("results.urls")),
     path("my/record/", include("performance.urls")),

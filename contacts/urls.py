@@ -1,0 +1,3 @@
+"""The member's 三联系 on the front end, under /forms/contacts/."""
+
+urlpatterns = []
