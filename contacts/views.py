@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -213,7 +212,7 @@ def contacts_home(request, member):
     form = build_form(request, member)
     if request.method == "POST":
         page = save(request, member, form)
-        return page or redirect(reverse("contacts_home") + "#entries")
+        return page or redirect("contacts_home")
     return render(request, "contacts/front/home.html", page_context(request, member, form))
 
 
@@ -223,11 +222,11 @@ def contact_edit(request, member, pk):
     activity = my_entry(request.user, member, pk)
     if contacts_rules.issued_report(activity.date) is not None:
         messages.error(request, contacts_rules.locked_text(activity.date))
-        return redirect(reverse("contacts_home") + "#entries")
+        return redirect("contacts_home")
     form = build_form(request, member, activity)
     if request.method == "POST":
         page = save(request, member, form, activity)
-        return page or redirect(reverse("contacts_home") + "#entries")
+        return page or redirect("contacts_home")
     return render(request, "contacts/front/home.html", page_context(request, member, form, activity))
 
 
@@ -244,10 +243,10 @@ def contact_delete(request, member, pk):
             messages.error(request, str(exc))
         else:
             messages.success(request, "已删除这条联系记录。")
-        return redirect(reverse("contacts_home") + "#entries")
+        return redirect("contacts_home")
     activity = my_entry(request.user, member, pk)
     if contacts_rules.issued_report(activity.date) is not None:
         messages.error(request, contacts_rules.locked_text(activity.date))
-        return redirect(reverse("contacts_home") + "#entries")
+        return redirect("contacts_home")
     whom = [m.name for m in activity.contacted_members.all()] + [str(t) for t in activity.targets.all()]
     return render(request, "contacts/front/delete.html", {"activity": activity, "whom": whom})
