@@ -45,6 +45,14 @@ def test_a_member_records_two_contacts_on_a_phone(browser, live_server, make_use
     page.get_by_label("走访", exact=True).check()
     page.get_by_label("名称或称呼").fill("区第一机床厂")
     page.get_by_label("类别", exact=True).select_option(label="企事业单位")
+    page.get_by_label("备注").fill("厂办电话 13912345678")
+    page.get_by_role("button", name="保存").click()
+    # Refused beside the note, with everything typed kept.
+    assert "「备注」：请勿填写群众的手机号或身份证号" in page.locator(".field-error").inner_text()
+    assert page.get_by_label("名称或称呼").input_value() == "区第一机床厂"
+    assert page.get_by_label("走访", exact=True).is_checked()
+    page.screenshot(path=ARTIFACTS / "contacts-phone-refused.png", full_page=True)
+    assert not ContactActivity.objects.exists()
     page.get_by_label("备注").fill("了解企业用工和技能培训需求")
     page.get_by_role("button", name="保存").click()
     assert "已记录" in page.locator(".messages").inner_text()
