@@ -83,4 +83,23 @@ def test_a_member_records_two_contacts_on_a_phone(browser, live_server, make_use
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=ARTIFACTS / "contacts-desktop.png", full_page=True)
+
+    # The call was by WeChat after all: edit it (the same form, filled in), then delete it.
+    page.set_viewport_size({"width": 390, "height": 844})
+    call = ContactActivity.objects.get(way=Way.PHONE)
+    page.locator(f"[data-entry='{call.pk}']").get_by_role("link", name="修改").click()
+    assert page.get_by_label("电话", exact=True).is_checked() and page.get_by_label("王丽", exact=True).is_checked()
+    page.get_by_label("微信", exact=True).check()
+    page.screenshot(path=ARTIFACTS / "contacts-phone-edit.png", full_page=True)
+    page.get_by_role("button", name="保存修改").click()
+    assert "已修改" in page.locator(".messages").inner_text()
+    assert "微信" in page.locator(f"[data-entry='{call.pk}']").inner_text()
+    page.locator(f"[data-entry='{call.pk}']").get_by_role("link", name="删除").click()
+    assert "王丽" in page.locator("main").inner_text()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    page.screenshot(path=ARTIFACTS / "contacts-phone-delete.png", full_page=True)
+    page.get_by_role("button", name="确认删除").click()
+    assert "已删除" in page.locator(".messages").inner_text()
+    assert "1/4" in page.locator("[data-quota=联系活动]").inner_text()
+    assert not ContactActivity.objects.filter(pk=call.pk).exists()
     context.close()
