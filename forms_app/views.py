@@ -4,6 +4,7 @@ and what it has filed, whichever of the three it is (界别组长, 委员, 填�
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from contacts import rules as contacts
 from lianxin_site.dates import this_year
 from performance import rules as performance
 from results import rules as results
@@ -36,6 +37,7 @@ def forms_home(request):
             "can_report_stats": activity_day.units_for(user).exists(),
             "can_register_results": results.may_register(user),
             "has_record": performance.member_of(user) is not None,
+            "has_contacts": contacts.member_of(user) is not None,
             "applications": WorkstationApplication.objects.filter(applicant=user).select_related("committee"),
         },
     )
