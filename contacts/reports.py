@@ -56,16 +56,22 @@ class Table:
         return cls(**data)
 
     def cells(self):
-        """[(value, CSS classes) per cell] per row, for the templates: the cell's mark, and "n"
-        for a number (set right)."""
+        """[(value, CSS classes) per cell] per row, for the templates: the cell's mark, "n" for a
+        number (set right), "short" for a code or a name (kept on one line), "long" for a sentence (given room)."""
         marks = self.marks or [[""] * len(row) for row in self.rows]
         return [
-            [
-                (value, " ".join(filter(None, [mark, "n" if _is_number(value) else ""])))
-                for value, mark in zip(row, ms, strict=True)
-            ]
+            [(value, _classes(value, mark)) for value, mark in zip(row, ms, strict=True)]
             for row, ms in zip(self.rows, marks, strict=True)
         ]
+
+
+def _classes(value, mark):
+    kind = ""
+    if _is_number(value):
+        kind = "n"
+    elif isinstance(value, str):
+        kind = "short" if len(value) <= 6 else "long" if len(value) > 12 else ""
+    return " ".join(filter(None, [mark, kind]))
 
 
 def _plain(value):

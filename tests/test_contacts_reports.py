@@ -15,6 +15,7 @@ from people import roles
 from people.models import ChairRole
 from tests.factories import MemberFactory
 
+from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
 from .test_contacts_core import TODAY, d, log, year  # noqa: F401  (the hand-built year's fixture)
 
 DASHBOARD = "/admin/contacts/dashboard/"
@@ -282,3 +283,40 @@ def test_dates_of_months_not_reached(logged, make_user, login, roles_synced, mon
     chair = row_of(table(response, "chair_visits"), "C001")
     assert chair[3:6] == [0, 1, 1] and chair[6:15] == [None] * 9  # March counted to the 5th
     assert row_of(table(response, "forums"), "S001")[6] is None  # H2 before July: grey
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width, name", [(1280, "contacts-dashboard"), (390, "contacts-dashboard-phone")])
+def test_the_dashboard_in_chromium(
+    browser,  # noqa: F811
+    live_server,
+    logged,
+    today,
+    make_user,
+    roles_synced,
+    width,
+    name,
+):
+    user = _with_password(make_user(roles.LIAISON_OFFICE))
+    context, page = login_in(browser, live_server, user, "pw-lianxin-123", DASHBOARD + "?year=2026", width=width)
+    main = page.inner_text("main")
+    assert "主席、副主席每月走访常委" in main and "截至今天（2026-11-25）" in main
+    # The 三联系 menu offers the three pages to 委员联络室.
+    if width > 600:
+        page.get_by_role("button", name="三联系").click()
+        for label in ("落实情况", "按月汇总", "半年报告"):
+            assert page.get_by_role("link", name=label).is_visible()
+        page.keyboard.press("Escape")
+        page.get_by_role("link", name="落实情况").wait_for(state="hidden")
+    grid = page.locator("section[data-table=chair_visits] tbody tr").first
+    cells = grid.locator("td")
+    assert cells.nth(3).get_attribute("class").startswith("low") and cells.nth(5).inner_text() == "3"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # wide tables scroll in their box
+    # The admin scrolls inside its own pane: a tall window shows every table in the picture.
+    page.set_viewport_size({"width": width, "height": 2600 if width > 600 else 4200})
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 Excel（每个表一个工作表）").click()
+    assert download.value.suggested_filename == "三联系落实情况-2026.xlsx"
+    context.close()
