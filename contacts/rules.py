@@ -350,3 +350,97 @@ def save_target(member, category, name):
 
 
 # --- reports ----------------------------------------------------------------------------------
+
+READ_REPORTS = "contacts.view_halfyearreport"
+ANALYSIS_MAX = HalfYearReport._meta.get_field("analysis").max_length
+
+
+def may_read_dashboard(user):
+    """落实情况 and 按月汇总: the offices and the leadership (each over office_members(user))."""
+    return user.is_authenticated and user.is_active and (user.has_perm(VIEW) or user.has_perm(VIEW_ALL))
+
+
+def may_read_reports(user):
+    """The half-year reports: the leadership reads them, 委员联络室 writes and issues them."""
+    return user.is_authenticated and user.is_active and (user.has_perm(READ_REPORTS) or user.has_perm(ISSUE_REPORTS))
+
+
+def may_issue_reports(user):
+    return user.is_authenticated and user.is_active and user.has_perm(ISSUE_REPORTS)
+
+
+def report_name(year, half):
+    return f"{year}年{'上半年' if half == 1 else '下半年'}“三联系”报告"
+
+
+def _report_row(year, half):
+    """The half's report row, created as an empty draft when there is none (two people at once:
+    one creates it, the other finds it)."""
+    try:
+        with transaction.atomic():
+            return HalfYearReport.objects.get_or_create(year=year, half=half)[0]
+    except IntegrityError:
+        return HalfYearReport.objects.get(year=year, half=half)
+
+
+def _issued_text(report):
+    from django.contrib.auth import get_user_model
+
+    who = ""
+    if report.issued_by_id:
+        user = get_user_model().objects.filter(pk=report.issued_by_id).first()
+        who = f"，出具人 {user.get_full_name() or user.get_username()}" if user else ""
+    when = timezone.localtime(report.issued_at)
+    return f"{report_name(report.year, report.half)}已出具（{when:%Y-%m-%d %H:%M}{who}），不能再修改或出具"
+
+
+def save_analysis(year, half, analysis, user):
+    """Keep the staff's 情况分析 in the half's draft report; refused once the report is issued."""
+    if not may_issue_reports(user):
+        raise Refused("只有委员联络室可以撰写和出具“三联系”半年报告。")
+    analysis = (analysis or "").replace("\r\n", "\n").strip()
+    if len(analysis) > ANALYSIS_MAX:
+        raise ContactError({"analysis": [f"「情况分析」：不能超过 {ANALYSIS_MAX} 个字（现有 {len(analysis)} 个字）"]})
+    _report_row(year, half)
+    with transaction.atomic():
+        report = locked_row(HalfYearReport.objects.all(), year=year, half=half)
+        if report.issued:
+            raise ContactError(_issued_text(report))
+        report.analysis = analysis
+        report.save(update_fields=["analysis"])
+    return report
+
+
+def issue_report(year, half, user, today=None):
+    """出具 the half's report: lock its row, refuse if it is already issued (of two clicks one
+    wins, the other is told 已出具), keep the figures (snapshot) and the PDF in private storage,
+    stamp issued_at/by. From then on the half's entries are locked (issued_report)."""
+    from django.core.files.base import ContentFile
+
+    from . import pdf, reports
+    from .models import half_bounds
+
+    if not may_issue_reports(user):
+        raise Refused("只有委员联络室可以出具“三联系”半年报告。")
+    today = today or timezone.localdate()
+    end = half_bounds(year, half)[1]
+    if today <= end:
+        raise ContactError(
+            f"{report_name(year, half)}要到这半年结束（{end.month}月{end.day}日）以后才能出具：出具后这半年的联系记录将被锁定"
+        )
+    _report_row(year, half)
+    with transaction.atomic():
+        report = locked_row(HalfYearReport.objects.all(), year=year, half=half)
+        if report.issued:
+            raise ContactError(_issued_text(report))
+        if not report.analysis.strip():
+            raise ContactError({"analysis": ["「情况分析」：出具前请填写情况分析并保存"]})
+        figures = reports.half_year_figures(year, half, today)
+        report.issued_at = timezone.now()
+        report.issued_by = user
+        figures["issued_at"] = timezone.localtime(report.issued_at).strftime("%Y-%m-%d %H:%M")
+        figures["analysis"] = report.analysis
+        report.snapshot = figures
+        report.pdf.save(f"{year}-{half}.pdf", ContentFile(pdf.half_year_pdf(figures)), save=False)
+        report.save()
+    return report

@@ -13,7 +13,7 @@ What counts, per member, between two dates:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Min, Q
 from django.db.models.functions import ExtractMonth
 
 from .models import ContactActivity, TargetCategory, Way
@@ -113,3 +113,129 @@ def shortfalls(counts, quota):
         if counts.of(category) < need:
             missing.append((TargetCategory(category).label, counts.of(category), need))
     return missing
+
+
+# --- the roll-ups (按月汇总, the half-year report's totals per 专委会) -----------------------------
+
+WAYS = tuple(Way.values)
+
+
+@dataclass
+class Month:
+    """One month of a scope's 三联系: entries by way (an entry made by two members of the scope
+    counts once), members who made one, distinct targets reached by category, 集体座谈会 held."""
+
+    ways: dict = field(default_factory=lambda: dict.fromkeys(WAYS, 0))
+    active: int = 0
+    targets: dict = field(default_factory=dict)
+    forums: int = 0
+
+    @property
+    def activities(self):
+        return sum(self.ways.values())
+
+
+def _scope_activities(ids, start, end, committee_ids):
+    """Entries in the date range made by a member of the scope, or logged by one of
+    `committee_ids` with no member maker (专委会走访所联系界别委员)."""
+    made = Q(pk__in=ContactActivity.makers.through.objects.filter(member_id__in=ids).values("contactactivity_id"))
+    if committee_ids:
+        made |= Q(committee_id__in=committee_ids, makers__isnull=True)
+    return ContactActivity.objects.filter(made, date__gte=start, date__lte=end)
+
+
+def monthly_counts(members, year, committee_ids=()):
+    """The 按月汇总 of a scope: ({month 1–12: Month}, year Month, {member id: first date}) for
+    `members` (and the entries `committee_ids` logged without a maker). The year's Month counts
+    distinct members and targets over the whole year. Six queries whatever the size."""
+    start, end = year_bounds(year)
+    ids = _ids(members)
+    Makers = ContactActivity.makers.through
+    months = {m: Month() for m in range(1, 13)}
+    whole = Month()
+    activities = _scope_activities(ids, start, end, list(committee_ids))
+
+    for row in (
+        activities.annotate(month=ExtractMonth("date")).values("month", "way").annotate(n=Count("pk", distinct=True))
+    ):
+        months[row["month"]].ways[row["way"]] += row["n"]
+        whole.ways[row["way"]] += row["n"]
+    for row in (
+        activities.filter(is_forum=True)
+        .annotate(month=ExtractMonth("date"))
+        .values("month")
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        months[row["month"]].forums = row["n"]
+        whole.forums += row["n"]
+
+    made = Makers.objects.filter(member_id__in=ids, contactactivity__date__gte=start, contactactivity__date__lte=end)
+    for row in (
+        made.annotate(month=ExtractMonth("contactactivity__date"))
+        .values("month")
+        .annotate(n=Count("member_id", distinct=True))
+    ):
+        months[row["month"]].active = row["n"]
+    first = dict(
+        made.values("member_id").annotate(first=Min("contactactivity__date")).values_list("member_id", "first")
+    )
+    whole.active = len(first)
+
+    reached = ContactActivity.objects.filter(date__gte=start, date__lte=end, makers__in=ids, targets__isnull=False)
+    for row in (
+        reached.annotate(month=ExtractMonth("date"))
+        .values("month", "targets__category")
+        .annotate(n=Count("targets", distinct=True))
+    ):
+        months[row["month"]].targets[row["targets__category"]] = row["n"]
+    for row in reached.values("targets__category").annotate(n=Count("targets", distinct=True)):
+        whole.targets[row["targets__category"]] = row["n"]
+    return months, whole, first
+
+
+def committee_totals(start, end):
+    """Per 专委会 (its members and the members of the sectors it contacts, as its 工作室 sees
+    them): {committee id: {"members", "ways", "activities", "active", "forums", "zero"}} between
+    two dates, and under None the whole roster (with every entry a committee logged). Three
+    queries whatever the number of committees, members or entries."""
+    from people.models import Member
+
+    scopes = {None: set()}  # committee id -> member ids
+    for pk, own, contacting in Member.objects.values_list("pk", "committee_id", "sector__contact_committee_id"):
+        scopes[None].add(pk)
+        for committee in {own, contacting} - {None}:
+            scopes.setdefault(committee, set()).add(pk)
+    made = {}  # activity id -> (way, is_forum, maker ids)
+    for activity, member, way, forum in ContactActivity.makers.through.objects.filter(
+        contactactivity__date__gte=start, contactactivity__date__lte=end
+    ).values_list("contactactivity_id", "member_id", "contactactivity__way", "contactactivity__is_forum"):
+        made.setdefault(activity, (way, forum, set()))[2].add(member)
+    logged = {}  # committee id -> [(way, is_forum)] of its entries without a maker
+    for committee, way, forum in ContactActivity.objects.filter(
+        date__gte=start, date__lte=end, committee__isnull=False, makers__isnull=True
+    ).values_list("committee_id", "way", "is_forum"):
+        logged.setdefault(committee, []).append((way, forum))
+
+    totals = {}
+    for committee, scope in scopes.items():
+        ways = dict.fromkeys(WAYS, 0)
+        forums = 0
+        active = set()
+        for way, forum, makers in made.values():
+            if makers & scope:
+                ways[way] += 1
+                forums += forum
+                active |= makers & scope
+        own_logs = logged.get(committee, ()) if committee else [x for logs in logged.values() for x in logs]
+        for way, forum in own_logs:
+            ways[way] += 1
+            forums += forum
+        totals[committee] = {
+            "members": len(scope),
+            "ways": ways,
+            "activities": sum(ways.values()),
+            "active": len(active),
+            "forums": forums,
+            "zero": len(scope - active),
+        }
+    return totals
