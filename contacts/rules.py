@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lianxin_site.db import locked_row
+from lianxin_site.db import locked, locked_row
 from lianxin_site.errors import DomainError
 from people.models import Member
 from people.services import account_of, members_visible_to
@@ -132,7 +132,11 @@ def locked_text(date):
 
 
 def refuse_if_locked(date, field="date"):
-    if issued_report(date) is not None:
+    """Refuse a write dated in a half whose report is issued. Called inside the writer's
+    transaction, it locks the half's report row first: issue_report holds that lock while it
+    takes its snapshot, so an entry either lands before the snapshot or is refused."""
+    report = locked(HalfYearReport.objects.filter(year=date.year, half=half_of(date))).first()
+    if report is not None and report.issued:
         raise ContactError({field: [f"「日期」：{locked_text(date)}"]})
 
 
