@@ -13,6 +13,7 @@ from people.roles import COMMITTEE_OFFICE, LIAISON_OFFICE, SECRETARY_GENERAL
 from tests.factories import MemberFactory, SectorFactory
 
 from .conftest import as_xlsx
+from .test_browser import browser  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -480,3 +481,33 @@ def test_a_committee_office_cannot_open_the_quotas(make_user, login, roles_synce
     client = login(make_user(COMMITTEE_OFFICE))
     response = client.get(reverse("contacts_contactquota_modeladmin_index"))
     assert response.status_code == 403 and "只有委员联络室" in response.content.decode()
+
+
+# --- in chromium: the 结对 list and the 建议 preview at 1280 and 390 px
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_list_and_the_suggestion_preview_in_chromium(browser, live_server, make_user, committee_year, roles_synced):
+    from .test_browser import ARTIFACTS, _with_password, login_in
+
+    liaison = _with_password(make_user(LIAISON_OFFICE))
+    leaver = MemberFactory(code="L003", name="离任委员")
+    pair(YEAR, STANDING, committee_year["edu_a"], leaver)
+    leaver.delete()
+    for width in (1280, 390):
+        list_path = f"/admin/contacts/pairing/?year={YEAR}"
+        context, page = login_in(browser, live_server, liaison, "pw-lianxin-123", list_path, width=width)
+        assert "已离开名册" in page.inner_text("main")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways page scroll
+        page.screenshot(path=str(ARTIFACTS / f"contacts-pairings-list-{width}.png"), full_page=True)
+        page.goto(f"{live_server.url}/admin/contacts/pairings/suggest/?year={YEAR}")
+        assert "同一专委会（教科文卫体委员会）" in page.inner_text("main")
+        page.screenshot(path=str(ARTIFACTS / f"contacts-pairings-suggest-{width}.png"), full_page=True)
+        if width == 390:
+            # The table scrolls inside its box; the page itself does not scroll sideways.
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+            page.get_by_role("button", name="确认，创建这 7 个结对").click()
+            assert "已按建议创建 7 个常委联系委员结对" in page.inner_text("main")
+        context.close()
+    assert Pairing.objects.filter(year=YEAR).count() == 9
