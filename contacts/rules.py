@@ -20,14 +20,26 @@ from django.utils import timezone
 
 from lianxin_site.db import locked, locked_row
 from lianxin_site.errors import DomainError
+from lianxin_site.imports import (
+    ImportReport,
+    SheetFileError,
+    cell_text,
+    check_headers,
+    confirm_upload,
+    find_table,
+    formula_messages,
+    xlsx_rows,
+)
 from people.models import Member
 from people.services import account_of, members_visible_to
 
 from .models import (
     ContactActivity,
+    ContactImport,
     ContactQuota,
     ContactTarget,
     HalfYearReport,
+    Pairing,
     PairingKind,
     Source,
     TargetCategory,
@@ -351,6 +363,462 @@ def save_target(member, category, name):
 
 
 # --- pairings ---------------------------------------------------------------------------------
+#
+# Seed 003 annex 3 二: 主席、副主席 look after 常委 (主席联系常委), 常委 look after 委员 by 专委会 and
+# 界别 (常委联系委员), and each 青年委员 has a mentor (传帮带, seed 004 item 12). A target has one
+# partner of each kind a year. Every pair, whether typed in the admin, copied from last year,
+# confirmed from the 按专委会建议 or imported, is checked by pairing_problems() and written under
+# a lock by the functions below.
+
+VIEW_PAIRING = "contacts.view_pairing"
+PAIRING_FIELDS = {"year": "年度", "kind": "结对类型", "from_member": "联系人", "to_member": "被联系人"}
+KIND_TEXT = "应为主席联系常委、常委联系委员或传帮带"
+MANAGE_TEXT = "只有委员联络室可以维护结对。"
+FIRST_PAIRING_YEAR = 2000
+
+
+def who(member):
+    return f"{member.name}（{member.code}）"
+
+
+def pairings_visible_to(user):
+    """The pairs a user may read: all for 委员联络室 and the roster-wide roles; for a committee
+    office those with either side in its scope (office_members); none for anyone else."""
+    pairings = Pairing.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return pairings.none()
+    if user.has_perm(MANAGE_PAIRINGS) or (user.has_perm(VIEW_ALL) and user.has_perm(VIEW_PAIRING)):
+        return pairings
+    if not user.has_perm(VIEW_PAIRING):
+        return pairings.none()
+    scope = office_members(user)
+    return pairings.filter(Q(from_member__in=scope) | Q(to_member__in=scope))
+
+
+def may_manage_pairings(user):
+    return user.is_authenticated and user.is_active and user.has_perm(MANAGE_PAIRINGS)
+
+
+def pairing_year_ok(year):
+    return isinstance(year, int) and FIRST_PAIRING_YEAR <= year <= timezone.localdate().year + 1
+
+
+def pairing_problems(year, kind, from_member, to_member, instance=None, partner=True):
+    """Every problem with a pair, by field (year, kind, from_member, to_member), as text without
+    the field's name (a form shows it beside the field; an import names its column). Nothing is
+    written. `instance` is the pair being edited; `partner=False` leaves out the check that the
+    target has no other partner of the kind that year (an import reports it itself)."""
+    errors = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if not pairing_year_ok(year):
+        add("year", f"应为 {FIRST_PAIRING_YEAR} 至 {timezone.localdate().year + 1} 之间的年份")
+    if kind not in PairingKind.values:
+        add("kind", KIND_TEXT)
+    if from_member is None:
+        add("from_member", "请选择联系人委员")
+    if to_member is None:
+        add("to_member", "请选择被联系人委员")
+    if from_member is None or to_member is None or kind not in PairingKind.values:
+        return errors
+    label = PairingKind(kind).label
+    if from_member.code == to_member.code:
+        add("to_member", f"{who(to_member)} 是联系人本人，不能与自己结对")
+        return errors
+    if kind == PairingKind.CHAIR:
+        if not from_member.chair_role:
+            add("from_member", f"{who(from_member)} 不是主席或副主席，不能作为主席联系常委的联系人")
+        if not to_member.is_standing:
+            add("to_member", f"{who(to_member)} 不是常委，不能作为{label}的对象")
+    elif kind == PairingKind.STANDING:
+        if not from_member.is_standing:
+            add("from_member", f"{who(from_member)} 不是常委，不能作为常委联系委员的联系人")
+        if to_member.is_standing:
+            add("to_member", f"{who(to_member)} 是常委，不能作为{label}的对象（常委由主席、副主席联系）")
+        elif to_member.chair_role:
+            add("to_member", f"{who(to_member)} 是主席会议成员，不能作为{label}的对象")
+    else:
+        if from_member.is_youth:
+            add("from_member", f"{who(from_member)} 是青年委员，不能作为传帮带的联系人")
+        if not to_member.is_youth:
+            add("to_member", f"{who(to_member)} 不是青年委员，不能作为传帮带的对象")
+    if partner and pairing_year_ok(year):
+        other = existing_partner(year, kind, to_member.code, instance)
+        if other is not None:
+            add("to_member", partner_text(year, kind, to_member, other))
+    return errors
+
+
+def existing_partner(year, kind, to_code, instance=None):
+    """The pair that already gives `to_code` a partner of this kind that year, or None."""
+    pairs = Pairing.objects.filter(year=year, kind=kind, to_code=to_code)
+    if instance is not None and instance.pk:
+        pairs = pairs.exclude(pk=instance.pk)
+    return pairs.first()
+
+
+def partner_text(year, kind, to_member, other):
+    partner = f"{other.from_name}（{other.from_code}）"
+    label = PairingKind(kind).label
+    return f"{who(to_member)} 在 {year} 年已由 {partner} {label}，每人每年每种结对只能有一位联系人"
+
+
+def pairing_errors(year, kind, from_member, to_member, instance=None):
+    """pairing_problems() with each message naming its field: 「被联系人」：…"""
+    return {
+        name: [f"「{PAIRING_FIELDS[name]}」：{text}" for text in texts]
+        for name, texts in pairing_problems(year, kind, from_member, to_member, instance).items()
+    }
+
+
+def _write_pair(pair, year, kind, from_member, to_member):
+    pair.year, pair.kind = year, kind
+    pair.from_member, pair.to_member = from_member, to_member
+    pair.from_code, pair.from_name = from_member.code, from_member.name
+    pair.to_code, pair.to_name = to_member.code, to_member.name
+    with transaction.atomic():  # a savepoint: a pair written a moment ago by another office
+        pair.save()
+    return pair
+
+
+def _lock_members(*members):
+    """The members again, locked and fresh: a designation changed a moment ago counts."""
+    locked_members = {m.pk: m for m in locked(Member.objects.filter(pk__in=[m.pk for m in members]))}
+    return [locked_members.get(m.pk) for m in members]
+
+
+def save_pairing(year, kind, from_member, to_member, user, instance=None):
+    """Write one pair (a new one, or `instance` changed) after pairing_problems(), checked again
+    under the lock of both members' rows. Of two offices pairing one member at once, one wins and
+    the other is told who the partner is. Raises ContactError (Refused for a user who may not)."""
+    if not may_manage_pairings(user):
+        raise Refused(MANAGE_TEXT)
+    errors = pairing_errors(year, kind, from_member, to_member, instance)
+    if errors:
+        raise ContactError(errors)
+    try:
+        with transaction.atomic():
+            if instance is not None:
+                try:
+                    instance = locked_row(Pairing.objects.all(), pk=instance.pk)
+                except Pairing.DoesNotExist:
+                    raise ContactError("这个结对已被删除。") from None
+            from_member, to_member = _lock_members(from_member, to_member)
+            if from_member is None or to_member is None:
+                raise ContactError("所选委员已离开名册，请重新选择。")
+            errors = pairing_errors(year, kind, from_member, to_member, instance)
+            if errors:
+                raise ContactError(errors)
+            return _write_pair(instance or Pairing(), year, kind, from_member, to_member)
+    except IntegrityError:
+        other = existing_partner(year, kind, to_member.code, instance)
+        if other is None:
+            raise ContactError("结对被其他人同时修改，没有保存。请刷新后重试。") from None
+        raise ContactError({"to_member": [f"「被联系人」：{partner_text(year, kind, to_member, other)}"]}) from None
+
+
+def delete_pairing(pk, user):
+    """Delete a pair (委员联络室 only)."""
+    if not may_manage_pairings(user):
+        raise Refused(MANAGE_TEXT)
+    with transaction.atomic():
+        try:
+            pair = locked_row(Pairing.objects.all(), pk=pk)
+        except Pairing.DoesNotExist:
+            raise ContactError("这个结对已被删除。") from None
+        pair.delete()
+    return pair
+
+
+# pairings · copy last year's
+
+
+@dataclass
+class CopyResult:
+    copied: list = field(default_factory=list)  # the new pairs
+    existing: int = 0  # pairs already there in the new year
+    dropped: list = field(default_factory=list)  # [(last year's pair, reason)]
+
+
+def copy_year(from_year, to_year, user):
+    """Copy `from_year`'s pairs into `to_year`: those whose both members are still on the roster
+    and still qualify; a pair already there is left as it is. Returns a CopyResult listing each
+    pair left behind with the reason (left the roster, no longer 常委, …). One transaction."""
+    if not may_manage_pairings(user):
+        raise Refused(MANAGE_TEXT)
+    if not pairing_year_ok(to_year):
+        raise ContactError(
+            {"year": [f"「年度」：应为 {FIRST_PAIRING_YEAR} 至 {timezone.localdate().year + 1} 之间的年份"]}
+        )
+    if from_year == to_year:
+        raise ContactError({"year": ["「年度」：复制到的年度不能与原年度相同"]})
+    try:
+        return _copy_year(from_year, to_year)
+    except IntegrityError:
+        raise ContactError("复制时结对被其他人同时修改，没有复制任何结对。请稍后重试。") from None
+
+
+def _copy_year(from_year, to_year):
+    result = CopyResult()
+    with transaction.atomic():
+        old = list(locked(Pairing.objects.filter(year=from_year)))
+        members = {m.pk: m for m in locked(Member.objects.filter(pk__in=_sides(old)))}
+        present = {(p.kind, p.to_code): p for p in locked(Pairing.objects.filter(year=to_year))}
+        for pair in sorted(old, key=lambda p: (PairingKind.values.index(p.kind), p.from_code, p.to_code)):
+            from_member, to_member = members.get(pair.from_member_id), members.get(pair.to_member_id)
+            gone = [
+                f"{name}（{code}）已离开名册"
+                for member, name, code in (
+                    (from_member, pair.from_name, pair.from_code),
+                    (to_member, pair.to_name, pair.to_code),
+                )
+                if member is None
+            ]
+            if gone:
+                result.dropped.append((pair, "；".join(gone)))
+                continue
+            there = present.get((pair.kind, to_member.code))
+            if there is not None and there.from_code == from_member.code:
+                result.existing += 1
+                continue
+            problems = pairing_problems(to_year, pair.kind, from_member, to_member, partner=False)
+            if there is not None:
+                problems.setdefault("to_member", []).append(partner_text(to_year, pair.kind, to_member, there))
+            if problems:
+                result.dropped.append((pair, "；".join(t for texts in problems.values() for t in texts)))
+                continue
+            new = _write_pair(Pairing(), to_year, pair.kind, from_member, to_member)
+            present[(pair.kind, to_member.code)] = new
+            result.copied.append(new)
+    return result
+
+
+def _sides(pairs):
+    return {pk for p in pairs for pk in (p.from_member_id, p.to_member_id) if pk}
+
+
+# pairings · 按专委会建议: 常委 → 委员 for the members without a 常委
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    standing: Member
+    member: Member
+    reason: str
+
+    @property
+    def key(self):
+        return f"{self.standing.code}>{self.member.code}"
+
+
+def suggest_standing_pairs(year):
+    """A 常委 for each member who has none this year (常委联系委员): one of the same 专委会 if
+    there is one, else of the same 界别, else any; among them the one with the fewest members so
+    far (existing pairs counted), the lower 委员证号 on a tie. Writes nothing."""
+    standing = list(Member.objects.filter(is_standing=True).select_related("committee", "sector").order_by("code"))
+    if not standing:
+        return []
+    paired = set(Pairing.objects.filter(year=year, kind=PairingKind.STANDING).values_list("to_code", flat=True))
+    load = {m.pk: 0 for m in standing}
+    for from_id in Pairing.objects.filter(year=year, kind=PairingKind.STANDING).values_list(
+        "from_member_id", flat=True
+    ):
+        if from_id in load:
+            load[from_id] += 1
+    targets = (
+        Member.objects.filter(is_standing=False, chair_role="")
+        .exclude(code__in=paired)
+        .select_related("committee", "sector")
+        .order_by("code")
+    )
+    suggestions = []
+    for member in targets:
+        same_committee = [s for s in standing if member.committee_id and s.committee_id == member.committee_id]
+        same_sector = [s for s in standing if s.sector_id == member.sector_id]
+        if same_committee:
+            pool, reason = same_committee, f"同一专委会（{member.committee.name}）"
+        elif same_sector:
+            pool, reason = same_sector, f"同一界别（{member.sector.name}）"
+        else:
+            pool, reason = standing, "无同专委会、同界别的常委，按联系人数均衡"
+        chosen = min(pool, key=lambda s: (load[s.pk], s.code))
+        load[chosen.pk] += 1
+        suggestions.append(Suggestion(chosen, member, reason))
+    return suggestions
+
+
+def confirm_suggestions(year, keys, user):
+    """Create the previewed suggestions (`keys`, as Suggestion.key) all at once, or none: if the
+    suggestion is no longer what was previewed (a pair or a 常委 changed since), nothing is
+    written and the user is asked to look again. Returns the new pairs."""
+    if not may_manage_pairings(user):
+        raise Refused(MANAGE_TEXT)
+    changed = ContactError("预览之后结对或委员名册发生了变化，建议已不同，没有创建任何结对。请重新查看建议后再确认。")
+    if not keys:
+        raise ContactError("没有需要创建的结对。")
+    try:
+        with transaction.atomic():
+            list(locked(Pairing.objects.filter(year=year, kind=PairingKind.STANDING)))
+            suggestions = suggest_standing_pairs(year)
+            if [s.key for s in suggestions] != list(keys):
+                raise changed
+            created = []
+            for s in suggestions:
+                if pairing_problems(year, PairingKind.STANDING, s.standing, s.member):
+                    raise changed
+                created.append(_write_pair(Pairing(), year, PairingKind.STANDING, s.standing, s.member))
+            return created
+    except IntegrityError:
+        raise changed from None
+
+
+# pairings · the 结对 import: 年度、结对类型、联系人委员证号、被联系人委员证号
+
+PAIRING_COLUMNS = ("年度", "结对类型", "联系人委员证号", "被联系人委员证号")
+PAIRING_IGNORED = ("序号", "联系人姓名", "被联系人姓名")
+PAIRING_HINT = "请上传结对表（Excel .xlsx），可先下载空白模板填写。"
+PAIRING_MAX_ROWS = 20_000
+KIND_OF = {str(label): value for value, label in PairingKind.choices}
+COLUMN_OF_FIELD = {
+    "year": "年度",
+    "kind": "结对类型",
+    "from_member": "联系人委员证号",
+    "to_member": "被联系人委员证号",
+}
+
+
+def _read_pairing_sheet(data):
+    rows, formulas = xlsx_rows(data, max_rows=PAIRING_MAX_ROWS)
+    table = find_table(rows)
+    if table is None:
+        raise SheetFileError("文件是空的，没有任何内容。" + PAIRING_HINT)
+    check_headers(table.header, table.header_line, PAIRING_COLUMNS, PAIRING_IGNORED, hint=PAIRING_HINT)
+    if not table.rows:
+        raise SheetFileError("表格里只有表头，没有结对数据。")
+    return table, formulas
+
+
+def _pairing_cells(table, row):
+    index = {name: i for i, name in enumerate(table.header) if name}
+    return {name: cell_text(row[index[name]]) if index[name] < len(row) else "" for name in PAIRING_COLUMNS}
+
+
+def import_pairings(data, user, dry_run=True):
+    """Check (and unless `dry_run`, write) a 结对 file. All or nothing: any bad row, and the
+    report lists every problem as `第 N 行「列」：原因` with nothing written. A row equal to a stored
+    pair is 已存在 (`unchanged`) and skipped, so the same file imported twice writes nothing the
+    second time. Raises SheetFileError when the file is not a 结对 table."""
+    if not may_manage_pairings(user):
+        raise Refused(MANAGE_TEXT)
+    table, formulas = _read_pairing_sheet(data)
+    report = ImportReport(total=len(table.rows), dry_run=dry_run)
+    errors = formula_messages(formulas, table, PAIRING_COLUMNS)
+    read = [(line, _pairing_cells(table, row)) for line, row in zip(table.lines, table.rows, strict=True)]
+    codes = {c[k] for _l, c in read for k in ("联系人委员证号", "被联系人委员证号") if c[k]}
+    roster = {m.code: m for m in Member.objects.filter(code__in=codes)}
+    to_codes = {c["被联系人委员证号"] for _l, c in read}
+    stored = {(p.year, p.kind, p.to_code): p for p in Pairing.objects.filter(to_code__in=to_codes)}
+    seen, rows = {}, []
+    for line, cells in read:
+        problems = []
+
+        def add(column, message, line=line, problems=problems):
+            problems.append(f"第 {line} 行「{column}」：{message}")
+
+        year_text, kind_text = cells["年度"], cells["结对类型"]
+        year = int(year_text) if year_text.isdecimal() else None
+        if not year_text:
+            add("年度", "请填写年度")
+            year = None
+        elif year is None or not pairing_year_ok(year):
+            add("年度", f"“{year_text}”应为 {FIRST_PAIRING_YEAR} 至 {timezone.localdate().year + 1} 之间的年份")
+            year = None
+        kind = KIND_OF.get(kind_text)
+        if kind is None:
+            add("结对类型", f"“{kind_text}”{KIND_TEXT}" if kind_text else f"请填写结对类型，{KIND_TEXT}")
+        sides = []
+        for column in ("联系人委员证号", "被联系人委员证号"):
+            code = cells[column]
+            member = roster.get(code)
+            if not code:
+                add(column, "请填写委员证号")
+            elif member is None:
+                add(column, f"{code} 不在委员名册中")
+            sides.append(member)
+        from_member, to_member = sides
+        if year is not None and kind is not None and from_member is not None and to_member is not None:
+            for name, texts in pairing_problems(year, kind, from_member, to_member, partner=False).items():
+                for text in texts:
+                    add(COLUMN_OF_FIELD[name], text)
+            key = (year, kind, to_member.code)
+            if key in seen:
+                add(
+                    "被联系人委员证号",
+                    f"与第 {seen[key]} 行重复：{who(to_member)} 在 {year} 年的{PairingKind(kind).label}只能有一位联系人",
+                )
+            seen.setdefault(key, line)
+            other = stored.get(key)
+            if other is not None and other.from_code != from_member.code:
+                add("被联系人委员证号", partner_text(year, kind, to_member, other))
+        errors += problems
+        if not problems:
+            if stored.get((year, kind, to_member.code)) is not None:
+                report.unchanged += 1  # 已存在
+            else:
+                rows.append((line, year, kind, from_member, to_member))
+    report.errors = errors
+    if errors:
+        return report
+    report.created = len(rows)
+    report.changes = [
+        {
+            "line": line,
+            "year": year,
+            "kind": str(PairingKind(kind).label),
+            "from": who(from_member),
+            "to": who(to_member),
+        }
+        for line, year, kind, from_member, to_member in rows[:500]
+    ]
+    if not dry_run and rows:
+        try:
+            with transaction.atomic():
+                for _line, year, kind, from_member, to_member in rows:
+                    _write_pair(Pairing(), year, kind, from_member, to_member)
+        except IntegrityError:
+            report.created = 0
+            report.errors = [
+                "导入时结对被其他人同时修改（同一位委员的结对冲突），没有写入任何数据。请重新上传预览后再确认。"
+            ]
+    return report
+
+
+def confirm_pairing_import(record_id, user):
+    """确认导入 of a kept 结对 upload, once (confirm_upload claims it first). Returns (record, report)."""
+    return confirm_upload(
+        ContactImport, record_id, lambda data, _name: import_pairings(data, user, dry_run=False), "这份结对表"
+    )
+
+
+# pairings · 联系指标
+
+
+def quota_errors(quota):
+    """Problems with a year's quotas, by field."""
+    errors = {}
+    if not pairing_year_ok(quota.year):
+        errors["year"] = [f"「年度」：应为 {FIRST_PAIRING_YEAR} 至 {timezone.localdate().year + 1} 之间的年份"]
+    if (
+        quota.chair_visits_min is not None
+        and quota.chair_visits_max is not None
+        and quota.chair_visits_min > quota.chair_visits_max
+    ):
+        errors["chair_visits_max"] = [
+            f"「主席、副主席每月走访常委（至多）」：不能少于至少走访的人数（{quota.chair_visits_min} 人）"
+        ]
+    return errors
 
 
 # --- reports ----------------------------------------------------------------------------------

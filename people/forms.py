@@ -10,7 +10,7 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("名册文件"),
         help_text=_(
-            "Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）。第一行为表头：委员证号、姓名、性别、界别、党派、专委会、单位及职务、联系电话、是否常委、街道活动小组。"
+            "Excel（.xlsx）或 CSV（UTF-8 或 GBK 编码）。第一行为表头：委员证号、姓名、性别、界别、党派、专委会、单位及职务、联系电话、是否常委、街道活动小组；可另加“主席会议职务”“青年委员”两列（不加则保留原值）。"
         ),
         error_messages={"required": _("请选择要上传的名册文件。"), "empty": _("文件是空的，没有任何内容。")},
     )

@@ -30,7 +30,7 @@ from lianxin_site.imports import (
 )
 from lianxin_site.spreadsheet import safe_cell, unsafe_cell
 
-from .models import Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
+from .models import ChairRole, Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
 
 # The committee's own headers, in the paper roster's order.
 HEADERS = (
@@ -45,6 +45,10 @@ HEADERS = (
     "是否常委",
     "街道活动小组",
 )
+# 三联系 designations (issue 15): a file may leave them out, and its members then keep the
+# values stored; a file that has the column sets them (a blank 主席会议职务 clears it). Exports
+# always carry them.
+OPTIONAL_HEADERS = ("主席会议职务", "青年委员")
 # Columns a spreadsheet may carry that the roster does not use.
 IGNORED_HEADERS = ("序号",)
 PREVIEW_LIMIT = 500
@@ -122,14 +126,14 @@ def read_roster(data, filename=""):
         header,
         table.header_line,
         HEADERS,
-        IGNORED_HEADERS,
+        IGNORED_HEADERS + OPTIONAL_HEADERS,
         hint="请上传 .xlsx 或 .csv 格式的委员名册，或先导出一份名册作为模板。",
     )
     if not table.rows:
         raise RosterFileError("表格里只有表头，没有委员数据。")
 
-    formula_errors = formula_messages(formulas, table, HEADERS)
-    keep = [i for i, name in enumerate(header) if name in HEADERS]
+    formula_errors = formula_messages(formulas, table, HEADERS + OPTIONAL_HEADERS)
+    keep = [i for i, name in enumerate(header) if name in HEADERS + OPTIONAL_HEADERS]
     dataset = tablib.Dataset(headers=[header[i] for i in keep])
     width = len(header)
     for row in table.rows:
@@ -166,7 +170,8 @@ class PhoneWidget(TextWidget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A cell holding one of a few Chinese words (性别: 男/女, 是否常委: 是/否)."""
+    """A cell holding one of a few Chinese words (性别: 男/女, 是否常委: 是/否, 主席会议职务:
+    主席/副主席 or blank)."""
 
     def __init__(self, choices, blank=None):
         super().__init__()
@@ -180,8 +185,12 @@ class ChoiceWidget(widgets.Widget):
             return self.blank
         if text not in self.choices:
             allowed = "”或“".join(self.choices)
+            if self.blank == "":  # a blank cell means none (主席会议职务)
+                allowed = "”“".join(self.choices) + "”或留空"
+            else:
+                allowed = f"{allowed}”"
             shown = f"“{text}”" if text else "空白"
-            raise ValueError(f"应填“{allowed}”，不能是{shown}。")
+            raise ValueError(f"应填“{allowed}，不能是{shown}。")
         return self.choices[text]
 
     def render(self, value, obj=None, **kwargs):
@@ -236,6 +245,7 @@ def _code_of(row):
 
 GENDER_CHOICES = {"男": Member.Gender.MALE, "女": Member.Gender.FEMALE}
 YES_NO_CHOICES = {"是": True, "否": False}
+CHAIR_ROLE_CHOICES = {str(label): value for value, label in ChairRole.choices}
 FOREIGN_KEYS = ("sector", "party", "committee", "street_group")
 
 
@@ -261,6 +271,8 @@ class RosterResource(resources.ModelResource):
     phone = Field("phone", "联系电话", PhoneWidget(max_length=_max_length("phone")))
     is_standing = Field("is_standing", "是否常委", ChoiceWidget(YES_NO_CHOICES, blank=False))
     street_group = Field("street_group", "街道活动小组", LookupWidget(StreetGroup))
+    chair_role = Field("chair_role", "主席会议职务", ChoiceWidget(CHAIR_ROLE_CHOICES, blank=""))
+    is_youth = Field("is_youth", "青年委员", ChoiceWidget(YES_NO_CHOICES, blank=False))
 
     class Meta:
         model = Member
@@ -275,6 +287,8 @@ class RosterResource(resources.ModelResource):
             "phone",
             "is_standing",
             "street_group",
+            "chair_role",
+            "is_youth",
         )
         import_order = fields
         export_order = fields
@@ -375,6 +389,8 @@ class RosterResource(resources.ModelResource):
     def _changed_columns(self, row):
         changed = []
         for index, name in enumerate(FIELD_NAMES):
+            if COLUMN_OF[name] not in row:  # an optional column the file leaves out
+                continue
             old = self._before[index]
             new = self.fields[name].clean(row)
             new = getattr(new, "pk", new)

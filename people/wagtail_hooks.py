@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail.admin.utils import get_user_display_name
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
@@ -39,17 +41,37 @@ class MemberPermissionHelper(PermissionHelper):
         return super().user_can_delete_obj(user, obj) and self._in_scope(user, obj)
 
 
+# 主席会议职务 and 青年委员 decide who may be paired with whom (三联系): they are kept by those who
+# keep the pairings (委员联络室), and shown to the others who edit the roster without letting them change.
+DESIGNATIONS = ("chair_role", "is_youth")
+MANAGE_DESIGNATIONS = "contacts.manage_pairings"
+
+
+class MemberForm(WagtailAdminModelForm):
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is None or not for_user.has_perm(MANAGE_DESIGNATIONS):
+            for name in DESIGNATIONS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("由委员联络室维护（三联系结对依据）。")
+
+
 class MemberAdmin(ModelAdmin):
     model = Member
     menu_label = _("委员")
     menu_icon = "group"
     index_template_name = "people/admin/member_index.html"
     list_display = ("code", "name", "gender", "sector", "party", "committee", "is_standing", "street_group")
-    list_filter = ("sector", "party", "committee", "is_standing", "street_group")
+    list_filter = ("sector", "party", "committee", "is_standing", "chair_role", "is_youth", "street_group")
     search_fields = ("code", "name", "employer_title")
     list_per_page = 50
     inspect_view_enabled = True
     permission_helper_class = MemberPermissionHelper
+
+    def get_edit_handler(self):
+        """Every field of a member, as before, in a form that keeps the designations to 委员联络室."""
+        return ObjectList(extract_panel_definitions_from_model_class(Member), base_form_class=MemberForm)
 
     def get_queryset(self, request):
         return (
