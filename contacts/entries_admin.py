@@ -267,7 +267,7 @@ class ActivityForm(forms.Form):
         makers, unknown = _members(self.cleaned_data["makers"], Member.objects.all())
         out = [m for m in makers if not self.scope.filter(pk=m.pk).exists()]
         problems = [f"「联系人」：{t} 不在委员名册中" for t in unknown]
-        problems += [f"「联系人」：{_label(m)} 不在本工作室负责的委员范围内" for m in out]
+        problems += [f"「联系人」：{_label(m)}不在本工作室负责的委员范围内" for m in out]
         if problems:
             raise forms.ValidationError(problems)
         self.makers = makers
@@ -312,7 +312,7 @@ class ActivityForm(forms.Form):
             # A 专委会走访: only the office's own members (its committee names itself above).
             outside = [m for m in self.contacted if not self.scope.filter(pk=m.pk).exists()]
             for member in outside:
-                self.add_error("contacted", f"「被联系的委员」：{_label(member)} 不在本工作室负责的委员范围内")
+                self.add_error("contacted", f"「被联系的委员」：{_label(member)}不在本工作室负责的委员范围内")
             if outside:
                 return data
         put_errors(self, rules.check_entry(self.entry()))  # save_entry checks again under its lock

@@ -143,10 +143,10 @@ def import_file(request, pk):
 
 
 urls = [
-    path("contacts/import/", import_page, name="contacts_import"),
-    path("contacts/import/template.xlsx", blank_template, name="contacts_import_template"),
-    path("contacts/import/<int:pk>/", import_preview, name="contacts_import_preview"),
-    path("contacts/import/<int:pk>/file/", import_file, name="contacts_import_file"),
+    path("contacts/activity-import/", import_page, name="contacts_import"),
+    path("contacts/activity-import/template.xlsx", blank_template, name="contacts_import_template"),
+    path("contacts/activity-import/<int:pk>/", import_preview, name="contacts_import_preview"),
+    path("contacts/activity-import/<int:pk>/file/", import_file, name="contacts_import_file"),
 ]
 
 MENU = [("导入联系记录", "contacts_import", "upload", may_import, 300)]
