@@ -18,6 +18,8 @@ from people.roles import COMMITTEE_OFFICE, LIAISON_OFFICE, SECRETARY_GENERAL
 from tests.conftest import as_xlsx
 from tests.factories import MemberFactory
 
+from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
+
 TODAY = timezone.localdate()
 LAST = TODAY.year - 1  # a year wholly in the past: no date is ever "later than today"
 HEADER = list(sheets.COLUMNS)
@@ -203,3 +205,46 @@ def test_two_thousand_rows_preview_and_confirm_quickly(offices, reference):
     distinct = len({(r[0], r[1], r[4]) for r in rows})
     assert report.created == distinct == ContactActivity.objects.count()
     assert elapsed < 5, f"{elapsed:.2f} s"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_preview_with_errors_reads_on_a_desktop_and_a_phone(
+    browser, live_server, make_user, members, reference, roles_synced, tmp_path
+):
+    """A 专委会工作室 uploads a file with mistakes in chromium and reads every `第 N 行「列」`
+    message, at 1280 px and at 390 px without sideways scrolling."""
+    office = _with_password(make_user(COMMITTEE_OFFICE, committee=reference["edu_committee"]))
+    path = tmp_path / "三月联系记录.xlsx"
+    path.write_bytes(
+        as_xlsx(
+            [
+                HEADER,
+                [day(3, 1), "14001、14002", "走访", "企事业单位", "区第一机床厂、区图书馆", "主席班子集体走访"],
+                [day(3, 2), "14001", "开会", "社会群众", "王女士", ""],
+                [TODAY + datetime.timedelta(days=5), "14002", "电话", "社会群众", "李先生", ""],
+                [day(3, 4), "14003", "走访", "企事业单位", "区商业银行", ""],
+                [day(3, 5), "14001", "微信", "界别群众", "赵女士", "电话 13912345678"],
+            ]
+        )
+    )
+    for width in (1280, 390):
+        context, page = login_in(
+            browser, live_server, office, "pw-lianxin-123", "/admin/contacts/activity-import/", width
+        )
+        page.set_input_files("input[type=file]", str(path))
+        page.get_by_role("button", name="上传并预览").click()
+        page.wait_for_selector(".contacts-import-errors")
+        text = page.inner_text("main")
+        for message in (
+            "第 3 行「方式」：应为走访、电话、微信或座谈",
+            "第 4 行「日期」：不能晚于今天",
+            "第 5 行「委员证号」：不在本工作室负责的委员范围内",
+            "第 6 行「备注」：请勿填写群众的手机号或身份证号",
+        ):
+            assert message in text
+        assert page.get_by_role("button", name="确认导入").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), width
+        page.screenshot(path=str(ARTIFACTS / f"contacts-import-errors-{width}.png"), full_page=True)
+        context.close()
+    assert ContactActivity.objects.count() == 0
