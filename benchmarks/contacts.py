@@ -51,7 +51,8 @@ def pair_everyone(members, chairs, standing, youth):
     from contacts.models import Pairing, PairingKind
 
     chosen = {m.pk for m in chairs} | {m.pk for m in standing}
-    mentors = [m for m in members if not m.pk in {y.pk for y in youth}]
+    youth_ids = {y.pk for y in youth}
+    mentors = [m for m in members if m.pk not in youth_ids]
     pairs = []
 
     def pair(kind, a, b):
@@ -88,7 +89,9 @@ def seed_entries(members, count, rng, start_index=0):
     for member in members:
         if not ContactTarget.objects.filter(member=member).exists():
             for n in range(3):
-                new_targets.append(ContactTarget(member=member, category=CATEGORIES[n % 5], name=f"对象{member.code}-{n}"))
+                new_targets.append(
+                    ContactTarget(member=member, category=CATEGORIES[n % 5], name=f"对象{member.code}-{n}")
+                )
     ContactTarget.objects.bulk_create(new_targets)
     for target in ContactTarget.objects.filter(member__in=members):
         targets.setdefault(target.member_id, []).append(target.pk)
@@ -117,7 +120,7 @@ def seed_entries(members, count, rng, start_index=0):
         Targets(contactactivity_id=a.pk, contacttarget_id=rng.choice(targets[m.pk]))
         for a, m in zip(created, makers, strict=True)
     )
-    others = [m for m in members]
+    others = list(members)
     Contacted.objects.bulk_create(
         Contacted(contactactivity_id=a.pk, member_id=rng.choice(others).pk)
         for a, m in zip(created, makers, strict=True)
@@ -161,9 +164,7 @@ def median_member():
     from contacts.models import ContactActivity
 
     counts = sorted(
-        ContactActivity.makers.through.objects.values("member_id")
-        .annotate(n=Count("pk"))
-        .values_list("n", "member_id")
+        ContactActivity.makers.through.objects.values("member_id").annotate(n=Count("pk")).values_list("n", "member_id")
     )
     n, member_id = counts[len(counts) // 2]
     from people.models import Member
@@ -203,9 +204,7 @@ def bare_table_pdf(figures):
     parts = [f"<h1>{escape(figures['title'])}</h1>"]
     for table in figures["tables"]:
         head = "".join(f"<th>{escape(c)}</th>" for c in table["columns"])
-        body = "".join(
-            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in table["rows"]
-        )
+        body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in table["rows"])
         parts.append(f"<h2>{escape(table['title'])}</h2><table><tr>{head}</tr>{body}</table>")
     parts.append(f"<p>{escape(figures.get('analysis', ''))}</p>")
     html = (
@@ -224,8 +223,10 @@ def import_figures(members, rows, runs):
     import openpyxl
     from django.contrib.auth import get_user_model
 
-    from contacts import transfer
-    from contacts.models import ContactActivity
+    from django.core.files.base import ContentFile
+
+    from contacts import sheets
+    from contacts.models import ContactActivity, ContactImport
 
     rng = random.Random(15)
     workbook = openpyxl.Workbook()
@@ -242,10 +243,19 @@ def import_figures(members, rows, runs):
 
     before = ContactActivity.objects.count()
     start = time.perf_counter()
-    record = transfer.upload_and_preview(data, "联系记录.xlsx", liaison)
+    report = sheets.import_activities(data, liaison, dry_run=True)
+    assert report.ok, report.errors[:3]
+    record = ContactImport.objects.create(
+        kind=ContactImport.Kind.ACTIVITIES,
+        file=ContentFile(data, name="联系记录.xlsx"),
+        original_name="联系记录.xlsx",
+        uploaded_by=liaison,
+        status=ContactImport.Status.PREVIEWED,
+        report=report.as_dict(),
+    )
     preview = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    record, report = transfer.confirm(record.pk, liaison)
+    record, report = sheets.confirm_import(record.pk, liaison)
     confirm = (time.perf_counter() - start) * 1000
     written = ContactActivity.objects.count() - before
     assert written == rows, (written, rows, report and report.errors[:3])
@@ -320,7 +330,12 @@ def main():
     everyone = list(Member.objects.order_by("code"))
     chairs, standing, youth = designate(everyone)
     everyone = list(Member.objects.order_by("code"))
-    pair_everyone(everyone, [m for m in everyone if m.chair_role], [m for m in everyone if m.is_standing], [m for m in everyone if m.is_youth])
+    pair_everyone(
+        everyone,
+        [m for m in everyone if m.chair_role],
+        [m for m in everyone if m.is_standing],
+        [m for m in everyone if m.is_youth],
+    )
     seed_entries(everyone, args.activities - 200, rng, start_index=200)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

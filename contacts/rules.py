@@ -7,8 +7,11 @@ Sections (each owned by one part of the app; add to your own):
   # --- core          scope, quotas, the half-year lock, contact entries
   # --- pairings      designations, pairing checks, copy-year, 按专委会建议, pairing import
   # --- reports       issuing the half-year report
+  # --- import        导入联系记录: many entries checked and written at once
 """
 
+import contextlib
+import contextvars
 import hashlib
 import re
 import unicodedata
@@ -133,9 +136,33 @@ def quota_for(year):
     return ContactQuota.for_year(year)
 
 
+# An import checks thousands of rows with check_entry, each asking issued_report(date). Inside
+# `halves_read_once()` the answer is read once per half year and kept for the rest of the block
+# (in a context variable: other requests and threads still ask the database).
+_issued_halves = contextvars.ContextVar("contacts_issued_halves", default=None)
+
+
 def issued_report(date):
     """The issued half-year report that covers `date`, or None."""
-    return HalfYearReport.objects.filter(year=date.year, half=half_of(date), issued_at__isnull=False).first()
+    known = _issued_halves.get()
+    key = (date.year, half_of(date))
+    if known is not None and key in known:
+        return known[key]
+    report = HalfYearReport.objects.filter(year=date.year, half=key[1], issued_at__isnull=False).first()
+    if known is not None:
+        known[key] = report
+    return report
+
+
+@contextlib.contextmanager
+def halves_read_once(known=None):
+    """Within the block, issued_report reads each half once (`known` seeds {(year, half): report
+    or None}, e.g. from rows just locked)."""
+    token = _issued_halves.set(dict(known or {}))
+    try:
+        yield
+    finally:
+        _issued_halves.reset(token)
 
 
 def locked_text(date):
@@ -916,3 +943,130 @@ def issue_report(year, half, user, today=None):
         report.pdf.save(f"{year}-{half}.pdf", ContentFile(pdf.half_year_pdf(figures)), save=False)
         report.save()
     return report
+
+
+# --- import (c-entries) -----------------------------------------------------------------------
+
+
+def stored_fingerprints(fingerprints):
+    """Which of `fingerprints` a stored entry has already (an import's 已存在)."""
+    fingerprints, found = sorted(set(fingerprints)), set()
+    for start in range(0, len(fingerprints), 500):
+        chunk = fingerprints[start : start + 500]
+        found.update(ContactActivity.objects.filter(fingerprint__in=chunk).values_list("fingerprint", flat=True))
+    return found
+
+
+def _import_targets(entries):
+    """The ContactTargets of many entries at once: (category, name) pairs become the first maker's
+    targets, found or created with one read and one insert (save_entry does this row by row)."""
+    wanted = {
+        (entry.makers[0].pk, target[0], target[1].strip())
+        for entry in entries
+        if entry.makers
+        for target in entry.targets
+        if not isinstance(target, ContactTarget)
+    }
+    owners = sorted({owner for owner, _category, _name in wanted})
+
+    def stored():
+        found = {}
+        for start in range(0, len(owners), 500):
+            for target in ContactTarget.objects.filter(member_id__in=owners[start : start + 500]):
+                found[(target.member_id, target.category, target.name)] = target
+        return found
+
+    found = stored()
+    missing = [ContactTarget(member_id=o, category=c, name=n) for o, c, n in sorted(wanted - found.keys())]
+    if missing:
+        ContactTarget.objects.bulk_create(missing, batch_size=500, ignore_conflicts=True)
+        found = stored()
+    return found
+
+
+def save_entries(entries, user, import_record=None, today=None):
+    """Write many new entries in one transaction (确认导入 of 导入联系记录), all or nothing. Each is
+    checked by check_entry again; the half-year reports of their halves are locked and read again,
+    so a report issued meanwhile refuses the whole file; an entry whose fingerprint is stored
+    already (the same file confirmed twice, two uploads of the same rows) is skipped, as is a
+    repeat within `entries`. Raises ContactError({str(index): messages}) naming each refused entry.
+    Returns the number of entries written. The ledger hears of them through records_changed."""
+    from lianxin_site.db import bulk_insert, locked
+    from lianxin_site.signals import records_changed
+
+    problems = {}
+    with transaction.atomic():
+        # The halves' reports are locked first: a report issued meanwhile refuses the file, one
+        # being issued waits for the import.
+        years = sorted({entry.date.year for entry in entries if entry.date})
+        known = {(year, half): None for year in years for half in (1, 2)}
+        for report in locked(HalfYearReport.objects.filter(year__in=years)):
+            known[(report.year, report.half)] = report if report.issued_at is not None else None
+        with halves_read_once(known):
+            for index, entry in enumerate(entries):
+                errors = check_entry(entry, today=today)
+                if errors:
+                    problems[str(index)] = [m for messages in errors.values() for m in messages]
+        if problems:
+            raise ContactError(problems)
+        prints = [fingerprint(entry) for entry in entries]
+        seen = stored_fingerprints(prints)
+        todo = []
+        for entry, print_ in zip(entries, prints, strict=True):
+            if print_ not in seen:
+                seen.add(print_)
+                todo.append((entry, print_))
+        if not todo:
+            return 0
+        targets = _import_targets([entry for entry, _print in todo])
+        creator = user.pk if user is not None and user.is_authenticated else None
+        pks = bulk_insert(
+            ContactActivity,
+            [
+                {
+                    "date": entry.date,
+                    "way": entry.way,
+                    "street_group_id": entry.street_group.pk if entry.street_group else None,
+                    "committee_id": entry.committee.pk if entry.committee else None,
+                    "is_forum": entry.is_forum,
+                    "note": entry.note or "",
+                    "source": entry.source,
+                    "fingerprint": print_,
+                    "import_record_id": import_record.pk if import_record is not None else None,
+                    "created_by_id": creator,
+                }
+                for entry, print_ in todo
+            ],
+            returning=True,
+        )
+        makers, contacted, reached = [], [], []
+        for pk, (entry, _print) in zip(pks, todo, strict=True):
+            makers += [{"contactactivity_id": pk, "member_id": m.pk} for m in {m.pk: m for m in entry.makers}.values()]
+            contacted += [{"contactactivity_id": pk, "member_id": m} for m in sorted({m.pk for m in entry.contacted})]
+            owner = entry.makers[0].pk if entry.makers else None
+            ids = {
+                t.pk if isinstance(t, ContactTarget) else targets[(owner, t[0], t[1].strip())].pk for t in entry.targets
+            }
+            reached += [{"contactactivity_id": pk, "contacttarget_id": t} for t in sorted(ids)]
+        bulk_insert(ContactActivity.makers.through, makers)
+        bulk_insert(ContactActivity.contacted_members.through, contacted)
+        bulk_insert(ContactActivity.targets.through, reached)
+        records_changed.send(sender=ContactActivity, years=sorted({entry.date.year for entry, _print in todo}))
+    return len(todo)
+
+
+def imports_visible_to(user):
+    """The kept 联系记录 uploads a user may open, with their files: the roster-wide offices
+    (VIEW_ALL) all; a 专委会工作室 those uploaded by anyone of its own committee; everyone else only
+    their own. Only those who may import see any."""
+    from .models import ContactImport
+
+    uploads = ContactImport.objects.filter(kind=ContactImport.Kind.ACTIVITIES)
+    if not user.is_authenticated or not user.is_active or not user.has_perm(IMPORT):
+        return uploads.none()
+    if user.has_perm(VIEW_ALL):
+        return uploads
+    committee = account_of(user).committee
+    if committee is None:
+        return uploads.filter(uploaded_by=user)
+    return uploads.filter(Q(uploaded_by=user) | Q(uploaded_by__profile__committee=committee))

@@ -79,6 +79,9 @@ RULES = [
     ("report", Role.AUTHOR, "", "4", "12"),
     ("report", Role.CO_AUTHOR, "", "2", "6"),
     ("suggestion", "", "", "1", "5"),
+    ("contacts", Role.ORGANISE, "", "2", "4"),  # 三联系: a 常委 calls a 集体座谈会
+    ("contacts", Role.ATTEND, "", "1", "2"),  # a member attends one
+    ("contacts", "", "", "1", "6"),  # any other contact activity
 ]
 
 

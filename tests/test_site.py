@@ -99,8 +99,12 @@ def test_seed_demo_builds_a_committee_and_is_idempotent(capsys):
     counts = (Member.objects.count(), Sector.objects.count(), StreetGroup.objects.count())
     roster = list(Member.objects.order_by("code").values_list("code", "name", "sector__name", "phone"))
 
+    contacts = _contacts_snapshot()
+
     call_command("seed_demo")
 
+    assert _contacts_snapshot() == contacts, "三联系 demo: nothing added or changed the second time"
+    _check_contacts_demo()
     assert (Member.objects.count(), Sector.objects.count(), StreetGroup.objects.count()) == counts
     assert list(Member.objects.order_by("code").values_list("code", "name", "sector__name", "phone")) == roster
     assert counts[0] == 200 and counts[2] == 17
@@ -118,6 +122,42 @@ def test_seed_demo_builds_a_committee_and_is_idempotent(capsys):
         assert (scope.sector_id, scope.party_id) == (event.filing.sector_id, event.filing.party_id), event.filing
     texts = set(Reflection.objects.values_list("text", flat=True))
     assert len(texts) >= 3 and any("\n" in text for text in texts), "a sentence, a poem, a story"
+
+
+def _contacts_snapshot():
+    from contacts.models import ContactActivity, ContactTarget, Pairing
+
+    return (
+        sorted(Member.objects.exclude(chair_role="").values_list("code", "chair_role")),
+        sorted(Member.objects.filter(is_youth=True).values_list("code", flat=True)),
+        sorted(Pairing.objects.values_list("year", "kind", "from_code", "to_code")),
+        sorted(ContactTarget.objects.values_list("member__code", "category", "name")),
+        sorted(ContactActivity.objects.values_list("date", "way", "fingerprint")),
+    )
+
+
+def _check_contacts_demo():
+    """Enough for the 落实情况 page and the member's page: every kind of pairing this year, some
+    forty entries over the year, and the demo member with a paired 委员 and a saved 联系对象."""
+    from django.utils import timezone
+
+    from contacts.models import ContactActivity, ContactTarget, Pairing, PairingKind
+    from people.models import ChairRole
+
+    year = timezone.localdate().year
+    assert Member.objects.filter(chair_role=ChairRole.CHAIR).count() == 1
+    assert Member.objects.filter(chair_role=ChairRole.VICE_CHAIR).count() == 4
+    kinds = set(Pairing.objects.filter(year=year).values_list("kind", flat=True))
+    assert kinds == set(PairingKind.values)
+    today = timezone.localdate()
+    if today.month >= 11:  # by then every demo entry of the year is due
+        assert 35 <= ContactActivity.objects.filter(date__year=year).count() <= 50
+        assert ContactActivity.objects.filter(is_forum=True).exists()
+        assert ContactActivity.objects.filter(street_group__isnull=False).exists()
+        assert ContactActivity.objects.filter(committee__isnull=False, makers__isnull=True).exists()
+    member = Member.objects.get(account__user__username="member")
+    assert Pairing.objects.filter(year=year, from_member=member).exists(), "the demo member contacts a 委员"
+    assert ContactTarget.objects.filter(member=member).exists()
 
 
 @pytest.mark.django_db

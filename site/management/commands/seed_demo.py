@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from contacts.demo import seed_contacts
 from content.demo import seed_content
 from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
 from forms_app.demo import seed_activity_days, seed_applications, seed_filings
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         seed_activity_days()
         seed_results()
         seed_performance()
+        seed_contacts()
 
         self.stdout.write(
             self.style.SUCCESS(
