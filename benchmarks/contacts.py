@@ -222,7 +222,6 @@ def import_figures(members, rows, runs):
 
     import openpyxl
     from django.contrib.auth import get_user_model
-
     from django.core.files.base import ContentFile
 
     from contacts import sheets
