@@ -37,6 +37,7 @@ def designate(members):
     """7 主席会议成员, 60 常委, 40 青年委员 (as far as the roster goes)."""
     from people.models import ChairRole, Member
 
+    Member.objects.update(chair_role="", is_standing=False, is_youth=False)  # the demo roster's own flags
     chairs, standing = members[:7], members[7:67]
     youth = members[67:107]
     Member.objects.filter(pk__in=[m.pk for m in chairs]).update(chair_role=ChairRole.VICE_CHAIR)
