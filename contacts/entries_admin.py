@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET
 from wagtail.admin.widgets import AdminDateInput
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 
-from lianxin_site.admin_helpers import IndexView, ModelAdmin
+from lianxin_site.admin_helpers import IndexView, ModelAdmin, id_or_404
 from lianxin_site.downloads import xlsx_response
 from lianxin_site.spreadsheet import table_xlsx
 from people.models import Member, SpecialCommittee, StreetGroup
@@ -109,7 +108,7 @@ def whom_text(activity):
 
 
 def _digits(value, low, high):
-    return int(value) if value and str(value).isdigit() and low <= int(value) <= high else None
+    return int(value) if value and str(value).isdecimal() and low <= int(value) <= high else None
 
 
 def filtered(queryset, params):
@@ -424,9 +423,7 @@ class ActivityAdmin(ModelAdmin):
         return whom_text(obj)
 
     def _scoped(self, request, instance_pk):
-        if not str(instance_pk).isdecimal():
-            raise Http404
-        return get_object_or_404(scoped(request.user), pk=instance_pk)
+        return get_object_or_404(scoped(request.user), pk=id_or_404(instance_pk))
 
     def inspect_view(self, request, instance_pk):
         activity = self._scoped(request, instance_pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forms_app.fields import DateInput
+from lianxin_site.admin_helpers import MAX_ID
 
 from . import rules as contacts_rules
 from .models import ContactTarget, TargetCategory, Way
@@ -26,12 +27,26 @@ FIELD_OF = {
 }
 
 
-class PairedChoice(forms.ModelMultipleChoiceField):
+class IdChoices(forms.ModelMultipleChoiceField):
+    """Chips posted as ids: anything but a plain number a row could have is 「请重新选择」, where
+    Django would pass 99999999999999999999999 to the database and answer 500."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdecimal() or int(text) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class PairedChoice(IdChoices):
     def label_from_instance(self, member):
         return member.name
 
 
-class TargetChoice(forms.ModelMultipleChoiceField):
+class TargetChoice(IdChoices):
     def label_from_instance(self, target):
         return f"{target.name}（{target.get_category_display()}）"
 

@@ -12,7 +12,6 @@ from functools import wraps
 import openpyxl
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -27,7 +26,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.views import CreateView
 
-from lianxin_site.admin_helpers import IndexView, ModelAdmin
+from lianxin_site.admin_helpers import IndexView, ModelAdmin, id_or_404
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
 from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
@@ -218,7 +217,7 @@ class TargetCommitteeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdecimal():
+        if value in {str(pk) for pk in SpecialCommittee.objects.values_list("pk", flat=True)}:
             return queryset.filter(to_member__committee_id=int(value))
         return queryset
 
@@ -249,9 +248,7 @@ class PairingAdmin(ModelAdmin):
         )
 
     def _scoped(self, request, instance_pk):
-        if not str(instance_pk).isdecimal():
-            raise Http404
-        return get_object_or_404(rules.pairings_visible_to(request.user), pk=instance_pk)
+        return get_object_or_404(rules.pairings_visible_to(request.user), pk=id_or_404(instance_pk))
 
     def index_view(self, request):
         if not may_view(request.user):

@@ -259,6 +259,8 @@ def check_entry(entry, today=None):
         add("date", "「日期」：请填写日期")
     elif entry.date > today:
         add("date", "「日期」：不能晚于今天")
+    elif entry.date.year < today.year - 1:
+        add("date", f"「日期」：不能早于 {today.year - 1} 年 1 月 1 日")
     elif issued_report(entry.date) is not None:
         add("date", f"「日期」：{locked_text(entry.date)}")
     if entry.way not in Way.values:
@@ -323,11 +325,16 @@ def save_entry(entry, user, instance=None, import_record=None, today=None):
     """Write one contact entry (a new one, or `instance` changed), after check_entry; an entry in
     a half whose report is issued, before or after the change, is refused. Returns the entry."""
     errors = check_entry(entry, today=today)
+    for name, messages in office_scope_errors(user, entry).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ContactError(errors)
     with transaction.atomic():
         if instance is not None:
-            instance = locked_row(ContactActivity.objects.all(), pk=instance.pk)
+            try:
+                instance = locked_row(ContactActivity.objects.all(), pk=instance.pk)
+            except ContactActivity.DoesNotExist:
+                raise ContactError("这条联系记录已被删除。") from None
             refuse_if_locked(instance.date)
         else:
             instance = ContactActivity(created_by=user if user and user.is_authenticated else None)
@@ -352,14 +359,38 @@ def save_entry(entry, user, instance=None, import_record=None, today=None):
 
 def may_change(user, activity):
     """Whether a user may edit or delete an entry (the half-year lock aside): a member their own
-    front-end entries; an office what it may read, except members' own entries."""
+    front-end entries; 委员联络室 (VIEW_ALL with the right to import) any office or imported
+    entry; a committee office one whose every maker is in its scope, or its own 专委会走访 (no
+    maker). Reading an entry (a contacted member in scope) is not enough to change it."""
     if not user.is_authenticated or not user.is_active:
         return False
     if activity.source == Source.MEMBER:
         return activity.created_by_id == user.pk and member_of(user) is not None
-    return (user.has_perm(IMPORT) or user.has_perm(MANAGE_PAIRINGS)) and activities_visible_to(user).filter(
-        pk=activity.pk
-    ).exists()
+    if not (user.has_perm(IMPORT) or user.has_perm(MANAGE_PAIRINGS)):
+        return False
+    if user.has_perm(VIEW_ALL):
+        return True
+    makers = set(activity.makers.values_list("pk", flat=True))
+    if makers:
+        return office_members(user).filter(pk__in=makers).count() == len(makers)
+    committee = account_of(user).committee
+    return committee is not None and activity.committee_id == committee.pk
+
+
+def office_scope_errors(user, entry):
+    """An office logs only for its scope: every maker among its members, its own 专委会. Empty
+    for 委员联络室 (VIEW_ALL) and for a member's own entry."""
+    if entry.source == Source.MEMBER or user is None or not user.is_authenticated or user.has_perm(VIEW_ALL):
+        return {}
+    errors = {}
+    scope = set(office_members(user).filter(pk__in=[m.pk for m in entry.makers]).values_list("pk", flat=True))
+    outside = [str(m) for m in entry.makers if m.pk not in scope]
+    if outside:
+        errors["makers"] = [f"「联系人」：{'、'.join(outside)}不在本工作室负责的委员范围内"]
+    committee = account_of(user).committee
+    if entry.committee is not None and (committee is None or entry.committee.pk != committee.pk):
+        errors["committee"] = ["「组织的专委会」：只能选择本工作室的专委会"]
+    return errors
 
 
 def delete_entry(pk, user):

@@ -5,8 +5,8 @@ same figures the office sees on its dashboard.
 
 What counts, per member, between two dates:
 - 联系活动: entries the member made (as one of the makers);
-- 企事业单位 / 界别群众 / 社会群众 …: distinct targets of that category reached in those entries
-  (one target contacted twice counts once);
+- 企事业单位 / 界别群众 / 社会群众 …: distinct targets of that category reached in those entries,
+  by name (one target contacted twice counts once, also when a 集体走访 saved it under a colleague);
 - a 主席会议成员's 走访 of 常委 per month: distinct 常委 visited (way 走访) that month;
 - a 常委's 集体座谈会 per half year."""
 
@@ -65,7 +65,7 @@ def counts_for(members, start, end):
     for row in (
         activities.filter(targets__isnull=False)
         .values("makers", "targets__category")
-        .annotate(n=Count("targets", distinct=True))
+        .annotate(n=Count("targets__name", distinct=True))
     ):
         one(row["makers"]).targets[row["targets__category"]] = row["n"]
 

@@ -23,7 +23,7 @@ from people.models import ChairRole, Member
 from . import rules as contacts_rules
 from . import stats
 from .forms import ContactForm, initial_for, target_choices
-from .models import ContactActivity, Pairing, PairingKind, Source
+from .models import ContactActivity, Pairing, PairingKind, Source, half_of
 
 NOT_A_MEMBER = "只有委员本人可以记录“三联系”：这个账号没有对应的委员。如有疑问，请联系委员联络室。"
 
@@ -142,7 +142,7 @@ def entry_rows(user, member, year):
     )
     rows = []
     for activity in activities:
-        is_locked = locked[1 if activity.date.month <= 6 else 2]
+        is_locked = locked[half_of(activity.date)]
         rows.append(
             {
                 "activity": activity,
@@ -170,7 +170,7 @@ def page_context(request, member, form, activity=None):
         "extra": extra,
         "pairings": pairing_groups(member, year),
         "rows": rows,
-        "locked_text": contacts_rules.locked_text(today) if locked[1 if today.month <= 6 else 2] else "",
+        "locked_text": contacts_rules.locked_text(today) if locked[half_of(today)] else "",
         "form": form,
         "instance": activity,
     }

@@ -69,6 +69,12 @@ def account_of(user):
     return account
 
 
+def committee_scope(committee):
+    """The members a 专委会工作室 looks after, as a filter: its committee's own and those of the
+    sectors it contacts (专委会联系界别)."""
+    return Q(committee=committee) | Q(sector__contact_committee=committee)
+
+
 def members_visible_to(user):
     """The members a user may see.
 
@@ -86,8 +92,7 @@ def members_visible_to(user):
     account = account_of(user)
     scope = Q()
     if account.committee:
-        scope |= Q(committee=account.committee)
-        scope |= Q(sector__contact_committee=account.committee)
+        scope |= committee_scope(account.committee)
     if account.sector:
         scope |= Q(sector=account.sector)
     if account.party:

@@ -48,3 +48,17 @@ class AllowedMenuItem(MenuItem):
 
     def is_shown(self, request):
         return bool(self.allowed(request.user))
+
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds; beyond it SQLite raises OverflowError
+
+
+def id_or_404(value):
+    """A row id from a URL, or Http404: a hand-edited link (`abc`, `99999999999999999999999`)
+    is "not found", never a database error."""
+    from django.http import Http404
+
+    text = str(value)
+    if not text.isdecimal() or int(text) > MAX_ID:
+        raise Http404
+    return int(text)

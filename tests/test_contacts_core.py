@@ -219,3 +219,14 @@ def test_a_pair_outlives_a_member_who_leaves(year):
     year["youth"].delete()
     pair = Pairing.objects.get(kind=PairingKind.MENTOR)
     assert pair.left_roster and pair.to_name == "青年丁"
+
+
+def test_a_unit_reached_jointly_then_alone_counts_once(year):
+    """A 集体走访 saves the unit under its first maker; the second maker visiting it alone later
+    has still reached one 企事业单位, not two."""
+    y = year
+    log(d(4, 1), Way.VISIT, [y["teacher"], y["doctor"]], targets=[(TargetCategory.ENTERPRISE, "甲公司")])
+    log(d(5, 1), Way.VISIT, [y["doctor"]], targets=[(TargetCategory.ENTERPRISE, "甲公司")])
+    assert ContactTarget.objects.filter(name="甲公司").count() == 2
+    assert stats.member_counts(y["doctor"], YEAR).of(TargetCategory.ENTERPRISE) == 1
+    assert stats.member_counts(y["teacher"], YEAR).of(TargetCategory.ENTERPRISE) == 1

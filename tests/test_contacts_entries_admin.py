@@ -238,3 +238,35 @@ def test_the_list_asks_the_same_queries_for_many_entries(login, offices, members
     with CaptureQueriesContext(connection) as many:
         client.get(INDEX)
     assert len(many) == len(few)
+
+
+def test_reading_an_entry_is_not_changing_it_another_offices_entry_stays_theirs(login, offices, members):
+    """The econ office logs its member 赵敏 phoning 王丽 (edu): the edu office reads the entry
+    (its member was contacted) but neither opens its form (with the econ side's unit and note)
+    nor deletes it."""
+    m = members
+    crossing = save(
+        day(3, 6),
+        Way.PHONE,
+        [m["banker"]],
+        [m["teacher"]],
+        targets=[(TargetCategory.PUBLIC, "钱先生秘密")],
+        note="只给经济委看",
+        source=Source.OFFICE,
+    )
+    edu = login(offices["edu"])
+    page = edu.get(inspect(crossing.pk)).content.decode()
+    assert ">修改</a>" not in page and "钱先生秘密" not in page
+    response = edu.get(edit(crossing.pk))
+    assert response.status_code == 403 and "钱先生秘密" not in response.content.decode()
+    assert edu.post(delete(crossing.pk)).status_code == 403
+    assert ContactActivity.objects.filter(pk=crossing.pk).exists()
+    assert rules.may_change(offices["econ"], crossing) and rules.may_change(offices["liaison"], crossing)
+
+
+def test_a_hand_edited_id_is_not_found(login, offices):
+    client = login(offices["liaison"])
+    for url in (inspect("99999999999999999999999"), edit("abc"), reverse("contacts_home")):
+        assert client.get(url).status_code in (404, 403)
+    pairing = reverse("contacts_pairing_modeladmin_index")
+    assert client.get(pairing, {"committee": "99999999999999999999999"}).status_code == 200

@@ -170,6 +170,9 @@ def test_a_member_cannot_log_for_or_see_another_member(people, members):
         ({"date": "2026-13-45"}, "「日期」：请填写正确的日期"),
         ({"new_name": "", "new_category": ""}, rules.WHOM_TEXT),
         ({"new_category": ""}, "「联系对象类别」：请为新的联系对象选择类别"),
+        ({"date": "0001-01-01"}, f"「日期」：不能早于 {TODAY.year - 1} 年 1 月 1 日"),
+        ({"targets": "99999999999999999999999"}, "「联系对象」：请重新选择"),
+        ({"contacted": "99999999999999999999999"}, "「联系对象」：请重新选择"),
     ],
 )
 def test_bad_input_is_refused_with_the_issues_message_and_kept(people, changes, message):

@@ -83,6 +83,7 @@ def test_draft_preview_and_issue(logged, today, liaison, tmp_path):  # noqa: F81
     assert "上半年各位委员联系群众总体较好" in flat
     assert "<script>alert('x')</script>" in flat  # printed as text, not run
     assert "草稿" not in flat
+    assert "按月汇总（全体委员，上半年）" in flat and "6月" in flat  # the roll-up of item 9, for the half
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk and all(" yes " in line for line in cjk)  # embedded
@@ -113,6 +114,9 @@ def test_draft_preview_and_issue(logged, today, liaison, tmp_path):  # noqa: F81
     committees = next(ws for ws in book.worksheets if ws.title.startswith("各专委会"))
     whole = next(row for row in committees.iter_rows(values_only=True) if row[0] == "全体委员")
     assert whole[6] == 9  # January to June: the chair's six, a forum and 王丽's two
+    monthly = book["按月汇总（全体委员，上半年）"]
+    months = [row[0] for row in monthly.iter_rows(min_row=2, values_only=True)]
+    assert months[:6] == ["1月", "2月", "3月", "4月", "5月", "6月"] and months[6].startswith("全年")
 
 
 def test_an_analysis_line_starting_with_a_formula_is_neutralised(logged, today, liaison):  # noqa: F811

@@ -27,11 +27,11 @@ def d(month, day):
     return datetime.date(YEAR, month, day)
 
 
-def log(date, way, makers=(), contacted=(), targets=(), **extra):
+def log(date, way, makers=(), contacted=(), targets=(), today=None, **extra):
     entry = rules.Entry(
         date=date, way=way, makers=list(makers), contacted=list(contacted), targets=list(targets), **extra
     )
-    return rules.save_entry(entry, None)
+    return rules.save_entry(entry, None, today=today)
 
 
 @pytest.fixture
@@ -65,7 +65,8 @@ def test_rows_per_maker_and_a_forum_gives_its_roles(year, reference):
         note="私下谈话内容",
     )
     log(d(6, 2), Way.VISIT, contacted=[y["banker"]], committee=reference["econ_committee"], source=Source.OFFICE)
-    log(datetime.date(YEAR - 1, 12, 31), Way.PHONE, [y["teacher"]], [y["doctor"]])  # the year before
+    # the year before, logged in its time
+    log(datetime.date(YEAR - 1, 12, 31), Way.PHONE, [y["teacher"]], [y["doctor"]], today=d(1, 5))
 
     rows = list(ledger_entries(YEAR))
     got = {(r.member_id, r.source_ref): (r.date, r.category, r.role) for r in rows}
