@@ -514,6 +514,7 @@ EXPORT_COLUMNS = [
     ("日期", lambda a: a.date),
     ("方式", lambda a: a.get_way_display()),
     ("联系人", makers_text),
+    ("联系人委员证号", lambda a: "、".join(m.code for m in a.makers.all())),
     ("被联系的委员", lambda a: "、".join(_label(m) for m in a.contacted_members.all())),
     ("联系对象", lambda a: "、".join(f"{t.name}（{t.get_category_display()}）" for t in a.shown_targets)),
     ("街道活动小组", lambda a: a.street_group.name if a.street_group_id else ""),

@@ -340,6 +340,7 @@ def save_entry(entry, user, instance=None, import_record=None, today=None):
             instance = ContactActivity(created_by=user if user and user.is_authenticated else None)
         # Checked again inside the transaction: a report issued a moment ago locks the half.
         refuse_if_locked(entry.date)
+        refuse_if_repeated(entry, instance)
         instance.date = entry.date
         instance.way = entry.way
         instance.street_group = entry.street_group
@@ -355,6 +356,20 @@ def save_entry(entry, user, instance=None, import_record=None, today=None):
         instance.contacted_members.set(entry.contacted)
         instance.targets.set(_targets_for(entry))
     return instance
+
+
+def refuse_if_repeated(entry, instance=None):
+    """The same contact saved twice (a double tap on 保存, the form sent again): same date,
+    makers, way, whom and note. The makers' rows are locked first, so of two such saves at once
+    exactly one is written. A second contact on the same day says so in its note."""
+    list(locked(Member.objects.filter(pk__in=[m.pk for m in entry.makers])))
+    same = ContactActivity.objects.filter(fingerprint=fingerprint(entry), note=entry.note or "")
+    if instance is not None and instance.pk:
+        same = same.exclude(pk=instance.pk)
+    if same.exists():
+        raise ContactError(
+            f"这条联系已经记过了：{entry.date:%Y-%m-%d} {Way(entry.way).label}。若当天又联系了一次，请在备注中写明。"
+        )
 
 
 def may_change(user, activity):

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -26,6 +27,7 @@ from .forms import ContactForm, initial_for, target_choices
 from .models import ContactActivity, Pairing, PairingKind, Source, half_of
 
 NOT_A_MEMBER = "只有委员本人可以记录“三联系”：这个账号没有对应的委员。如有疑问，请联系委员联络室。"
+OFFICE_ACCOUNT = "这是工作室的账号，不是委员本人的账号：请在管理后台的“三联系”菜单中查看落实情况、录入或导入联系记录。"
 
 # How each pairing reads from the member's side: (from me, to me), in the committee's words.
 PAIRING_WORDS = {
@@ -48,7 +50,8 @@ def member_page(view):
     def wrapped(request, *args, **kwargs):
         member = contacts_rules.member_of(request.user)
         if member is None:
-            return refused(request, NOT_A_MEMBER)
+            office = request.user.has_perm(contacts_rules.VIEW) or request.user.has_perm(contacts_rules.VIEW_ALL)
+            return refused(request, OFFICE_ACCOUNT if office else NOT_A_MEMBER)
         return view(request, member, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -206,13 +209,19 @@ def save(request, member, form, activity=None):
     return render(request, "contacts/front/home.html", page_context(request, member, form, activity))
 
 
+def saved_page():
+    """Back to the top of the page after saving, where the message and the progress are (the
+    form posts to #log; a redirect without its own fragment would keep that one)."""
+    return redirect(reverse("contacts_home") + "#messages")
+
+
 @member_page
 def contacts_home(request, member):
     """三联系: progress, pairings, entries and 「记一次联系」 (POST here records one)."""
     form = build_form(request, member)
     if request.method == "POST":
         page = save(request, member, form)
-        return page or redirect("contacts_home")
+        return page or saved_page()
     return render(request, "contacts/front/home.html", page_context(request, member, form))
 
 
@@ -226,7 +235,7 @@ def contact_edit(request, member, pk):
     form = build_form(request, member, activity)
     if request.method == "POST":
         page = save(request, member, form, activity)
-        return page or redirect("contacts_home")
+        return page or saved_page()
     return render(request, "contacts/front/home.html", page_context(request, member, form, activity))
 
 

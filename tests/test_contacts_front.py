@@ -285,3 +285,27 @@ def test_an_office_entry_is_shown_but_not_changeable(people, members):
     assert wang.get(reverse("contact_edit", args=[activity.pk])).status_code == 404
     assert wang.post(reverse("contact_delete", args=[activity.pk])).status_code == 404
     assert ContactActivity.objects.filter(pk=activity.pk).exists()
+
+
+def test_saving_twice_records_once_and_lands_on_the_message(people):
+    wang = client_for(people["wang"])
+    data = entry_data()
+    first = wang.post(HOME, data)
+    assert first.status_code == 302 and first["Location"].endswith("#messages")
+    page = wang.get(first["Location"]).content.decode()
+    assert 'id="messages"' in page and "已记录" in page
+    again = wang.post(HOME, data)  # a double tap on 保存
+    assert again.status_code == 200
+    assert f"这条联系已经记过了：{TODAY:%Y-%m-%d} 走访" in again.content.decode()
+    assert ContactActivity.objects.count() == 1
+    # A second visit the same day, told apart by its note, is its own entry.
+    assert wang.post(HOME, entry_data(note="下午再次走访，了解培训安排")).status_code == 302
+    assert ContactActivity.objects.count() == 2
+
+
+def test_an_office_account_is_pointed_to_the_admin(make_user, reference, roles_synced):
+    office = make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"])
+    response = client_for(office).get(HOME)
+    page = response.content.decode()
+    assert response.status_code == 403 and "这是工作室的账号" in page
+    assert reverse("contacts_dashboard") in page
