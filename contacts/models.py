@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lianxin_site.imports import UploadStatus
+from lianxin_site.imports import KeptUpload
 from lianxin_site.storage import private_storage
 from people.models import Member, SpecialCommittee, StreetGroup
 
@@ -256,31 +256,18 @@ class HalfYearReport(models.Model):
         return half_bounds(self.year, self.half)
 
 
-class ContactImport(models.Model):
+class ContactImport(KeptUpload):
     """One uploaded xlsx of 联系记录 or of 结对, kept like 名册导入记录."""
 
     class Kind(models.TextChoices):
         ACTIVITIES = "activities", _("联系记录")
         PAIRINGS = "pairings", _("结对")
 
-    Status = UploadStatus
-
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.ACTIVITIES)
     # Names of members and of the public they met: kept where the web server never serves it.
     file = models.FileField(_("文件"), upload_to="contact_imports/%Y/%m/", storage=private_storage, max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=UploadStatus.choices)
-    report = models.JSONField(_("预览与结果"), default=dict)
 
     class Meta:
         verbose_name = _("联系记录导入记录")
         verbose_name_plural = _("联系记录导入记录")
         ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.original_name}（{self.get_status_display()}）"

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianxin_site.imports import KeptUpload
 from lianxin_site.storage import private_storage
 
 # Mainland mobile numbers, and landlines with an optional area code and extension,
@@ -223,35 +224,13 @@ class Profile(models.Model):
             raise ValidationError(_("一个界别组长账号只能负责一个界别或一个党派，不能同时负责两者。"))
 
 
-class RosterImport(models.Model):
+class RosterImport(KeptUpload):
     """One uploaded roster file: previewed (dry run), then confirmed or abandoned."""
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("待确认")
-        IMPORTING = "importing", _("正在导入")
-        INVALID = "invalid", _("有错误，未导入")
-        IMPORTED = "imported", _("已导入")
-        FAILED = "failed", _("导入失败，未写入")
 
     # Every member's phone and 委员证号: kept where the web server never serves it.
     file = models.FileField(_("文件"), upload_to="roster_imports/%Y/%m/", storage=private_storage)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices)
-    report = models.JSONField(_("预览与结果"), default=dict)
 
     class Meta:
         verbose_name = _("名册导入记录")
         verbose_name_plural = _("名册导入记录")
         ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return f"{self.original_name}（{self.get_status_display()}）"

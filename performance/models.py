@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianxin_site.imports import UploadStatus
+from lianxin_site.imports import KeptUpload
 from lianxin_site.storage import private_storage
 
 
@@ -403,29 +403,16 @@ class MemberScore(models.Model):
         return None if base <= 0 else (self.present + self.self_organised) / base
 
 
-class SignInImport(models.Model):
+class SignInImport(KeptUpload):
     """One uploaded 签到表 of one 履职活动."""
-
-    Status = UploadStatus
 
     activity = models.ForeignKey(
         DutyActivity, verbose_name=_("履职活动"), on_delete=models.CASCADE, related_name="sign_in_imports"
     )
     # Names and 委员证号 of who came and who did not: kept where the web server never serves it.
     file = models.FileField(_("文件"), upload_to="sign_in_imports/%Y/%m/", storage=private_storage, max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=UploadStatus.choices)
-    report = models.JSONField(_("预览与结果"), default=dict)
 
     class Meta:
         verbose_name = _("签到表导入记录")
         verbose_name_plural = _("签到表导入记录")
         ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.original_name}（{self.get_status_display()}）"

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lianxin_site.imports import UploadStatus
+from lianxin_site.imports import KeptUpload
 from lianxin_site.storage import private_storage
 
 # A 提案 not answered within this many months of 交办 is 逾期, unless its year sets its own term.
@@ -300,29 +300,16 @@ class ResultChange(models.Model):
         return f"{self.action}（{self.at:%Y-%m-%d %H:%M}）"
 
 
-class ResultImport(models.Model):
+class ResultImport(KeptUpload):
     """One uploaded registry spreadsheet (履职成果导入): previewed (a dry run), then confirmed once
     or abandoned. The file is kept, with who sent it and when."""
 
-    Status = UploadStatus
-
     # Titles, summaries and 委员证号 of entries not yet public: kept where the web server never serves it.
     file = models.FileField(_("文件"), upload_to="result_imports/%Y/%m/", storage=private_storage, max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=UploadStatus.choices)
     # The 类别 the file holds: only those who handle all of them see the upload.
     kinds = models.JSONField(_("类别"), default=list)
-    report = models.JSONField(_("预览与结果"), default=dict)
 
     class Meta:
         verbose_name = _("履职成果导入记录")
         verbose_name_plural = _("履职成果导入记录")
         ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.original_name}（{self.get_status_display()}）"

@@ -160,6 +160,29 @@ class UploadStatus(models.TextChoices):
     FAILED = "failed", _("导入失败，未写入")
 
 
+class KeptUpload(models.Model):
+    """What every kept upload records beside its file: the name it came with, who sent it and
+    when, whether it was imported (UploadStatus) and the preview's (then the import's) report.
+    Each kind declares its own `file` (where in private storage, how long a name) and Meta."""
+
+    Status = UploadStatus
+
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=UploadStatus.choices)
+    report = models.JSONField(_("预览与结果"), default=dict)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+
 def confirm_upload(model, record_id, run, noun):
     """Import a previewed upload for real, once. `model` keeps uploads (file, original_name,
     status with UploadStatus's values, report, imported_at); `run(data, original_name)` imports
