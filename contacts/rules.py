@@ -170,13 +170,19 @@ def locked_text(date):
     return f"{date.year}年{half}的“三联系”报告已出具，这半年的联系记录已锁定，不能再记录、修改或删除"
 
 
-def refuse_if_locked(date, field="date"):
-    """Refuse a write dated in a half whose report is issued. Called inside the writer's
-    transaction, it locks the half's report row first: issue_report holds that lock while it
-    takes its snapshot, so an entry either lands before the snapshot or is refused."""
-    report = locked(HalfYearReport.objects.filter(year=date.year, half=half_of(date))).first()
-    if report is not None and report.issued:
-        raise ContactError({field: [f"「日期」：{locked_text(date)}"]})
+def refuse_if_locked(*dates, field="date"):
+    """Refuse a write dated in a half whose report is issued (an edit passes the entry's old
+    date and its new one). Called inside the writer's transaction, it locks the halves' report
+    rows first, all in one statement (so two edits moving entries opposite ways take them in the
+    same order): issue_report holds that lock while it takes its snapshot, so an entry either
+    lands before the snapshot or is refused."""
+    halves = Q()
+    for date in dates:
+        halves |= Q(year=date.year, half=half_of(date))
+    for report in locked(HalfYearReport.objects.filter(halves)):
+        if report.issued:
+            date = next(d for d in dates if (d.year, half_of(d)) == (report.year, report.half))
+            raise ContactError({field: [f"「日期」：{locked_text(date)}"]})
 
 
 # Private numbers of the public never go into a note: mainland mobiles and 18-digit id numbers,
@@ -335,11 +341,11 @@ def save_entry(entry, user, instance=None, import_record=None, today=None):
                 instance = locked_row(ContactActivity.objects.all(), pk=instance.pk)
             except ContactActivity.DoesNotExist:
                 raise ContactError("这条联系记录已被删除。") from None
-            refuse_if_locked(instance.date)
+            # Checked again inside the transaction: a report issued a moment ago locks the half.
+            refuse_if_locked(instance.date, entry.date)
         else:
             instance = ContactActivity(created_by=user if user and user.is_authenticated else None)
-        # Checked again inside the transaction: a report issued a moment ago locks the half.
-        refuse_if_locked(entry.date)
+            refuse_if_locked(entry.date)
         refuse_if_repeated(entry, instance)
         instance.date = entry.date
         instance.way = entry.way
@@ -1055,6 +1061,10 @@ def save_entries(entries, user, import_record=None, today=None):
                     problems[str(index)] = [m for messages in errors.values() for m in messages]
         if problems:
             raise ContactError(problems)
+        # The makers' rows are locked (as refuse_if_repeated does): two uploads sharing rows,
+        # confirmed at once, write them once.
+        makers = {m.pk for entry in entries for m in entry.makers}
+        list(locked(Member.objects.filter(pk__in=makers)).values_list("pk", flat=True))
         prints = [fingerprint(entry) for entry in entries]
         seen = stored_fingerprints(prints)
         todo = []
