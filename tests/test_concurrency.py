@@ -150,3 +150,60 @@ def test_a_write_that_waited_too_long_says_try_again_instead_of_500(make_user, r
     response = client.post(reverse("five_ones_act", args=[filing.pk]), {"action": "archive"})
     assert response.status_code == 503 and response["Retry-After"] == "60"
     assert "系统正忙" in response.content.decode()
+
+
+# --- 三联系
+
+
+def test_a_double_tapped_contact_is_recorded_once(make_user, members):
+    from contacts.models import ContactActivity
+
+    wang = client_of(make_user(roles.MEMBER, member=members["teacher"]))
+    data = {"date": "2026-03-05", "way": "visit", "new_name": "红星机床厂", "new_category": "enterprise"}
+    url = reverse("contacts_home")
+    responses = at_once(lambda: wang.post(url, data), lambda: wang.post(url, data))
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    assert "这条联系已经记过了" in next(r for r in responses if r.status_code == 200).content.decode()
+    assert ContactActivity.objects.count() == 1
+
+
+def test_two_offices_pairing_one_member_at_once_make_one_pair(make_user, members):
+    from contacts.models import Pairing
+    from lianxin_site.dates import this_year
+
+    standing = [
+        Member.objects.create(code=f"S0{i}", name=f"常委{i}", sector=members["teacher"].sector, is_standing=True)
+        for i in (1, 2)
+    ]
+    offices = [client_of(make_user(roles.LIAISON_OFFICE)) for _ in range(2)]
+    url = reverse("contacts_pairing_modeladmin_create")
+
+    def pair(client, member):
+        form = {"year": this_year(), "kind": "standing", "from_member": member.pk, "to_member": members["teacher"].pk}
+        return lambda: client.post(url, form)
+
+    responses = at_once(pair(offices[0], standing[0]), pair(offices[1], standing[1]))
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    loser = next(r for r in responses if r.status_code == 200).content.decode()
+    assert "常委联系委员" in loser and "王丽" in loser
+    assert Pairing.objects.filter(to_member=members["teacher"]).count() == 1
+
+
+def test_a_half_year_report_issued_twice_at_once_is_issued_once(make_user, members):
+    import datetime
+
+    from contacts import rules as contacts_rules
+    from contacts.models import HalfYearReport
+
+    today = datetime.date.today()
+    year, half = (today.year, 1) if today.month > 6 else (today.year - 1, 2)
+    liaison = make_user(roles.LIAISON_OFFICE)
+    contacts_rules.save_analysis(year, half, "上半年各位委员联系群众总体较好。", liaison)
+    clients = [client_of(liaison), client_of(make_user(roles.LIAISON_OFFICE))]
+    url = reverse("contacts_report_issue", args=[year, half])
+    responses = at_once(lambda: clients[0].post(url), lambda: clients[1].post(url))
+    assert all(r.status_code == 302 for r in responses)
+    told = [messages_of(client, reverse("contacts_report", args=[year, half])) for client in clients]
+    assert sum("已出具，这半年的联系记录已锁定" in text for text in told) == 1
+    assert sum("已出具" in text for text in told) == 2
+    assert HalfYearReport.objects.get(year=year, half=half).issued
