@@ -338,7 +338,7 @@ def monthly_table(members, year, as_of, committee_ids=()):
     """The 按月汇总 of `members`: a row per month (blank and grey once past `as_of`), and the year.
     Each row counts the members still without an entry by its month's end; their names are given
     once, in the last row (the year so far): a row of ~190 names per month said nothing more."""
-    months, whole, first = stats.monthly_counts(members, year, committee_ids)
+    months, whole, first = stats.monthly_counts(members, year, committee_ids, until=as_of)
     roster = list(members.order_by("code").values_list("pk", "name"))
     table = Table(
         "monthly",

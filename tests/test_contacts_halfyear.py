@@ -118,8 +118,12 @@ def test_draft_preview_and_issue(logged, today, liaison, tmp_path):  # noqa: F81
     whole = next(row for row in committees.iter_rows(values_only=True) if row[0] == "全体委员")
     assert whole[6] == 9  # January to June: the chair's six, a forum and 王丽's two
     monthly = book["按月汇总（全体委员，上半年）"]
-    months = [row[0] for row in monthly.iter_rows(min_row=2, values_only=True)]
-    assert months[:6] == ["1月", "2月", "3月", "4月", "5月", "6月"] and months[6].startswith("全年")
+    rows = list(monthly.iter_rows(min_row=2, values_only=True))
+    months = [row[0] for row in rows]
+    assert months[:6] == ["1月", "2月", "3月", "4月", "5月", "6月"] and months[6].startswith("全年（截至6月30日")
+    # The year's row stops at 30 June: 王丽's 微信 of 1 September (two 社会群众) is not in it.
+    assert rows[6][1:6] == (6, 2, 0, 1, 9) and rows[6][10] == 0
+    assert [sum(row[i] for row in rows[:6]) for i in range(1, 6)] == [6, 2, 0, 1, 9]
 
 
 def test_an_analysis_line_starting_with_a_formula_is_neutralised(logged, today, liaison):  # noqa: F811
