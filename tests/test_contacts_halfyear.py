@@ -14,6 +14,7 @@ from contacts import rules
 from contacts.models import ContactActivity, HalfYearReport, TargetCategory, Way
 from people import roles
 
+from .test_browser import _with_password, browser, login_in  # noqa: F401
 from .test_contacts_core import d, log, year  # noqa: F401  (the hand-built year's fixture)
 from .test_contacts_reports import logged  # noqa: F401
 
@@ -282,3 +283,32 @@ def test_the_monthly_headers_in_the_pdf_keep_their_words_on_one_line(logged, tod
     assert all(word in header for word in ("电话", "微信", "座谈"))
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "110", str(path), str(ARTIFACTS / "contacts-half-year")], check=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_issuing_in_chromium_goes_through_the_confirmation(
+    browser,  # noqa: F811
+    live_server,
+    logged,  # noqa: F811
+    today,
+    make_user,
+    roles_synced,
+    width,
+):
+    user = _with_password(make_user(roles.LIAISON_OFFICE))
+    rules.save_analysis(2026, 1, "上半年总体较好。", user)
+    context, page = login_in(browser, live_server, user, "pw-lianxin-123", REPORT, width=width)
+    page.get_by_role("link", name="出具报告…").click()
+    page.wait_for_url(f"**{REPORT}issue/")
+    main = page.inner_text("main")
+    assert "出具不能撤销" in main and "联系记录将被锁定" in main
+    assert not HalfYearReport.objects.get().issued  # the first click only asks
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.screenshot(path=ARTIFACTS / f"contacts-issue-confirm-{width}.png", full_page=True)
+    page.get_by_role("button", name="确认出具").click()
+    page.wait_for_url(f"**{REPORT}")
+    assert "已出具" in page.inner_text("main")
+    assert HalfYearReport.objects.get().issued
+    context.close()
