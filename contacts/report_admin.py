@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import FIRST_YEAR, this_year, year_param
 from lianxin_site.downloads import pdf_response, xlsx_response
@@ -21,7 +21,7 @@ from people.services import account_of
 from results.admin import forbidden
 
 from . import exports, pdf, reports, rules
-from .models import HalfYear, HalfYearReport
+from .models import HalfYear, HalfYearReport, half_bounds
 
 MODELADMINS = []
 
@@ -55,12 +55,15 @@ FILTERS = (
 )
 
 
-def _filters(request):
-    """[(name, label, choices, chosen pk or None)] and the member lookups they make."""
+def _filters(request, scope):
+    """[(name, label, choices, chosen pk or None)] and the member lookups they make. A reader
+    without VIEW_ALL (a 专委会工作室) is offered only the 专委会 and 界别 its `scope` members have."""
     chosen, lookups = [], {}
+    everyone = request.user.has_perm(rules.VIEW_ALL)
     for name, label, model, field in FILTERS:
         value = request.GET.get(name, "")
-        choices = list(model.objects.order_by("sort_order", "name").values_list("pk", "name"))
+        offered = model.objects.all() if everyone else model.objects.filter(pk__in=scope.values(field))
+        choices = list(offered.order_by("sort_order", "name").values_list("pk", "name"))
         pk = int(value) if value.isdecimal() and int(value) in dict(choices) else None
         if pk is not None:
             lookups[field] = pk
@@ -80,11 +83,19 @@ def _scope_note(user, count):
 def _dashboard(request):
     year = year_param(request.GET.get("year"))
     today = timezone.localdate()
-    filters, lookups = _filters(request)
-    members = rules.office_members(request.user).filter(**lookups)
+    scope = rules.office_members(request.user)
+    filters, lookups = _filters(request, scope)
+    members = scope.filter(**lookups)
     everyone = request.user.has_perm(rules.VIEW_ALL) and not lookups
+    if lookups:
+        within = "所选范围内"
+    elif request.user.has_perm(rules.VIEW_ALL):
+        within = "名册中"
+    else:
+        within = "本工作室负责的委员中"
     as_of = reports.year_as_of(year, today)
-    return year, filters, members, reports.dashboard_tables(members, year, as_of, everyone), as_of
+    tables = reports.dashboard_tables(members, year, as_of, everyone, within=within)
+    return year, filters, members, tables, as_of
 
 
 @require_GET
@@ -262,10 +273,26 @@ def report(request, year, half):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @allowed(rules.may_issue_reports, "只有委员联络室可以出具“三联系”半年报告。")
 def report_issue(request, year, half):
+    """GET: what issuing does, and a 确认出具 button (or why it cannot be issued yet); POST: 出具."""
     year, half = _half(year, half)
+    if request.method == "GET":
+        start, end = half_bounds(year, half)
+        return render(
+            request,
+            "contacts/reports/issue_confirm.html",
+            {
+                "title": f"出具{reports.report_title(year, half)}",
+                "year": year,
+                "half": half,
+                "half_label": HalfYear(half).label,
+                "start": start,
+                "end": end,
+                "refusal": rules.issue_refusal(year, half),
+            },
+        )
     try:
         rules.issue_report(year, half, request.user)
     except rules.ContactError as error:

@@ -10,6 +10,7 @@ Counting goes through contacts.stats (counts_for, shortfalls, monthly_counts, co
 so each page asks a fixed number of queries whatever the number of members or entries."""
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -21,7 +22,7 @@ from people import services
 from people.models import Member, SpecialCommittee
 
 from . import rules, stats
-from .models import HalfYear, Pairing, PairingKind, TargetCategory, Way, half_bounds
+from .models import ContactQuota, HalfYear, Pairing, PairingKind, TargetCategory, Way, half_bounds
 
 # Marks a cell carries (a CSS class on the page and in the PDF).
 FUTURE, LOW, OK, MORE, TOTAL = "future", "low", "ok", "more", "total"
@@ -183,14 +184,32 @@ def pairing_tables(members, year, everyone):
     return coverage, gaps, pairs
 
 
-def shortfall_table(members, counts, quota, reach):
-    """Members below any quota, with their counts."""
+HALF_QUOTA = "按全年指标的一半计"
+YEARLY_QUOTAS = ("activities_per_member", "enterprises", "sector_public", "public")
+
+
+def half_quota(quota):
+    """The first half's share of a year's quotas: half of each yearly count, rounded up (4
+    activities → 2, 1 企事业单位 → 1, 2 界别群众 → 1, 3 社会群众 → 2). The monthly and per-half
+    quotas (主席走访, 集体座谈会) stay as they are."""
+    half = ContactQuota(
+        **{f.attname: getattr(quota, f.attname) for f in ContactQuota._meta.concrete_fields if not f.primary_key}
+    )
+    for name in YEARLY_QUOTAS:
+        setattr(half, name, math.ceil(getattr(quota, name) / 2))
+    return half
+
+
+def shortfall_table(members, counts, quota, reach, basis=""):
+    """Members below any quota, with their counts. `basis`: HALF_QUOTA when `quota` is the first
+    half's share (half_quota), said in the title and the note."""
+    period = "上半年（按全年指标的一半计，向上取整）" if basis == HALF_QUOTA else "每年"
     table = Table(
         "shortfalls",
-        f"未达到联系指标的委员（{reach}）",
+        f"未达到联系指标的委员（{reach}{'，' + basis if basis else ''}）",
         [*MEMBER_COLUMNS, "联系活动（次）", "企事业单位（个）", "界别群众（人）", "社会群众（人）", "未达到的指标"],
         note=(
-            f"指标：每年联系活动不少于 {quota.activities_per_member} 次，联系企事业单位不少于 {quota.enterprises} 个、"
+            f"指标：{period}联系活动不少于 {quota.activities_per_member} 次，联系企事业单位不少于 {quota.enterprises} 个、"
             f"界别群众不少于 {quota.sector_public} 人、社会群众不少于 {quota.public} 人；同一联系对象多次联系只计一次。"
         ),
         empty="所有委员都已达到联系指标。",
@@ -219,18 +238,19 @@ def shortfall_table(members, counts, quota, reach):
     return table
 
 
-def chair_visit_table(members, counts, quota, year, as_of):
+def chair_visit_table(members, counts, quota, year, as_of, within="名册中", total="全年（人次）"):
     """Each 主席会议成员's 常委 visited, month by month: below the minimum red, within the range
-    green, over it its number; months not yet reached blank and grey."""
+    green, over it its number; months not yet reached blank and grey. `total` heads the last
+    column (the half-year report's holds 1 January to the half's end: 合计)."""
     table = Table(
         "chair_visits",
         "主席、副主席每月走访常委",
-        ["委员证号", "姓名", "职务", *MONTHS, "全年（人次）"],
+        ["委员证号", "姓名", "职务", *MONTHS, total],
         note=(
             f"每月走访常委 {quota.chair_visits_min}–{quota.chair_visits_max} 人：少于 {quota.chair_visits_min} 人标红，"
             f"在范围内标绿，超过的显示人数；尚未到的月份为灰色。"
         ),
-        empty="名册中没有主席会议成员。",
+        empty=f"{within}没有主席会议成员。",
     )
     table.marks = []
     for member in members:
@@ -252,7 +272,7 @@ def chair_visit_table(members, counts, quota, year, as_of):
     return table
 
 
-def forum_table(members, counts, quota, pairs, year, as_of):
+def forum_table(members, counts, quota, pairs, year, as_of, within="名册中"):
     """Each 常委's 集体座谈会 in H1 and H2 (H2 grey before July)."""
     called = {}
     for pair in pairs:
@@ -263,7 +283,7 @@ def forum_table(members, counts, quota, pairs, year, as_of):
         "常委召集集体座谈会",
         [*MEMBER_COLUMNS, "联系委员（人）", "上半年（次）", "下半年（次）"],
         note=f"每位常委每半年召集所联系委员集体座谈不少于 {quota.forums_per_half} 次；未到的半年为灰色。",
-        empty="名册中没有常委。",
+        empty=f"{within}没有常委。",
     )
     table.marks = []
     for member in members:
@@ -283,18 +303,23 @@ def forum_table(members, counts, quota, pairs, year, as_of):
     return table
 
 
-def dashboard_tables(members, year, as_of, everyone):
-    """The 落实情况 tables of `members` (a queryset) in `year`, counted up to `as_of`."""
+def dashboard_tables(
+    members, year, as_of, everyone, quota=None, basis="", within="名册中", visits_total="全年（人次）"
+):
+    """The 落实情况 tables of `members` (a queryset) in `year`, counted up to `as_of`, against
+    `quota` (the year's unless given: the first half's report passes half_quota with basis
+    HALF_QUOTA). `within` names the members read in an empty table's line (「名册中」 for the
+    whole roster, 「所选范围内」 under a filter); `visits_total` heads the chair visits' last column."""
     members_list = list(members.select_related("sector", "committee").order_by("code"))
-    quota = rules.quota_for(year)
+    quota = quota if quota is not None else rules.quota_for(year)
     counts = stats.counts_for(members.values("pk"), datetime.date(year, 1, 1), as_of)
     coverage, gaps, pairs = pairing_tables(members_list, year, everyone)
     return [
         coverage,
         gaps,
-        shortfall_table(members_list, counts, quota, as_of_text(year, as_of)),
-        chair_visit_table(members_list, counts, quota, year, as_of),
-        forum_table(members_list, counts, quota, pairs, year, as_of),
+        shortfall_table(members_list, counts, quota, as_of_text(year, as_of), basis),
+        chair_visit_table(members_list, counts, quota, year, as_of, within, visits_total),
+        forum_table(members_list, counts, quota, pairs, year, as_of, within),
     ]
 
 
@@ -310,8 +335,10 @@ def committee_scope(committee):
 
 
 def monthly_table(members, year, as_of, committee_ids=()):
-    """The 按月汇总 of `members`: a row per month (blank and grey once past `as_of`), and the year."""
-    months, whole, first = stats.monthly_counts(members, year, committee_ids)
+    """The 按月汇总 of `members`: a row per month (blank and grey once past `as_of`), and the year.
+    Each row counts the members still without an entry by its month's end; their names are given
+    once, in the last row (the year so far): a row of ~190 names per month said nothing more."""
+    months, whole, first = stats.monthly_counts(members, year, committee_ids, until=as_of)
     roster = list(members.order_by("code").values_list("pk", "name"))
     table = Table(
         "monthly",
@@ -324,9 +351,12 @@ def monthly_table(members, year, as_of, committee_ids=()):
             *[f"{c.label}（个/人）" for c in ROLLUP_CATEGORIES],
             "集体座谈会（次）",
             "仍未联系的委员（人）",
-            "仍未联系的委员",
+            "仍未联系的委员（名单）",
         ],
-        note="联系对象按类别计人（个）数，同一对象多次联系只计一次；“仍未联系的委员”为当年截至该月底没有任何联系记录的委员。",
+        note=(
+            "联系对象按类别计人（个）数，同一对象多次联系只计一次；“仍未联系的委员”为当年截至该月底没有任何联系记录的委员，"
+            "名单只列在最后一行（当年截至目前）。"
+        ),
     )
     table.marks = []
     width = len(table.columns)
@@ -336,7 +366,7 @@ def monthly_table(members, year, as_of, committee_ids=()):
             table.marks.append(["", *[FUTURE] * (width - 1)])
             continue
         end = min(_month_end(year, month), as_of)
-        table.rows.append([MONTHS[month - 1], *_rollup_cells(months[month], roster, first, end)])
+        table.rows.append([MONTHS[month - 1], *_rollup_cells(months[month], roster, first, end, names=False)])
         table.marks.append([""] * width)
     table.rows.append([f"全年（{as_of_text(year, as_of)}）", *_rollup_cells(whole, roster, first, as_of)])
     table.marks.append([TOTAL] * width)
@@ -347,7 +377,7 @@ def _month_end(year, month):
     return datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(days=1)
 
 
-def _rollup_cells(month, roster, first, end):
+def _rollup_cells(month, roster, first, end, names=True):
     zero = [name for pk, name in roster if pk not in first or first[pk] > end]
     return [
         *[month.ways[w] for w in stats.WAYS],
@@ -356,7 +386,7 @@ def _rollup_cells(month, roster, first, end):
         *[month.targets.get(c.value, 0) for c in ROLLUP_CATEGORIES],
         month.forums,
         len(zero),
-        "、".join(zero),
+        "、".join(zero) if names else "",
     ]
 
 
@@ -424,7 +454,14 @@ def half_year_figures(year, half, today):
     start, end = half_bounds(year, half)
     as_of = min(end, today)
     members = Member.objects.all()
-    tables = dashboard_tables(members, year, as_of, everyone=True)
+    quota = rules.quota_for(year)
+    if half == HalfYear.FIRST:
+        quota, basis = half_quota(quota), HALF_QUOTA
+    else:
+        basis = ""
+    tables = dashboard_tables(
+        members, year, as_of, everyone=True, quota=quota, basis=basis, visits_total="合计（人次）"
+    )
     tables.insert(2, committee_table(start, as_of))
     tables[2].title = f"各专委会联系情况汇总（{start.month}月1日至{as_of.month}月{as_of.day}日）"
     tables.insert(3, half_monthly_table(members, year, half, as_of))

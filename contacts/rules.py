@@ -962,6 +962,27 @@ def save_analysis(year, half, analysis, user):
     return report
 
 
+def _refusal_of(report, year, half, today):
+    """Why the half's report cannot be issued now (its row, or None), or ""."""
+    from .models import half_bounds
+
+    end = half_bounds(year, half)[1]
+    if today <= end:
+        return f"{report_name(year, half)}要到这半年结束（{end.month}月{end.day}日）以后才能出具：出具后这半年的联系记录将被锁定"
+    if report is not None and report.issued:
+        return _issued_text(report)
+    if report is None or not report.analysis.strip():
+        return "「情况分析」：出具前请填写情况分析并保存"
+    return ""
+
+
+def issue_refusal(year, half, today=None):
+    """What the 出具 confirmation page says instead of its button, or "" when it may be issued
+    (issue_report asks again under the row's lock)."""
+    report = HalfYearReport.objects.filter(year=year, half=half).first()
+    return _refusal_of(report, year, half, today or timezone.localdate())
+
+
 def issue_report(year, half, user, today=None):
     """出具 the half's report: lock its row, refuse if it is already issued (of two clicks one
     wins, the other is told 已出具), keep the figures (snapshot) and the PDF in private storage,

@@ -144,11 +144,14 @@ def _scope_activities(ids, start, end, committee_ids):
     return ContactActivity.objects.filter(made, date__gte=start, date__lte=end)
 
 
-def monthly_counts(members, year, committee_ids=()):
+def monthly_counts(members, year, committee_ids=(), until=None):
     """The 按月汇总 of a scope: ({month 1–12: Month}, year Month, {member id: first date}) for
     `members` (and the entries `committee_ids` logged without a maker). The year's Month counts
-    distinct members and targets over the whole year. Six queries whatever the size."""
+    distinct members and targets over the whole year, or up to `until` (the first half's report
+    counts to 30 June, whatever was logged since). Six queries whatever the size."""
     start, end = year_bounds(year)
+    if until is not None:
+        end = min(end, until)
     ids = _ids(members)
     Makers = ContactActivity.makers.through
     months = {m: Month() for m in range(1, 13)}

@@ -153,6 +153,10 @@ def test_a_past_year_is_counted_whole_and_a_filter_narrows_every_table(
     response = client.get(DASHBOARD, {"year": "2026", "committee": reference["edu_committee"].pk})
     assert [row[0] for row in table(response, "shortfalls").rows] == ["14001"]  # only 王丽 is in 教科文卫体委员会
     assert not table(response, "chair_visits").rows
+    # The roster has a chair and 常委: only the chosen 专委会 has none.
+    page = response.content.decode()
+    assert "所选范围内没有主席会议成员。" in page and "所选范围内没有常委。" in page
+    assert "名册中没有" not in page
     response = client.get(DASHBOARD, {"year": "2026", "sector": reference["economy"].pk})
     assert "14001" not in {row[0] for row in table(response, "shortfalls").rows}
     assert "C001" in {row[0] for row in table(response, "chair_visits").rows}
@@ -173,6 +177,16 @@ def test_a_committee_office_sees_only_its_members(logged, today, make_user, logi
     assert not codes & {"14003", "14004", "C001", "S002", "S003"}
     page = response.content.decode()
     assert "赵敏" not in page and "主席甲" not in page and "离任委员" not in page
+    assert "本工作室负责的委员中没有主席会议成员。" in page and "名册中没有" not in page
+    # The filters offer only what the office's members have: its own committee (nobody in scope
+    # is in 经济委员会), the 教育界 and 医药卫生界 (not 经济界).
+    offered = {name: {text for _pk, text in choices} for name, _label, choices, _chosen in response.context["filters"]}
+    assert offered == {"committee": {"教科文卫体委员会"}, "sector": {"教育界", "医药卫生界"}}
+    assert "经济界" not in page and "经济委员会" not in page
+    # A hand-typed committee outside the list is no filter at all.
+    other = client.get(DASHBOARD, {"year": "2026", "committee": reference["econ_committee"].pk})
+    assert [f[3] for f in other.context["filters"]] == [None, None]
+    assert "14001" in {row[0] for row in table(other, "shortfalls").rows}
     book = sheets(client.get(DASHBOARD + "xlsx/", {"year": "2026"}))
     assert "赵敏" not in str(book) and "主席甲" not in str(book)
 
@@ -206,9 +220,15 @@ def test_monthly_roll_up_of_a_committee_office(logged, today, make_user, login, 
     whole = t.rows[-1]
     assert whole[0].startswith("全年") and whole[1:14] == [1, 1, 1, 1, 4, 2, 1, 0, 0, 2, 0, 1, 2]
     assert set(whole[14].split("、")) == {"李强", "青年丁"}
+    # The names are given once, in the year's row; each month keeps its count only.
+    assert [row[14] for row in t.rows[:11]] == [""] * 11
+    page = response.content.decode()
+    assert page.count("青年丁") == 1
     book = sheets(client.get(MONTHLY + "xlsx/", {"year": "2026"}))
     (rows_back,) = book.values()
     assert rows_back[0][0] == "月份" and rows_back[4][1:14] == [1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 3]
+    assert all(not row[14] for row in rows_back[1:12])  # 1月 … 11月: no names
+    assert set(rows_back[13][14].split("、")) == {"李强", "青年丁"}
 
 
 def test_the_liaison_office_picks_a_committee(logged, today, make_user, login, roles_synced, reference):
