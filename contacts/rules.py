@@ -483,25 +483,25 @@ def pairing_problems(year, kind, from_member, to_member, instance=None, partner=
         return errors
     label = PairingKind(kind).label
     if from_member.code == to_member.code:
-        add("to_member", f"{who(to_member)} 是联系人本人，不能与自己结对")
+        add("to_member", f"{who(to_member)}是联系人本人，不能与自己结对")
         return errors
     if kind == PairingKind.CHAIR:
         if not from_member.chair_role:
-            add("from_member", f"{who(from_member)} 不是主席或副主席，不能作为主席联系常委的联系人")
+            add("from_member", f"{who(from_member)}不是主席或副主席，不能作为主席联系常委的联系人")
         if not to_member.is_standing:
-            add("to_member", f"{who(to_member)} 不是常委，不能作为{label}的对象")
+            add("to_member", f"{who(to_member)}不是常委，不能作为{label}的对象")
     elif kind == PairingKind.STANDING:
         if not from_member.is_standing:
-            add("from_member", f"{who(from_member)} 不是常委，不能作为常委联系委员的联系人")
+            add("from_member", f"{who(from_member)}不是常委，不能作为常委联系委员的联系人")
         if to_member.is_standing:
-            add("to_member", f"{who(to_member)} 是常委，不能作为{label}的对象（常委由主席、副主席联系）")
+            add("to_member", f"{who(to_member)}是常委，不能作为{label}的对象（常委由主席、副主席联系）")
         elif to_member.chair_role:
-            add("to_member", f"{who(to_member)} 是主席会议成员，不能作为{label}的对象")
+            add("to_member", f"{who(to_member)}是主席会议成员，不能作为{label}的对象")
     else:
         if from_member.is_youth:
-            add("from_member", f"{who(from_member)} 是青年委员，不能作为传帮带的联系人")
+            add("from_member", f"{who(from_member)}是青年委员，不能作为传帮带的联系人")
         if not to_member.is_youth:
-            add("to_member", f"{who(to_member)} 不是青年委员，不能作为传帮带的对象")
+            add("to_member", f"{who(to_member)}不是青年委员，不能作为传帮带的对象")
     if partner and pairing_year_ok(year):
         other = existing_partner(year, kind, to_member.code, instance)
         if other is not None:
@@ -520,7 +520,7 @@ def existing_partner(year, kind, to_code, instance=None):
 def partner_text(year, kind, to_member, other):
     partner = f"{other.from_name}（{other.from_code}）"
     label = PairingKind(kind).label
-    return f"{who(to_member)} 在 {year} 年已由 {partner} {label}，每人每年每种结对只能有一位联系人"
+    return f"{who(to_member)}在 {year} 年已由{partner}{label}，每人每年每种结对只能有一位联系人"
 
 
 def pairing_errors(year, kind, from_member, to_member, instance=None):
@@ -814,7 +814,7 @@ def import_pairings(data, user, dry_run=True):
             if key in seen:
                 add(
                     "被联系人委员证号",
-                    f"与第 {seen[key]} 行重复：{who(to_member)} 在 {year} 年的{PairingKind(kind).label}只能有一位联系人",
+                    f"与第 {seen[key]} 行重复：{who(to_member)}在 {year} 年的{PairingKind(kind).label}只能有一位联系人",
                 )
             seen.setdefault(key, line)
             other = stored.get(key)

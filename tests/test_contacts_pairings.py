@@ -63,38 +63,38 @@ def pair(year, kind, a, b):
 @pytest.mark.parametrize(
     "kind, a, b, field, message",
     [
-        (CHAIR, "chair", "teacher", "to_member", "「被联系人」：王丽（14001） 不是常委，不能作为主席联系常委的对象"),
+        (CHAIR, "chair", "teacher", "to_member", "「被联系人」：王丽（14001）不是常委，不能作为主席联系常委的对象"),
         (
             CHAIR,
             "teacher",
             "s_edu",
             "from_member",
-            "「联系人」：王丽（14001） 不是主席或副主席，不能作为主席联系常委的联系人",
+            "「联系人」：王丽（14001）不是主席或副主席，不能作为主席联系常委的联系人",
         ),
         (
             STANDING,
             "teacher",
             "doctor",
             "from_member",
-            "「联系人」：王丽（14001） 不是常委，不能作为常委联系委员的联系人",
+            "「联系人」：王丽（14001）不是常委，不能作为常委联系委员的联系人",
         ),
         (
             STANDING,
             "s_edu",
             "s_econ",
             "to_member",
-            "「被联系人」：常委经（S002） 是常委，不能作为常委联系委员的对象（常委由主席、副主席联系）",
+            "「被联系人」：常委经（S002）是常委，不能作为常委联系委员的对象（常委由主席、副主席联系）",
         ),
         (
             STANDING,
             "s_edu",
             "vice",
             "to_member",
-            "「被联系人」：副主席乙（C002） 是主席会议成员，不能作为常委联系委员的对象",
+            "「被联系人」：副主席乙（C002）是主席会议成员，不能作为常委联系委员的对象",
         ),
-        (MENTOR, "teacher", "doctor", "to_member", "「被联系人」：李强（14002） 不是青年委员，不能作为传帮带的对象"),
-        (MENTOR, "youth", "youth", "to_member", "「被联系人」：青年丁（Y001） 是联系人本人，不能与自己结对"),
-        (STANDING, "s_edu", "s_edu", "to_member", "「被联系人」：常委教（S001） 是联系人本人，不能与自己结对"),
+        (MENTOR, "teacher", "doctor", "to_member", "「被联系人」：李强（14002）不是青年委员，不能作为传帮带的对象"),
+        (MENTOR, "youth", "youth", "to_member", "「被联系人」：青年丁（Y001）是联系人本人，不能与自己结对"),
+        (STANDING, "s_edu", "s_edu", "to_member", "「被联系人」：常委教（S001）是联系人本人，不能与自己结对"),
     ],
 )
 def test_each_pairing_rule_is_refused_with_its_message(people, liaison, kind, a, b, field, message):
@@ -108,7 +108,7 @@ def test_a_youth_mentor_is_refused(people, liaison):
     other_youth = MemberFactory(code="Y002", name="青年戊", is_youth=True)
     with pytest.raises(rules.ContactError) as refused:
         rules.save_pairing(YEAR, MENTOR, other_youth, people["youth"], liaison)
-    assert refused.value.errors["from_member"] == ["「联系人」：青年戊（Y002） 是青年委员，不能作为传帮带的联系人"]
+    assert refused.value.errors["from_member"] == ["「联系人」：青年戊（Y002）是青年委员，不能作为传帮带的联系人"]
 
 
 def test_one_partner_of_each_kind_a_year_naming_the_partner(people, liaison):
@@ -117,7 +117,7 @@ def test_one_partner_of_each_kind_a_year_naming_the_partner(people, liaison):
     with pytest.raises(rules.ContactError) as refused:
         rules.save_pairing(YEAR, STANDING, p["s_econ"], p["teacher"], liaison)
     assert refused.value.errors["to_member"] == [
-        f"「被联系人」：王丽（14001） 在 {YEAR} 年已由 常委教（S001） 常委联系委员，每人每年每种结对只能有一位联系人"
+        f"「被联系人」：王丽（14001）在 {YEAR} 年已由常委教（S001）常委联系委员，每人每年每种结对只能有一位联系人"
     ]
     # Another kind, or another year, is another partner.
     rules.save_pairing(YEAR, MENTOR, p["s_econ"], p["youth"], liaison)
@@ -159,7 +159,7 @@ def test_the_office_that_loses_the_race_is_told_who_won(people, liaison, monkeyp
     with pytest.raises(rules.ContactError) as refused:
         rules.save_pairing(YEAR, STANDING, p["s_econ"], p["teacher"], liaison)
     assert refused.value.errors["to_member"] == [
-        f"「被联系人」：王丽（14001） 在 {YEAR} 年已由 常委教（S001） 常委联系委员，每人每年每种结对只能有一位联系人"
+        f"「被联系人」：王丽（14001）在 {YEAR} 年已由常委教（S001）常委联系委员，每人每年每种结对只能有一位联系人"
     ]
     assert Pairing.objects.get().from_code == "S001"
 
@@ -199,10 +199,10 @@ def test_copy_year_copies_what_still_qualifies_and_lists_the_rest(people, liaiso
     assert result.existing == 1
     reasons = {(d.from_code, d.to_code): reason for d, reason in result.dropped}
     assert reasons == {
-        ("S002", "14003"): "常委经（S002） 不是常委，不能作为常委联系委员的联系人",
+        ("S002", "14003"): "常委经（S002）不是常委，不能作为常委联系委员的联系人",
         ("S001", "L001"): "离任者（L001）已离开名册",
-        ("S002", "14002"): "常委经（S002） 不是常委，不能作为常委联系委员的联系人；"
-        f"李强（14002） 在 {YEAR} 年已由 常委教（S001） 常委联系委员，每人每年每种结对只能有一位联系人",
+        ("S002", "14002"): "常委经（S002）不是常委，不能作为常委联系委员的联系人；"
+        f"李强（14002）在 {YEAR} 年已由常委教（S001）常委联系委员，每人每年每种结对只能有一位联系人",
     }
     assert Pairing.objects.filter(year=YEAR).count() == 5
     # Copying again adds nothing.
@@ -218,7 +218,7 @@ def test_the_copy_page_lists_the_dropped_pairs(people, liaison, login):
     response = client.post(reverse("contacts_pairings_copy"), {"from_year": LAST, "to_year": YEAR})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "常委教（S001） 不是常委，不能作为常委联系委员的联系人" in page
+    assert "常委教（S001）不是常委，不能作为常委联系委员的联系人" in page
     assert 'data-count="dropped">1<' in page
 
 
@@ -321,10 +321,10 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(people, liaison):
         "第 4 行「结对类型」：“主席看常委”应为主席联系常委、常委联系委员或传帮带",
         "第 5 行「联系人委员证号」：请填写委员证号",
         "第 6 行「被联系人委员证号」：99999 不在委员名册中",
-        "第 7 行「被联系人委员证号」：王丽（14001） 不是常委，不能作为主席联系常委的对象",
-        "第 8 行「被联系人委员证号」：常委教（S001） 是联系人本人，不能与自己结对",
-        f"第 9 行「被联系人委员证号」：与第 2 行重复：王丽（14001） 在 {YEAR} 年的常委联系委员只能有一位联系人",
-        f"第 10 行「被联系人委员证号」：李强（14002） 在 {YEAR} 年已由 常委经（S002） 常委联系委员，每人每年每种结对只能有一位联系人",
+        "第 7 行「被联系人委员证号」：王丽（14001）不是常委，不能作为主席联系常委的对象",
+        "第 8 行「被联系人委员证号」：常委教（S001）是联系人本人，不能与自己结对",
+        f"第 9 行「被联系人委员证号」：与第 2 行重复：王丽（14001）在 {YEAR} 年的常委联系委员只能有一位联系人",
+        f"第 10 行「被联系人委员证号」：李强（14002）在 {YEAR} 年已由常委经（S002）常委联系委员，每人每年每种结对只能有一位联系人",
     ]
     assert Pairing.objects.count() == 1
 
@@ -416,7 +416,7 @@ def test_the_liaison_office_creates_edits_and_deletes_in_the_admin(people, liais
         create, {"year": YEAR, "kind": CHAIR, "from_member": p["chair"].pk, "to_member": p["teacher"].pk}
     )
     assert response.status_code == 200
-    assert "「被联系人」：王丽（14001） 不是常委，不能作为主席联系常委的对象" in response.content.decode()
+    assert "「被联系人」：王丽（14001）不是常委，不能作为主席联系常委的对象" in response.content.decode()
     response = client.post(
         create, {"year": YEAR, "kind": CHAIR, "from_member": p["chair"].pk, "to_member": p["s_edu"].pk}
     )
