@@ -318,27 +318,57 @@ class CopyForm(forms.Form):
         return data
 
 
+COPY_RESULT = "contacts_pairings_copy_result"
+COPY_FIELDS = {"from_year": "from_year", "year": "to_year"}  # rules.copy_year's error keys → the form's
+
+
+def copy_summary(from_year, to_year, result):
+    """What the result page shows, kept in the session (plain data) so a reload shows it again
+    without copying again."""
+    return {
+        "from_year": from_year,
+        "to_year": to_year,
+        "copied": len(result.copied),
+        "existing": result.existing,
+        "dropped": [
+            {
+                "kind": str(pair.get_kind_display()),
+                "from": f"{pair.from_name}（{pair.from_code}）",
+                "to": f"{pair.to_name}（{pair.to_code}）",
+                "reason": reason,
+            }
+            for pair, reason in result.dropped
+        ],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @managing
 def copy_year(request):
-    form = CopyForm(request.POST or None, initial={"from_year": this_year() - 1, "to_year": this_year()})
-    result = None
+    """The form, then POST/redirect/GET: the result stays in the session and `?result=1` shows it,
+    so reloading the result page shows the table again and copies nothing."""
+    from_year, to_year = rules.copy_years_default()
+    form = CopyForm(request.POST or None, initial={"from_year": from_year, "to_year": to_year})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            result = rules.copy_year(form.cleaned_data["from_year"], form.cleaned_data["to_year"], request.user)
+            result = rules.copy_year(data["from_year"], data["to_year"], request.user)
+        except rules.Refused as exc:
+            return forbidden(request, str(exc))
         except rules.ContactError as exc:
-            form.add_error(None, str(exc))
+            for name, texts in exc.errors.items():
+                for text in texts:
+                    form.add_error(COPY_FIELDS.get(name), text)
         else:
+            request.session[COPY_RESULT] = copy_summary(data["from_year"], data["to_year"], result)
             messages.success(
                 request,
-                f"已复制 {len(result.copied)} 个结对；{result.existing} 个已存在未重复复制；"
-                f"{len(result.dropped)} 个未复制（原因见下表）。",
+                f"已把 {data['from_year']} 年的结对复制到 {data['to_year']} 年：新复制 {len(result.copied)} 个，"
+                f"{result.existing} 个已存在未重复复制，{len(result.dropped)} 个未复制（原因见下表）。",
             )
-    return TemplateResponse(
-        request,
-        "contacts/pairings/copy.html",
-        {"form": form, "result": result, "to_year": form.cleaned_data.get("to_year") if result else None},
-    )
+            return redirect(f"{reverse('contacts_pairings_copy')}?result=1")
+    summary = request.session.get(COPY_RESULT) if request.method == "GET" and request.GET.get("result") else None
+    return TemplateResponse(request, "contacts/pairings/copy.html", {"form": form, "result": summary})
 
 
 # --- 按专委会建议 (常委联系委员)

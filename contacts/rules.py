@@ -612,16 +612,39 @@ def copy_year(from_year, to_year, user):
         )
     if from_year == to_year:
         raise ContactError({"year": ["「年度」：复制到的年度不能与原年度相同"]})
+    if not Pairing.objects.filter(year=from_year).exists():
+        raise ContactError({"from_year": [nothing_to_copy_text(from_year)]})
     try:
         return _copy_year(from_year, to_year)
     except IntegrityError:
         raise ContactError("复制时结对被其他人同时修改，没有复制任何结对。请稍后重试。") from None
 
 
+def nothing_to_copy_text(from_year):
+    return f"{from_year} 年没有结对可复制"
+
+
+def latest_paired_year():
+    """The latest year that has pairings, or None."""
+    return Pairing.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def copy_years_default():
+    """(from, to) for the copy form: the latest year with pairings and the year after it (not past
+    next year, the last a pair may be made for); last year and this year when there are none."""
+    today = timezone.localdate().year
+    latest = latest_paired_year()
+    if latest is None:
+        return today - 1, today
+    return latest, min(latest + 1, today + 1)
+
+
 def _copy_year(from_year, to_year):
     result = CopyResult()
     with transaction.atomic():
         old = list(locked(Pairing.objects.filter(year=from_year)))
+        if not old:  # deleted since the check above
+            raise ContactError({"from_year": [nothing_to_copy_text(from_year)]})
         members = {m.pk: m for m in locked(Member.objects.filter(pk__in=_sides(old)))}
         present = {(p.kind, p.to_code): p for p in locked(Pairing.objects.filter(year=to_year))}
         for pair in sorted(old, key=lambda p: (PairingKind.values.index(p.kind), p.from_code, p.to_code)):

@@ -1,6 +1,8 @@
 """三联系 pairings (issue 15 items 2 and 7): each pairing rule refused with its message, copy-year,
 the 按专委会建议, the 结对 import, the admin pages and who may write, and the 联系指标."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -211,15 +213,57 @@ def test_copy_year_copies_what_still_qualifies_and_lists_the_rest(people, liaiso
     assert Pairing.objects.filter(year=YEAR).count() == 5
 
 
-def test_the_copy_page_lists_the_dropped_pairs(people, liaison, login):
+def test_the_copy_page_lists_the_dropped_pairs_and_a_reload_copies_nothing(people, liaison, login):
     pair(LAST, STANDING, people["s_edu"], people["teacher"])
+    pair(LAST, MENTOR, people["teacher"], people["youth"])
     Member.objects.filter(pk=people["s_edu"].pk).update(is_standing=False)
     client = login(liaison)
     response = client.post(reverse("contacts_pairings_copy"), {"from_year": LAST, "to_year": YEAR})
+    # POST/redirect/GET: the browser lands on a GET, so a reload does not post the copy again.
+    assert response.status_code == 302 and response["Location"].endswith("?result=1")
+    assert Pairing.objects.filter(year=YEAR).count() == 1
+    Pairing.objects.filter(year=YEAR).delete()  # were the copy posted again, it would come back
+    for _reload in range(2):
+        page = client.get(response["Location"]).content.decode()
+        assert "常委教（S001）不是常委，不能作为常委联系委员的联系人" in page
+        assert 'data-count="copied">1<' in page and 'data-count="dropped">1<' in page
+        # The message says what happened on the first view only.
+        assert ("新复制 1 个，0 个已存在未重复复制，1 个未复制" in page) == (_reload == 0)
+    assert not Pairing.objects.filter(year=YEAR).exists()
+
+
+def selected(page, name):
+    """The selected option of the <select name=…> on a page."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+    return re.search(r'<option value="(\d+)" selected>', select).group(1)
+
+
+def test_the_copy_form_defaults_to_the_latest_paired_year_and_the_next(people, liaison, login):
+    client = login(liaison)
+    page = client.get(reverse("contacts_pairings_copy")).content.decode()
+    assert (selected(page, "from_year"), selected(page, "to_year")) == (str(LAST), str(YEAR))  # none yet
+    pair(LAST - 1, STANDING, people["s_edu"], people["teacher"])
+    pair(LAST, STANDING, people["s_edu"], people["teacher"])
+    pair(YEAR, STANDING, people["s_edu"], people["teacher"])  # this year is already paired
+    page = client.get(reverse("contacts_pairings_copy")).content.decode()
+    assert (selected(page, "from_year"), selected(page, "to_year")) == (str(YEAR), str(YEAR + 1))
+
+
+def test_copying_from_a_year_without_pairs_is_refused_beside_the_field(people, liaison, login):
+    pair(YEAR, STANDING, people["s_edu"], people["teacher"])
+    with pytest.raises(rules.ContactError) as refused:
+        rules.copy_year(LAST, YEAR + 1, liaison)
+    assert refused.value.errors == {"from_year": [f"{LAST} 年没有结对可复制"]}
+    response = login(liaison).post(reverse("contacts_pairings_copy"), {"from_year": LAST, "to_year": YEAR + 1})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "常委教（S001）不是常委，不能作为常委联系委员的联系人" in page
-    assert 'data-count="dropped">1<' in page
+    assert f"{LAST} 年没有结对可复制" in page and "已复制" not in page and "data-copy-result" not in page
+    # Beside the 从哪一年复制 field, not at the top of the form.
+    assert re.search(
+        rf'data-contentpath="from_year">\s*<div class="w-field__errors".*?{LAST} 年没有结对可复制', page, re.S
+    )
+    assert 'role="alert"' not in page
+    assert Pairing.objects.count() == 1
 
 
 # --- 按专委会建议
