@@ -886,15 +886,46 @@ def confirm_pairing_import(record_id, user):
 # pairings · 联系指标
 
 
+QUOTA_COUNT_FIELDS = (
+    "activities_per_member",
+    "enterprises",
+    "sector_public",
+    "public",
+    "chair_visits_min",
+    "chair_visits_max",
+    "forums_per_half",
+)
+
+
+def quota_label(name):
+    return str(ContactQuota._meta.get_field(name).verbose_name)
+
+
+def quota_below_zero_text(name):
+    return f"「{quota_label(name)}」：不能小于 0"
+
+
+def quota_year_taken_text(year):
+    return f"「年度」：{year} 年度的联系指标已经设置，请在列表中修改"
+
+
 def quota_errors(quota):
-    """Problems with a year's quotas, by field."""
+    """Problems with a year's quotas, by field, each naming its field: a year already set (one
+    row a year; change that row), a number below 0, 至多 below 至少."""
     errors = {}
     if not pairing_year_ok(quota.year):
         errors["year"] = [f"「年度」：应为 {FIRST_PAIRING_YEAR} 至 {timezone.localdate().year + 1} 之间的年份"]
+    elif ContactQuota.objects.filter(year=quota.year).exclude(pk=quota.pk).exists():
+        errors["year"] = [quota_year_taken_text(quota.year)]
+    for name in QUOTA_COUNT_FIELDS:
+        value = getattr(quota, name)
+        if value is not None and value < 0:
+            errors[name] = [quota_below_zero_text(name)]
     if (
         quota.chair_visits_min is not None
         and quota.chair_visits_max is not None
         and quota.chair_visits_min > quota.chair_visits_max
+        and "chair_visits_max" not in errors
     ):
         errors["chair_visits_max"] = [
             f"「主席、副主席每月走访常委（至多）」：不能少于至少走访的人数（{quota.chair_visits_min} 人）"

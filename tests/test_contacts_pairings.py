@@ -521,6 +521,53 @@ def test_quota_defaults_shown_and_min_above_max_refused(liaison, login):
     assert rules.quota_for(YEAR).activities_per_member == 5
 
 
+QUOTA = {
+    "year": YEAR,
+    "activities_per_member": 4,
+    "enterprises": 1,
+    "sector_public": 2,
+    "public": 3,
+    "chair_visits_min": 1,
+    "chair_visits_max": 2,
+    "forums_per_half": 1,
+}
+
+
+def test_a_second_row_for_a_year_and_a_negative_number_are_named_in_chinese(liaison, login):
+    client = login(liaison)
+    create = reverse("contacts_contactquota_modeladmin_create")
+    assert client.post(create, QUOTA).status_code == 302
+    page = client.post(create, {**QUOTA, "public": 5}).content.decode()
+    assert f"「年度」：{YEAR} 年度的联系指标已经设置，请在列表中修改" in page
+    assert "已存在" not in page
+    page = client.post(create, {**QUOTA, "year": YEAR + 1, "enterprises": -1}).content.decode()
+    assert "「联系企事业单位（个）」：不能小于 0" in page
+    assert "确保该值" not in page
+    assert list(ContactQuota.objects.values_list("year", "public")) == [(YEAR, 3)]
+    # Changing the year's own row keeps its year; moving it onto another set year is refused.
+    row = ContactQuota.objects.get()
+    edit = reverse("contacts_contactquota_modeladmin_edit", args=[row.pk])
+    assert client.post(edit, {**QUOTA, "public": 6}).status_code == 302
+    ContactQuota.objects.create(year=YEAR + 1)
+    page = client.post(edit, {**QUOTA, "year": YEAR + 1}).content.decode()
+    assert f"「年度」：{YEAR + 1} 年度的联系指标已经设置，请在列表中修改" in page
+    assert rules.quota_for(YEAR).public == 6
+
+
+def test_two_offices_setting_one_year_at_once_get_a_message_not_a_500(liaison, login, monkeypatch):
+    ContactQuota.objects.create(year=YEAR)
+    monkeypatch.setattr(rules, "quota_errors", lambda quota: {})  # both checked before either saved
+    response = login(liaison).post(reverse("contacts_contactquota_modeladmin_create"), QUOTA)
+    assert response.status_code == 200
+    assert f"「年度」：{YEAR} 年度的联系指标已经设置，请在列表中修改" in response.content.decode()
+    assert ContactQuota.objects.count() == 1
+
+
+def test_the_quota_rule_refuses_a_negative_number_itself():
+    errors = rules.quota_errors(ContactQuota(year=YEAR, forums_per_half=-2))
+    assert errors == {"forums_per_half": ["「常委每半年召集集体座谈会（次）」：不能小于 0"]}
+
+
 def test_a_committee_office_cannot_open_the_quotas(make_user, login, roles_synced):
     client = login(make_user(COMMITTEE_OFFICE))
     response = client.get(reverse("contacts_contactquota_modeladmin_index"))
