@@ -512,6 +512,8 @@ def import_preview(request, pk):
         {
             "record": record,
             "report": record.report,
+            # 预览 while it waits for 确认导入; afterwards what became of it (已导入, 有错误，未导入, …).
+            "subtitle": "预览" if record.status == ContactImport.Status.PREVIEWED else record.get_status_display(),
             "can_confirm": is_uploader and record.status == ContactImport.Status.PREVIEWED,
         },
     )

@@ -392,6 +392,11 @@ def test_a_good_file_imports_and_again_counts_as_existing(people, liaison, login
     client.post(reverse("contacts_pairings_import_preview", args=[record.pk]))
     record.refresh_from_db()
     assert record.status == ContactImport.Status.IMPORTED
+    # Once imported, the page no longer calls itself a preview.
+    page = client.get(reverse("contacts_pairings_import_preview", args=[record.pk])).content.decode()
+    heading = re.search(r"<h1.*?</h1>", page, re.S).group(0)
+    assert "已导入" in heading and "预览" not in heading and "已导入的结对" in page
+    assert re.search(r"<title>\s*导入结对 · 已导入", page)
     assert Pairing.objects.count() == 3
     # The kept file is handed back from private storage.
     kept = client.get(reverse("contacts_pairings_import_file", args=[record.pk]))
@@ -433,6 +438,8 @@ def test_a_committee_office_reads_its_scope_but_cannot_write(people, make_user, 
     page = client.get(reverse("contacts_pairing_modeladmin_index"), {"year": YEAR}).content.decode()
     assert "王丽（14001）" in page and "赵敏" not in page
     assert "新建结对" not in page and "复制上一年度结对" not in page
+    # Told, above the list, that the page is read-only and who keeps it.
+    assert page.index("您的账号只能查看结对；结对由委员联络室维护。") < page.index("王丽（14001）")
     for url in (
         reverse("contacts_pairing_modeladmin_create"),
         reverse("contacts_pairing_modeladmin_edit", args=[Pairing.objects.get(to_code="14001").pk]),
@@ -494,6 +501,12 @@ def test_a_reading_role_sees_every_pair_read_only(people, make_user, login, role
     client = login(make_user(SECRETARY_GENERAL))
     page = client.get(reverse("contacts_pairing_modeladmin_index"), {"year": YEAR}).content.decode()
     assert "赵敏（14003）" in page and "新建结对" not in page
+    assert "您的账号只能查看结对；结对由委员联络室维护。" in page
+
+
+def test_the_liaison_office_is_not_told_it_only_reads(people, liaison, login):
+    page = login(liaison).get(reverse("contacts_pairing_modeladmin_index"), {"year": YEAR}).content.decode()
+    assert "新建结对" in page and "只能查看结对" not in page
 
 
 # --- 联系指标
