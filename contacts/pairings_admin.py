@@ -12,6 +12,7 @@ from functools import wraps
 import openpyxl
 from django import forms
 from django.contrib import admin, messages
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -24,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.views import CreateView
+from wagtail_modeladmin.views import CreateView, EditView
 
 from lianxin_site.admin_helpers import IndexView, ModelAdmin, id_or_404
 from lianxin_site.dates import this_year, year_param
@@ -318,27 +319,57 @@ class CopyForm(forms.Form):
         return data
 
 
+COPY_RESULT = "contacts_pairings_copy_result"
+COPY_FIELDS = {"from_year": "from_year", "year": "to_year"}  # rules.copy_year's error keys → the form's
+
+
+def copy_summary(from_year, to_year, result):
+    """What the result page shows, kept in the session (plain data) so a reload shows it again
+    without copying again."""
+    return {
+        "from_year": from_year,
+        "to_year": to_year,
+        "copied": len(result.copied),
+        "existing": result.existing,
+        "dropped": [
+            {
+                "kind": str(pair.get_kind_display()),
+                "from": f"{pair.from_name}（{pair.from_code}）",
+                "to": f"{pair.to_name}（{pair.to_code}）",
+                "reason": reason,
+            }
+            for pair, reason in result.dropped
+        ],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @managing
 def copy_year(request):
-    form = CopyForm(request.POST or None, initial={"from_year": this_year() - 1, "to_year": this_year()})
-    result = None
+    """The form, then POST/redirect/GET: the result stays in the session and `?result=1` shows it,
+    so reloading the result page shows the table again and copies nothing."""
+    from_year, to_year = rules.copy_years_default()
+    form = CopyForm(request.POST or None, initial={"from_year": from_year, "to_year": to_year})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            result = rules.copy_year(form.cleaned_data["from_year"], form.cleaned_data["to_year"], request.user)
+            result = rules.copy_year(data["from_year"], data["to_year"], request.user)
+        except rules.Refused as exc:
+            return forbidden(request, str(exc))
         except rules.ContactError as exc:
-            form.add_error(None, str(exc))
+            for name, texts in exc.errors.items():
+                for text in texts:
+                    form.add_error(COPY_FIELDS.get(name), text)
         else:
+            request.session[COPY_RESULT] = copy_summary(data["from_year"], data["to_year"], result)
             messages.success(
                 request,
-                f"已复制 {len(result.copied)} 个结对；{result.existing} 个已存在未重复复制；"
-                f"{len(result.dropped)} 个未复制（原因见下表）。",
+                f"已把 {data['from_year']} 年的结对复制到 {data['to_year']} 年：新复制 {len(result.copied)} 个，"
+                f"{result.existing} 个已存在未重复复制，{len(result.dropped)} 个未复制（原因见下表）。",
             )
-    return TemplateResponse(
-        request,
-        "contacts/pairings/copy.html",
-        {"form": form, "result": result, "to_year": form.cleaned_data.get("to_year") if result else None},
-    )
+            return redirect(f"{reverse('contacts_pairings_copy')}?result=1")
+    summary = request.session.get(COPY_RESULT) if request.method == "GET" and request.GET.get("result") else None
+    return TemplateResponse(request, "contacts/pairings/copy.html", {"form": form, "result": summary})
 
 
 # --- 按专委会建议 (常委联系委员)
@@ -481,6 +512,8 @@ def import_preview(request, pk):
         {
             "record": record,
             "report": record.report,
+            # 预览 while it waits for 确认导入; afterwards what became of it (已导入, 有错误，未导入, …).
+            "subtitle": "预览" if record.status == ContactImport.Status.PREVIEWED else record.get_status_display(),
             "can_confirm": is_uploader and record.status == ContactImport.Status.PREVIEWED,
         },
     )
@@ -496,28 +529,61 @@ def import_file(request, pk):
 # --- 联系指标
 
 
-DEFAULT_QUOTA_FIELDS = (
-    "activities_per_member",
-    "enterprises",
-    "sector_public",
-    "public",
-    "chair_visits_min",
-    "chair_visits_max",
-    "forums_per_half",
-)
+DEFAULT_QUOTA_FIELDS = rules.QUOTA_COUNT_FIELDS
 
 
 class QuotaForm(WagtailAdminModelForm):
-    """rules.quota_errors beside each field."""
+    """rules.quota_errors beside each field; the stock messages (「确保该值大于或等于0。」, 「具有 年度 的
+    联系指标 已存在。」) replaced by ones that name the field, in the committee's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in DEFAULT_QUOTA_FIELDS:
+            if name in self.fields:
+                label = rules.quota_label(name)
+                self.fields[name].error_messages.update(
+                    {
+                        "required": f"「{label}」：请填写",
+                        "invalid": f"「{label}」：请填写整数",
+                        "min_value": rules.quota_below_zero_text(name),
+                        "max_value": f"「{label}」：不能大于 %(limit_value)s",
+                    }
+                )
+        if "year" in self.fields:
+            year_text = f"「年度」：应为 {rules.FIRST_PAIRING_YEAR} 至 {this_year() + 1} 之间的年份"
+            self.fields["year"].error_messages.update(
+                {
+                    "required": "「年度」：请填写年度",
+                    "invalid": year_text,
+                    "min_value": year_text,
+                    "max_value": year_text,
+                }
+            )
 
     def clean(self):
         data = super().clean()
-        probe = ContactQuota(**{name: data.get(name) for name in ("year", *DEFAULT_QUOTA_FIELDS)})
+        probe = ContactQuota(pk=self.instance.pk, **{name: data.get(name) for name in ("year", *DEFAULT_QUOTA_FIELDS)})
         for name, texts in rules.quota_errors(probe).items():
             for text in texts:
                 if name in self.fields and name not in self.errors:
                     self.add_error(name, text)
         return data
+
+    def validate_unique(self):
+        """One row a year is rules.quota_errors' (in its words) and, for two offices at once, the
+        unique constraint's (QuotaSaveMixin); not Django's stock 「具有 年度 的 联系指标 已存在。」."""
+
+
+class QuotaSaveMixin:
+    """Two offices setting the same year at once: one row is saved, the other is told beside 年度."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            form.add_error("year", rules.quota_year_taken_text(form.cleaned_data.get("year")))
+            return self.form_invalid(form)
 
 
 class QuotaPermissionHelper(PermissionHelper):
@@ -525,9 +591,13 @@ class QuotaPermissionHelper(PermissionHelper):
         return False  # a year without a row uses the defaults: change the row instead
 
 
-class QuotaCreateView(CreateView):
+class QuotaCreateView(QuotaSaveMixin, CreateView):
     def get_initial(self):
         return {**super().get_initial(), "year": year_param(self.request.GET.get("year"))}
+
+
+class QuotaEditView(QuotaSaveMixin, EditView):
+    pass
 
 
 class QuotaIndexView(IndexView):
@@ -550,6 +620,7 @@ class ContactQuotaAdmin(ModelAdmin):
     menu_order = 190
     index_view_class = QuotaIndexView
     create_view_class = QuotaCreateView
+    edit_view_class = QuotaEditView
     index_template_name = "contacts/pairings/quota_index.html"
     permission_helper_class = QuotaPermissionHelper
     list_display = ("year", *DEFAULT_QUOTA_FIELDS)

@@ -504,25 +504,25 @@ def pairing_problems(year, kind, from_member, to_member, instance=None, partner=
         return errors
     label = PairingKind(kind).label
     if from_member.code == to_member.code:
-        add("to_member", f"{who(to_member)} 是联系人本人，不能与自己结对")
+        add("to_member", f"{who(to_member)}是联系人本人，不能与自己结对")
         return errors
     if kind == PairingKind.CHAIR:
         if not from_member.chair_role:
-            add("from_member", f"{who(from_member)} 不是主席或副主席，不能作为主席联系常委的联系人")
+            add("from_member", f"{who(from_member)}不是主席或副主席，不能作为主席联系常委的联系人")
         if not to_member.is_standing:
-            add("to_member", f"{who(to_member)} 不是常委，不能作为{label}的对象")
+            add("to_member", f"{who(to_member)}不是常委，不能作为{label}的对象")
     elif kind == PairingKind.STANDING:
         if not from_member.is_standing:
-            add("from_member", f"{who(from_member)} 不是常委，不能作为常委联系委员的联系人")
+            add("from_member", f"{who(from_member)}不是常委，不能作为常委联系委员的联系人")
         if to_member.is_standing:
-            add("to_member", f"{who(to_member)} 是常委，不能作为{label}的对象（常委由主席、副主席联系）")
+            add("to_member", f"{who(to_member)}是常委，不能作为{label}的对象（常委由主席、副主席联系）")
         elif to_member.chair_role:
-            add("to_member", f"{who(to_member)} 是主席会议成员，不能作为{label}的对象")
+            add("to_member", f"{who(to_member)}是主席会议成员，不能作为{label}的对象")
     else:
         if from_member.is_youth:
-            add("from_member", f"{who(from_member)} 是青年委员，不能作为传帮带的联系人")
+            add("from_member", f"{who(from_member)}是青年委员，不能作为传帮带的联系人")
         if not to_member.is_youth:
-            add("to_member", f"{who(to_member)} 不是青年委员，不能作为传帮带的对象")
+            add("to_member", f"{who(to_member)}不是青年委员，不能作为传帮带的对象")
     if partner and pairing_year_ok(year):
         other = existing_partner(year, kind, to_member.code, instance)
         if other is not None:
@@ -541,7 +541,7 @@ def existing_partner(year, kind, to_code, instance=None):
 def partner_text(year, kind, to_member, other):
     partner = f"{other.from_name}（{other.from_code}）"
     label = PairingKind(kind).label
-    return f"{who(to_member)} 在 {year} 年已由 {partner} {label}，每人每年每种结对只能有一位联系人"
+    return f"{who(to_member)}在 {year} 年已由{partner}{label}，每人每年每种结对只能有一位联系人"
 
 
 def pairing_errors(year, kind, from_member, to_member, instance=None):
@@ -633,16 +633,39 @@ def copy_year(from_year, to_year, user):
         )
     if from_year == to_year:
         raise ContactError({"year": ["「年度」：复制到的年度不能与原年度相同"]})
+    if not Pairing.objects.filter(year=from_year).exists():
+        raise ContactError({"from_year": [nothing_to_copy_text(from_year)]})
     try:
         return _copy_year(from_year, to_year)
     except IntegrityError:
         raise ContactError("复制时结对被其他人同时修改，没有复制任何结对。请稍后重试。") from None
 
 
+def nothing_to_copy_text(from_year):
+    return f"{from_year} 年没有结对可复制"
+
+
+def latest_paired_year():
+    """The latest year that has pairings, or None."""
+    return Pairing.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def copy_years_default():
+    """(from, to) for the copy form: the latest year with pairings and the year after it (not past
+    next year, the last a pair may be made for); last year and this year when there are none."""
+    today = timezone.localdate().year
+    latest = latest_paired_year()
+    if latest is None:
+        return today - 1, today
+    return latest, min(latest + 1, today + 1)
+
+
 def _copy_year(from_year, to_year):
     result = CopyResult()
     with transaction.atomic():
         old = list(locked(Pairing.objects.filter(year=from_year)))
+        if not old:  # deleted since the check above
+            raise ContactError({"from_year": [nothing_to_copy_text(from_year)]})
         members = {m.pk: m for m in locked(Member.objects.filter(pk__in=_sides(old)))}
         present = {(p.kind, p.to_code): p for p in locked(Pairing.objects.filter(year=to_year))}
         for pair in sorted(old, key=lambda p: (PairingKind.values.index(p.kind), p.from_code, p.to_code)):
@@ -835,7 +858,7 @@ def import_pairings(data, user, dry_run=True):
             if key in seen:
                 add(
                     "被联系人委员证号",
-                    f"与第 {seen[key]} 行重复：{who(to_member)} 在 {year} 年的{PairingKind(kind).label}只能有一位联系人",
+                    f"与第 {seen[key]} 行重复：{who(to_member)}在 {year} 年的{PairingKind(kind).label}只能有一位联系人",
                 )
             seen.setdefault(key, line)
             other = stored.get(key)
@@ -884,15 +907,46 @@ def confirm_pairing_import(record_id, user):
 # pairings · 联系指标
 
 
+QUOTA_COUNT_FIELDS = (
+    "activities_per_member",
+    "enterprises",
+    "sector_public",
+    "public",
+    "chair_visits_min",
+    "chair_visits_max",
+    "forums_per_half",
+)
+
+
+def quota_label(name):
+    return str(ContactQuota._meta.get_field(name).verbose_name)
+
+
+def quota_below_zero_text(name):
+    return f"「{quota_label(name)}」：不能小于 0"
+
+
+def quota_year_taken_text(year):
+    return f"「年度」：{year} 年度的联系指标已经设置，请在列表中修改"
+
+
 def quota_errors(quota):
-    """Problems with a year's quotas, by field."""
+    """Problems with a year's quotas, by field, each naming its field: a year already set (one
+    row a year; change that row), a number below 0, 至多 below 至少."""
     errors = {}
     if not pairing_year_ok(quota.year):
         errors["year"] = [f"「年度」：应为 {FIRST_PAIRING_YEAR} 至 {timezone.localdate().year + 1} 之间的年份"]
+    elif ContactQuota.objects.filter(year=quota.year).exclude(pk=quota.pk).exists():
+        errors["year"] = [quota_year_taken_text(quota.year)]
+    for name in QUOTA_COUNT_FIELDS:
+        value = getattr(quota, name)
+        if value is not None and value < 0:
+            errors[name] = [quota_below_zero_text(name)]
     if (
         quota.chair_visits_min is not None
         and quota.chair_visits_max is not None
         and quota.chair_visits_min > quota.chair_visits_max
+        and "chair_visits_max" not in errors
     ):
         errors["chair_visits_max"] = [
             f"「主席、副主席每月走访常委（至多）」：不能少于至少走访的人数（{quota.chair_visits_min} 人）"

@@ -1,6 +1,8 @@
 """三联系 pairings (issue 15 items 2 and 7): each pairing rule refused with its message, copy-year,
 the 按专委会建议, the 结对 import, the admin pages and who may write, and the 联系指标."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -63,38 +65,38 @@ def pair(year, kind, a, b):
 @pytest.mark.parametrize(
     "kind, a, b, field, message",
     [
-        (CHAIR, "chair", "teacher", "to_member", "「被联系人」：王丽（14001） 不是常委，不能作为主席联系常委的对象"),
+        (CHAIR, "chair", "teacher", "to_member", "「被联系人」：王丽（14001）不是常委，不能作为主席联系常委的对象"),
         (
             CHAIR,
             "teacher",
             "s_edu",
             "from_member",
-            "「联系人」：王丽（14001） 不是主席或副主席，不能作为主席联系常委的联系人",
+            "「联系人」：王丽（14001）不是主席或副主席，不能作为主席联系常委的联系人",
         ),
         (
             STANDING,
             "teacher",
             "doctor",
             "from_member",
-            "「联系人」：王丽（14001） 不是常委，不能作为常委联系委员的联系人",
+            "「联系人」：王丽（14001）不是常委，不能作为常委联系委员的联系人",
         ),
         (
             STANDING,
             "s_edu",
             "s_econ",
             "to_member",
-            "「被联系人」：常委经（S002） 是常委，不能作为常委联系委员的对象（常委由主席、副主席联系）",
+            "「被联系人」：常委经（S002）是常委，不能作为常委联系委员的对象（常委由主席、副主席联系）",
         ),
         (
             STANDING,
             "s_edu",
             "vice",
             "to_member",
-            "「被联系人」：副主席乙（C002） 是主席会议成员，不能作为常委联系委员的对象",
+            "「被联系人」：副主席乙（C002）是主席会议成员，不能作为常委联系委员的对象",
         ),
-        (MENTOR, "teacher", "doctor", "to_member", "「被联系人」：李强（14002） 不是青年委员，不能作为传帮带的对象"),
-        (MENTOR, "youth", "youth", "to_member", "「被联系人」：青年丁（Y001） 是联系人本人，不能与自己结对"),
-        (STANDING, "s_edu", "s_edu", "to_member", "「被联系人」：常委教（S001） 是联系人本人，不能与自己结对"),
+        (MENTOR, "teacher", "doctor", "to_member", "「被联系人」：李强（14002）不是青年委员，不能作为传帮带的对象"),
+        (MENTOR, "youth", "youth", "to_member", "「被联系人」：青年丁（Y001）是联系人本人，不能与自己结对"),
+        (STANDING, "s_edu", "s_edu", "to_member", "「被联系人」：常委教（S001）是联系人本人，不能与自己结对"),
     ],
 )
 def test_each_pairing_rule_is_refused_with_its_message(people, liaison, kind, a, b, field, message):
@@ -108,7 +110,7 @@ def test_a_youth_mentor_is_refused(people, liaison):
     other_youth = MemberFactory(code="Y002", name="青年戊", is_youth=True)
     with pytest.raises(rules.ContactError) as refused:
         rules.save_pairing(YEAR, MENTOR, other_youth, people["youth"], liaison)
-    assert refused.value.errors["from_member"] == ["「联系人」：青年戊（Y002） 是青年委员，不能作为传帮带的联系人"]
+    assert refused.value.errors["from_member"] == ["「联系人」：青年戊（Y002）是青年委员，不能作为传帮带的联系人"]
 
 
 def test_one_partner_of_each_kind_a_year_naming_the_partner(people, liaison):
@@ -117,7 +119,7 @@ def test_one_partner_of_each_kind_a_year_naming_the_partner(people, liaison):
     with pytest.raises(rules.ContactError) as refused:
         rules.save_pairing(YEAR, STANDING, p["s_econ"], p["teacher"], liaison)
     assert refused.value.errors["to_member"] == [
-        f"「被联系人」：王丽（14001） 在 {YEAR} 年已由 常委教（S001） 常委联系委员，每人每年每种结对只能有一位联系人"
+        f"「被联系人」：王丽（14001）在 {YEAR} 年已由常委教（S001）常委联系委员，每人每年每种结对只能有一位联系人"
     ]
     # Another kind, or another year, is another partner.
     rules.save_pairing(YEAR, MENTOR, p["s_econ"], p["youth"], liaison)
@@ -159,7 +161,7 @@ def test_the_office_that_loses_the_race_is_told_who_won(people, liaison, monkeyp
     with pytest.raises(rules.ContactError) as refused:
         rules.save_pairing(YEAR, STANDING, p["s_econ"], p["teacher"], liaison)
     assert refused.value.errors["to_member"] == [
-        f"「被联系人」：王丽（14001） 在 {YEAR} 年已由 常委教（S001） 常委联系委员，每人每年每种结对只能有一位联系人"
+        f"「被联系人」：王丽（14001）在 {YEAR} 年已由常委教（S001）常委联系委员，每人每年每种结对只能有一位联系人"
     ]
     assert Pairing.objects.get().from_code == "S001"
 
@@ -199,10 +201,10 @@ def test_copy_year_copies_what_still_qualifies_and_lists_the_rest(people, liaiso
     assert result.existing == 1
     reasons = {(d.from_code, d.to_code): reason for d, reason in result.dropped}
     assert reasons == {
-        ("S002", "14003"): "常委经（S002） 不是常委，不能作为常委联系委员的联系人",
+        ("S002", "14003"): "常委经（S002）不是常委，不能作为常委联系委员的联系人",
         ("S001", "L001"): "离任者（L001）已离开名册",
-        ("S002", "14002"): "常委经（S002） 不是常委，不能作为常委联系委员的联系人；"
-        f"李强（14002） 在 {YEAR} 年已由 常委教（S001） 常委联系委员，每人每年每种结对只能有一位联系人",
+        ("S002", "14002"): "常委经（S002）不是常委，不能作为常委联系委员的联系人；"
+        f"李强（14002）在 {YEAR} 年已由常委教（S001）常委联系委员，每人每年每种结对只能有一位联系人",
     }
     assert Pairing.objects.filter(year=YEAR).count() == 5
     # Copying again adds nothing.
@@ -211,15 +213,57 @@ def test_copy_year_copies_what_still_qualifies_and_lists_the_rest(people, liaiso
     assert Pairing.objects.filter(year=YEAR).count() == 5
 
 
-def test_the_copy_page_lists_the_dropped_pairs(people, liaison, login):
+def test_the_copy_page_lists_the_dropped_pairs_and_a_reload_copies_nothing(people, liaison, login):
     pair(LAST, STANDING, people["s_edu"], people["teacher"])
+    pair(LAST, MENTOR, people["teacher"], people["youth"])
     Member.objects.filter(pk=people["s_edu"].pk).update(is_standing=False)
     client = login(liaison)
     response = client.post(reverse("contacts_pairings_copy"), {"from_year": LAST, "to_year": YEAR})
+    # POST/redirect/GET: the browser lands on a GET, so a reload does not post the copy again.
+    assert response.status_code == 302 and response["Location"].endswith("?result=1")
+    assert Pairing.objects.filter(year=YEAR).count() == 1
+    Pairing.objects.filter(year=YEAR).delete()  # were the copy posted again, it would come back
+    for _reload in range(2):
+        page = client.get(response["Location"]).content.decode()
+        assert "常委教（S001）不是常委，不能作为常委联系委员的联系人" in page
+        assert 'data-count="copied">1<' in page and 'data-count="dropped">1<' in page
+        # The message says what happened on the first view only.
+        assert ("新复制 1 个，0 个已存在未重复复制，1 个未复制" in page) == (_reload == 0)
+    assert not Pairing.objects.filter(year=YEAR).exists()
+
+
+def selected(page, name):
+    """The selected option of the <select name=…> on a page."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+    return re.search(r'<option value="(\d+)" selected>', select).group(1)
+
+
+def test_the_copy_form_defaults_to_the_latest_paired_year_and_the_next(people, liaison, login):
+    client = login(liaison)
+    page = client.get(reverse("contacts_pairings_copy")).content.decode()
+    assert (selected(page, "from_year"), selected(page, "to_year")) == (str(LAST), str(YEAR))  # none yet
+    pair(LAST - 1, STANDING, people["s_edu"], people["teacher"])
+    pair(LAST, STANDING, people["s_edu"], people["teacher"])
+    pair(YEAR, STANDING, people["s_edu"], people["teacher"])  # this year is already paired
+    page = client.get(reverse("contacts_pairings_copy")).content.decode()
+    assert (selected(page, "from_year"), selected(page, "to_year")) == (str(YEAR), str(YEAR + 1))
+
+
+def test_copying_from_a_year_without_pairs_is_refused_beside_the_field(people, liaison, login):
+    pair(YEAR, STANDING, people["s_edu"], people["teacher"])
+    with pytest.raises(rules.ContactError) as refused:
+        rules.copy_year(LAST, YEAR + 1, liaison)
+    assert refused.value.errors == {"from_year": [f"{LAST} 年没有结对可复制"]}
+    response = login(liaison).post(reverse("contacts_pairings_copy"), {"from_year": LAST, "to_year": YEAR + 1})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "常委教（S001） 不是常委，不能作为常委联系委员的联系人" in page
-    assert 'data-count="dropped">1<' in page
+    assert f"{LAST} 年没有结对可复制" in page and "已复制" not in page and "data-copy-result" not in page
+    # Beside the 从哪一年复制 field, not at the top of the form.
+    assert re.search(
+        rf'data-contentpath="from_year">\s*<div class="w-field__errors".*?{LAST} 年没有结对可复制', page, re.S
+    )
+    assert 'role="alert"' not in page
+    assert Pairing.objects.count() == 1
 
 
 # --- 按专委会建议
@@ -321,10 +365,10 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(people, liaison):
         "第 4 行「结对类型」：“主席看常委”应为主席联系常委、常委联系委员或传帮带",
         "第 5 行「联系人委员证号」：请填写委员证号",
         "第 6 行「被联系人委员证号」：99999 不在委员名册中",
-        "第 7 行「被联系人委员证号」：王丽（14001） 不是常委，不能作为主席联系常委的对象",
-        "第 8 行「被联系人委员证号」：常委教（S001） 是联系人本人，不能与自己结对",
-        f"第 9 行「被联系人委员证号」：与第 2 行重复：王丽（14001） 在 {YEAR} 年的常委联系委员只能有一位联系人",
-        f"第 10 行「被联系人委员证号」：李强（14002） 在 {YEAR} 年已由 常委经（S002） 常委联系委员，每人每年每种结对只能有一位联系人",
+        "第 7 行「被联系人委员证号」：王丽（14001）不是常委，不能作为主席联系常委的对象",
+        "第 8 行「被联系人委员证号」：常委教（S001）是联系人本人，不能与自己结对",
+        f"第 9 行「被联系人委员证号」：与第 2 行重复：王丽（14001）在 {YEAR} 年的常委联系委员只能有一位联系人",
+        f"第 10 行「被联系人委员证号」：李强（14002）在 {YEAR} 年已由常委经（S002）常委联系委员，每人每年每种结对只能有一位联系人",
     ]
     assert Pairing.objects.count() == 1
 
@@ -348,6 +392,11 @@ def test_a_good_file_imports_and_again_counts_as_existing(people, liaison, login
     client.post(reverse("contacts_pairings_import_preview", args=[record.pk]))
     record.refresh_from_db()
     assert record.status == ContactImport.Status.IMPORTED
+    # Once imported, the page no longer calls itself a preview.
+    page = client.get(reverse("contacts_pairings_import_preview", args=[record.pk])).content.decode()
+    heading = re.search(r"<h1.*?</h1>", page, re.S).group(0)
+    assert "已导入" in heading and "预览" not in heading and "已导入的结对" in page
+    assert re.search(r"<title>\s*导入结对 · 已导入", page)
     assert Pairing.objects.count() == 3
     # The kept file is handed back from private storage.
     kept = client.get(reverse("contacts_pairings_import_file", args=[record.pk]))
@@ -389,6 +438,8 @@ def test_a_committee_office_reads_its_scope_but_cannot_write(people, make_user, 
     page = client.get(reverse("contacts_pairing_modeladmin_index"), {"year": YEAR}).content.decode()
     assert "王丽（14001）" in page and "赵敏" not in page
     assert "新建结对" not in page and "复制上一年度结对" not in page
+    # Told, above the list, that the page is read-only and who keeps it.
+    assert page.index("您的账号只能查看结对；结对由委员联络室维护。") < page.index("王丽（14001）")
     for url in (
         reverse("contacts_pairing_modeladmin_create"),
         reverse("contacts_pairing_modeladmin_edit", args=[Pairing.objects.get(to_code="14001").pk]),
@@ -416,7 +467,7 @@ def test_the_liaison_office_creates_edits_and_deletes_in_the_admin(people, liais
         create, {"year": YEAR, "kind": CHAIR, "from_member": p["chair"].pk, "to_member": p["teacher"].pk}
     )
     assert response.status_code == 200
-    assert "「被联系人」：王丽（14001） 不是常委，不能作为主席联系常委的对象" in response.content.decode()
+    assert "「被联系人」：王丽（14001）不是常委，不能作为主席联系常委的对象" in response.content.decode()
     response = client.post(
         create, {"year": YEAR, "kind": CHAIR, "from_member": p["chair"].pk, "to_member": p["s_edu"].pk}
     )
@@ -450,6 +501,12 @@ def test_a_reading_role_sees_every_pair_read_only(people, make_user, login, role
     client = login(make_user(SECRETARY_GENERAL))
     page = client.get(reverse("contacts_pairing_modeladmin_index"), {"year": YEAR}).content.decode()
     assert "赵敏（14003）" in page and "新建结对" not in page
+    assert "您的账号只能查看结对；结对由委员联络室维护。" in page
+
+
+def test_the_liaison_office_is_not_told_it_only_reads(people, liaison, login):
+    page = login(liaison).get(reverse("contacts_pairing_modeladmin_index"), {"year": YEAR}).content.decode()
+    assert "新建结对" in page and "只能查看结对" not in page
 
 
 # --- 联系指标
@@ -475,6 +532,53 @@ def test_quota_defaults_shown_and_min_above_max_refused(liaison, login):
     response = client.post(reverse("contacts_contactquota_modeladmin_create"), {**data, "chair_visits_min": 1})
     assert response.status_code == 302
     assert rules.quota_for(YEAR).activities_per_member == 5
+
+
+QUOTA = {
+    "year": YEAR,
+    "activities_per_member": 4,
+    "enterprises": 1,
+    "sector_public": 2,
+    "public": 3,
+    "chair_visits_min": 1,
+    "chair_visits_max": 2,
+    "forums_per_half": 1,
+}
+
+
+def test_a_second_row_for_a_year_and_a_negative_number_are_named_in_chinese(liaison, login):
+    client = login(liaison)
+    create = reverse("contacts_contactquota_modeladmin_create")
+    assert client.post(create, QUOTA).status_code == 302
+    page = client.post(create, {**QUOTA, "public": 5}).content.decode()
+    assert f"「年度」：{YEAR} 年度的联系指标已经设置，请在列表中修改" in page
+    assert "已存在" not in page
+    page = client.post(create, {**QUOTA, "year": YEAR + 1, "enterprises": -1}).content.decode()
+    assert "「联系企事业单位（个）」：不能小于 0" in page
+    assert "确保该值" not in page
+    assert list(ContactQuota.objects.values_list("year", "public")) == [(YEAR, 3)]
+    # Changing the year's own row keeps its year; moving it onto another set year is refused.
+    row = ContactQuota.objects.get()
+    edit = reverse("contacts_contactquota_modeladmin_edit", args=[row.pk])
+    assert client.post(edit, {**QUOTA, "public": 6}).status_code == 302
+    ContactQuota.objects.create(year=YEAR + 1)
+    page = client.post(edit, {**QUOTA, "year": YEAR + 1}).content.decode()
+    assert f"「年度」：{YEAR + 1} 年度的联系指标已经设置，请在列表中修改" in page
+    assert rules.quota_for(YEAR).public == 6
+
+
+def test_two_offices_setting_one_year_at_once_get_a_message_not_a_500(liaison, login, monkeypatch):
+    ContactQuota.objects.create(year=YEAR)
+    monkeypatch.setattr(rules, "quota_errors", lambda quota: {})  # both checked before either saved
+    response = login(liaison).post(reverse("contacts_contactquota_modeladmin_create"), QUOTA)
+    assert response.status_code == 200
+    assert f"「年度」：{YEAR} 年度的联系指标已经设置，请在列表中修改" in response.content.decode()
+    assert ContactQuota.objects.count() == 1
+
+
+def test_the_quota_rule_refuses_a_negative_number_itself():
+    errors = rules.quota_errors(ContactQuota(year=YEAR, forums_per_half=-2))
+    assert errors == {"forums_per_half": ["「常委每半年召集集体座谈会（次）」：不能小于 0"]}
 
 
 def test_a_committee_office_cannot_open_the_quotas(make_user, login, roles_synced):
