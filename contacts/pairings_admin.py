@@ -472,15 +472,7 @@ def import_upload(request):
         except SheetFileError as exc:
             form.add_error("file", str(exc))
         else:
-            upload.seek(0)
-            record = ContactImport.objects.create(
-                kind=ContactImport.Kind.PAIRINGS,
-                file=upload,
-                original_name=upload.name,
-                uploaded_by=request.user,
-                status=ContactImport.Status.PREVIEWED if report.ok else ContactImport.Status.INVALID,
-                report=report.as_dict(),
-            )
+            record = ContactImport.keep(upload, request.user, report, kind=ContactImport.Kind.PAIRINGS)
             return redirect("contacts_pairings_import_preview", pk=record.pk)
     recent = ContactImport.objects.filter(kind=ContactImport.Kind.PAIRINGS).select_related("uploaded_by")[:RECENT]
     return TemplateResponse(

@@ -80,15 +80,7 @@ def import_page(request):
         except SheetFileError as exc:
             form.add_error("file", str(exc))
         else:
-            upload.seek(0)
-            record = ContactImport.objects.create(
-                kind=ContactImport.Kind.ACTIVITIES,
-                file=upload,
-                original_name=upload.name,
-                uploaded_by=request.user,
-                status=ContactImport.Status.PREVIEWED if report.ok else ContactImport.Status.INVALID,
-                report=report.as_dict(),
-            )
+            record = ContactImport.keep(upload, request.user, report, kind=ContactImport.Kind.ACTIVITIES)
             return redirect("contacts_import_preview", pk=record.pk)
     records = rules.imports_visible_to(request.user).select_related("uploaded_by")
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("p"))

@@ -35,14 +35,7 @@ def roster_import_upload(request):
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
-            upload.seek(0)
-            record = RosterImport.objects.create(
-                file=upload,
-                original_name=upload.name,
-                uploaded_by=request.user,
-                status=RosterImport.Status.PREVIEWED if report.ok else RosterImport.Status.INVALID,
-                report=report.as_dict(),
-            )
+            record = RosterImport.keep(upload, request.user, report)
             return redirect("people_roster_preview", pk=record.pk)
     return render(request, "people/admin/roster_import.html", {"form": form})
 

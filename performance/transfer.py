@@ -113,15 +113,7 @@ def sign_in_upload(request, pk):
         except SheetFileError as exc:
             form.add_error("file", str(exc))
         else:
-            upload.seek(0)
-            record = SignInImport.objects.create(
-                activity=activity,
-                file=upload,
-                original_name=upload.name,
-                uploaded_by=request.user,
-                status=SignInImport.Status.PREVIEWED if report.ok else SignInImport.Status.INVALID,
-                report=report.as_dict(),
-            )
+            record = SignInImport.keep(upload, request.user, report, activity=activity)
             return redirect("performance_sign_in_preview", pk=record.pk)
     return render(
         request,

@@ -95,15 +95,7 @@ def import_upload(request):
         except SheetFileError as exc:
             form.add_error("file", str(exc))
         else:
-            upload.seek(0)
-            record = ResultImport.objects.create(
-                file=upload,
-                original_name=upload.name,
-                uploaded_by=request.user,
-                status=ResultImport.Status.PREVIEWED if report.ok else ResultImport.Status.INVALID,
-                kinds=report.kinds,
-                report=report.as_dict(),
-            )
+            record = ResultImport.keep(upload, request.user, report, kinds=report.kinds)
             return redirect("results_import_preview", pk=record.pk)
     recent = [r for r in ResultImport.objects.select_related("uploaded_by")[: RECENT * 5] if may_see(request.user, r)]
     return render(

@@ -182,6 +182,20 @@ class KeptUpload(models.Model):
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"
 
+    @classmethod
+    def keep(cls, upload, user, report, **fields):
+        """Keep an uploaded file with its preview's report: 待确认 when it can be imported, else
+        有错误，未导入. `fields` are the kind's own (the 履职活动 of a 签到表 …)."""
+        upload.seek(0)
+        return cls.objects.create(
+            file=upload,
+            original_name=upload.name,
+            uploaded_by=user,
+            status=UploadStatus.PREVIEWED if report.ok else UploadStatus.INVALID,
+            report=report.as_dict(),
+            **fields,
+        )
+
 
 def confirm_upload(model, record_id, run, noun):
     """Import a previewed upload for real, once. `model` keeps uploads (file, original_name,
