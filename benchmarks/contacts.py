@@ -57,18 +57,7 @@ def pair_everyone(members, chairs, standing, youth):
     pairs = []
 
     def pair(kind, a, b):
-        pairs.append(
-            Pairing(
-                year=YEAR,
-                kind=kind,
-                from_member=a,
-                to_member=b,
-                from_code=a.code,
-                from_name=a.name,
-                to_code=b.code,
-                to_name=b.name,
-            )
-        )
+        pairs.append(Pairing.of(YEAR, kind, a, b))
 
     for i, member in enumerate(standing):
         pair(PairingKind.CHAIR, chairs[i % len(chairs)], member)

@@ -66,6 +66,20 @@ class Pairing(models.Model):
     def __str__(self):
         return f"{self.year}年 {self.get_kind_display()}：{self.from_name} → {self.to_name}"
 
+    @classmethod
+    def of(cls, year, kind, from_member, to_member):
+        """An unsaved pair with both sides' names and 委员证号 kept beside them."""
+        return cls(
+            year=year,
+            kind=kind,
+            from_member=from_member,
+            to_member=to_member,
+            from_code=from_member.code,
+            from_name=from_member.name,
+            to_code=to_member.code,
+            to_name=to_member.name,
+        )
+
     @property
     def left_roster(self):
         """Whether either side has left the roster since the pair was made."""

@@ -24,16 +24,7 @@ def test_a_member_records_two_contacts_on_a_phone(browser, live_server, make_use
     year = timezone.localdate().year
     standing = MemberFactory(code="S001", name="常委乙", is_standing=True, sector=reference["education"])
     teacher = members["teacher"]
-    Pairing.objects.create(
-        year=year,
-        kind=PairingKind.STANDING,
-        from_member=standing,
-        to_member=teacher,
-        from_code=standing.code,
-        from_name=standing.name,
-        to_code=teacher.code,
-        to_name=teacher.name,
-    )
+    Pairing.of(year, PairingKind.STANDING, standing, teacher).save()
     user = _with_password(make_user(roles.MEMBER, member=standing))
 
     context, page = login_in(browser, live_server, user, PASSWORD, "/forms/", width=390)

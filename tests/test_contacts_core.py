@@ -45,16 +45,7 @@ def year(members, reference):
         (standing, m["doctor"], PairingKind.STANDING),
         (m["teacher"], youth, PairingKind.MENTOR),
     ):
-        Pairing.objects.create(
-            year=YEAR,
-            kind=kind,
-            from_member=from_member,
-            to_member=to_member,
-            from_code=from_member.code,
-            from_name=from_member.name,
-            to_code=to_member.code,
-            to_name=to_member.name,
-        )
+        Pairing.of(YEAR, kind, from_member, to_member).save()
     return {**m, "chair": chair, "standing": standing, "standing2": standing2, "youth": youth}
 
 

@@ -30,16 +30,9 @@ TODAY = timezone.localdate()
 
 
 def pair(year, kind, from_member, to_member):
-    return Pairing.objects.create(
-        year=year,
-        kind=kind,
-        from_member=from_member,
-        to_member=to_member,
-        from_code=from_member.code,
-        from_name=from_member.name,
-        to_code=to_member.code,
-        to_name=to_member.name,
-    )
+    pairing = Pairing.of(year, kind, from_member, to_member)
+    pairing.save()
+    return pairing
 
 
 @pytest.fixture

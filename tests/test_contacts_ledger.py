@@ -40,16 +40,7 @@ def year(members, reference):
     vice = MemberFactory(code="C002", name="副主席乙", chair_role=ChairRole.VICE_CHAIR)
     standing = MemberFactory(code="S001", name="常委丙", is_standing=True)
     for member in (members["teacher"], members["doctor"]):
-        Pairing.objects.create(
-            year=YEAR,
-            kind=PairingKind.STANDING,
-            from_member=standing,
-            to_member=member,
-            from_code=standing.code,
-            from_name=standing.name,
-            to_code=member.code,
-            to_name=member.name,
-        )
+        Pairing.of(YEAR, PairingKind.STANDING, standing, member).save()
     return {**members, "chair": chair, "vice": vice, "standing": standing}
 
 

@@ -47,16 +47,9 @@ def people(members, reference):
 
 
 def pair(year, kind, a, b):
-    return Pairing.objects.create(
-        year=year,
-        kind=kind,
-        from_member=a,
-        to_member=b,
-        from_code=a.code,
-        from_name=a.name,
-        to_code=b.code,
-        to_name=b.name,
-    )
+    pairing = Pairing.of(year, kind, a, b)
+    pairing.save()
+    return pairing
 
 
 # --- each rule, refused with its message
