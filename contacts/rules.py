@@ -391,11 +391,24 @@ def may_change(user, activity):
         return False
     if user.has_perm(VIEW_ALL):
         return True
-    makers = set(activity.makers.values_list("pk", flat=True))
+    makers = {member.pk for member in activity.makers.all()}  # prefetched by the admin list
     if makers:
-        return office_members(user).filter(pk__in=makers).count() == len(makers)
+        return makers <= scope_ids(user)
     committee = account_of(user).committee
     return committee is not None and activity.committee_id == committee.pk
+
+
+SCOPE_IDS = "_contacts_scope_ids"
+
+
+def scope_ids(user):
+    """The ids of office_members(user), read once per request (kept on the user object, as
+    account_of keeps the account): the admin list asks may_change for every row."""
+    ids = getattr(user, SCOPE_IDS, None)
+    if ids is None:
+        ids = set(office_members(user).values_list("pk", flat=True))
+        setattr(user, SCOPE_IDS, ids)
+    return ids
 
 
 def office_scope_errors(user, entry):
@@ -404,8 +417,7 @@ def office_scope_errors(user, entry):
     if entry.source == Source.MEMBER or user is None or not user.is_authenticated or user.has_perm(VIEW_ALL):
         return {}
     errors = {}
-    scope = set(office_members(user).filter(pk__in=[m.pk for m in entry.makers]).values_list("pk", flat=True))
-    outside = [str(m) for m in entry.makers if m.pk not in scope]
+    outside = [str(m) for m in entry.makers if m.pk not in scope_ids(user)]
     if outside:
         errors["makers"] = [f"「联系人」：{'、'.join(outside)}不在本工作室负责的委员范围内"]
     committee = account_of(user).committee
