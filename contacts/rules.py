@@ -387,7 +387,7 @@ def may_change(user, activity):
         return False
     if activity.source == Source.MEMBER:
         return activity.created_by_id == user.pk and member_of(user) is not None
-    if not (user.has_perm(IMPORT) or user.has_perm(MANAGE_PAIRINGS)):
+    if not is_office(user):
         return False
     if user.has_perm(VIEW_ALL):
         return True
@@ -402,13 +402,21 @@ SCOPE_IDS = "_contacts_scope_ids"
 
 
 def scope_ids(user):
-    """The ids of office_members(user), read once per request (kept on the user object, as
-    account_of keeps the account): the admin list asks may_change for every row."""
+    """The ids of office_members(user), None for the offices that read everyone (VIEW_ALL); read
+    once per request (kept on the user object, as account_of keeps the account), since the
+    admin list asks may_change for every row."""
+    if user.has_perm(VIEW_ALL):
+        return None
     ids = getattr(user, SCOPE_IDS, None)
     if ids is None:
         ids = set(office_members(user).values_list("pk", flat=True))
         setattr(user, SCOPE_IDS, ids)
     return ids
+
+
+def is_office(user):
+    """Offices that log and correct entries (专委会工作室, 委员联络室), not those that only read."""
+    return user.has_perm(IMPORT) or user.has_perm(MANAGE_PAIRINGS)
 
 
 def office_scope_errors(user, entry):
