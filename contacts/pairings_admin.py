@@ -486,9 +486,8 @@ def import_upload(request):
 @managing
 def import_preview(request, pk):
     record = _import_record(request, pk)
-    is_uploader = record.uploaded_by_id == request.user.pk
     if request.method == "POST":
-        if not is_uploader:
+        if not record.sent_by(request.user):
             return forbidden(request, "只有上传这份结对表的人可以确认导入。")
         return confirm_and_tell(
             request,
@@ -506,7 +505,7 @@ def import_preview(request, pk):
             "report": record.report,
             # 预览 while it waits for 确认导入; afterwards what became of it (已导入, 有错误，未导入, …).
             "subtitle": "预览" if record.status == ContactImport.Status.PREVIEWED else record.get_status_display(),
-            "can_confirm": is_uploader and record.status == ContactImport.Status.PREVIEWED,
+            "can_confirm": record.awaits(request.user),
         },
     )
 

@@ -101,9 +101,8 @@ def blank_template(request):
 @importer
 def import_preview(request, pk):
     record = _record(request, pk)
-    is_uploader = record.uploaded_by_id == request.user.pk
     if request.method == "POST":
-        if not is_uploader:
+        if not record.sent_by(request.user):
             return forbidden(request, "只有上传这份联系记录表的人可以确认导入。")
         return confirm_and_tell(
             request,
@@ -122,7 +121,7 @@ def import_preview(request, pk):
             "record": record,
             "report": report,
             "more": report.get("created", 0) + report.get("unchanged", 0) - shown,
-            "can_confirm": is_uploader and record.status == ContactImport.Status.PREVIEWED,
+            "can_confirm": record.awaits(request.user),
         },
     )
 

@@ -50,7 +50,7 @@ def _record_for(request, pk):
 @require_http_methods(["GET", "POST"])
 def roster_import_preview(request, pk):
     record = _record_for(request, pk)
-    is_uploader = record.uploaded_by_id == request.user.pk and request.user.has_perm("people.import_roster")
+    is_uploader = record.sent_by(request.user) and request.user.has_perm("people.import_roster")
     if request.method == "POST":
         if not is_uploader:
             raise PermissionDenied
@@ -61,7 +61,7 @@ def roster_import_preview(request, pk):
         {
             "record": record,
             "report": record.report,
-            "can_confirm": is_uploader and record.status == RosterImport.Status.PREVIEWED,
+            "can_confirm": is_uploader and record.awaits(request.user),
         },
     )
 

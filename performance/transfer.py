@@ -133,9 +133,8 @@ def sign_in_upload(request, pk):
 @may_record
 def sign_in_preview(request, pk):
     record = _record(request, pk)
-    is_uploader = record.uploaded_by_id == request.user.pk
     if request.method == "POST":
-        if not is_uploader:
+        if not record.sent_by(request.user):
             return forbidden(request, "只有上传这份签到表的人可以确认导入。")
         return _confirm(request, record.pk)
     return render(
@@ -145,7 +144,7 @@ def sign_in_preview(request, pk):
             "record": record,
             "activity": record.activity,
             "report": record.report,
-            "can_confirm": is_uploader and record.status == SignInImport.Status.PREVIEWED,
+            "can_confirm": record.awaits(request.user),
         },
     )
 

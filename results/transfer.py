@@ -121,9 +121,8 @@ def _record_for(request, pk):
 @may_import
 def import_preview(request, pk):
     record = _record_for(request, pk)
-    is_uploader = record.uploaded_by_id == request.user.pk
     if request.method == "POST":
-        if not is_uploader:
+        if not record.sent_by(request.user):
             return forbidden(request, "只有上传这份文件的人可以确认导入。")
         return _confirm(request, record.pk)
     return render(
@@ -132,7 +131,7 @@ def import_preview(request, pk):
         {
             "record": record,
             "report": record.report,
-            "can_confirm": is_uploader and record.status == ResultImport.Status.PREVIEWED,
+            "can_confirm": record.awaits(request.user),
             "limit": sheets.PREVIEW_LIMIT,
         },
     )

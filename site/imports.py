@@ -182,6 +182,15 @@ class KeptUpload(models.Model):
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"
 
+    def sent_by(self, user):
+        """Only who uploaded a file confirms its import: a colleague may read the preview, the
+        sender answers for what the file writes."""
+        return user.is_authenticated and self.uploaded_by_id == user.pk
+
+    def awaits(self, user):
+        """Whether `user` is offered 确认导入: their own upload, still 待确认."""
+        return self.sent_by(user) and self.status == UploadStatus.PREVIEWED
+
     @classmethod
     def keep(cls, upload, user, report, **fields):
         """Keep an uploaded file with its preview's report: 待确认 when it can be imported, else
