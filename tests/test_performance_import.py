@@ -278,7 +278,8 @@ def test_the_office_fixes_a_bad_sheet_and_imports_it_in_the_browser(
     bad = tmp_path / "签到表.xlsx"
     bad.write_bytes(as_xlsx([HEADER, [1, "M0999", "张三", "出席", "", ""], [2, "14002", "李强", "请假", "", ""]]))
     page.get_by_label("签到表").set_input_files(str(bad))
-    page.get_by_role("button", name="上传并预览").click()
+    with page.expect_navigation():  # read the preview, not the upload page it replaces
+        page.get_by_role("button", name="上传并预览").click()
     text = page.inner_text("main")
     assert "第 2 行「委员证号」：M0999 不在名册中" in text and "第 3 行「出勤情况」：没有获批的请假申请" in text
     page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-errors-{width}.png"), full_page=True)
@@ -287,7 +288,8 @@ def test_the_office_fixes_a_bad_sheet_and_imports_it_in_the_browser(
     good = tmp_path / "签到表-改正.xlsx"
     good.write_bytes(as_xlsx([HEADER, [1, "14001", "王丽", "出席", "主持", ""], [2, "14002", "李强", "出席", "", ""]]))
     page.get_by_label("签到表").set_input_files(str(good))
-    page.get_by_role("button", name="上传并预览").click()
+    with page.expect_navigation():  # read the preview, not the upload page it replaces
+        page.get_by_role("button", name="上传并预览").click()
     page.screenshot(path=str(ARTIFACTS / f"performance-sign-in-preview-{width}.png"), full_page=True)
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_selector('[data-status="imported"]')
