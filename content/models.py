@@ -18,7 +18,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
 from taggit.models import TaggedItemBase
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -389,6 +389,22 @@ def public_member(member, rendition="fill-400x400"):
 # 委员工作室
 
 
+PROFILE_PERMISSION = "content.edit_station_profile"
+
+
+def _profile_field(name, panel=FieldPanel):
+    """A station-page field only holders of PROFILE_PERMISSION see and post: for anyone else the
+    form leaves it out, so the stored value stays (a hidden group alone would still post it empty)."""
+    return panel(name, permission=PROFILE_PERMISSION)
+
+
+class StationKind(models.TextChoices):
+    """委员工作室, or a 常委工作站 led by a 常委 (seed 002 二(二)1)."""
+
+    STATION = "station", _("委员工作室")
+    STANDING = "standing", _("常委工作站")
+
+
 class WorkstationIndexPage(PublicPageMixin, Page):
     intro = RichTextField(_("导语"), blank=True)
 
@@ -466,6 +482,7 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
         ONLINE = "online", _("线上")
         BOTH = "both", _("线上线下结合")
 
+    kind = models.CharField(_("类型"), max_length=10, choices=StationKind.choices, default=StationKind.STATION)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     mode = models.CharField(_("形式"), max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
     basis = models.CharField(_("依托"), max_length=10, choices=Basis.choices)
@@ -515,21 +532,45 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
 
     objects = PageManager.from_queryset(WorkstationPageQuerySet)()
 
-    content_panels = Page.content_panels + [
+    # A station's 召集人 sees only 照片 and 年度计划: every other panel asks for
+    # content.edit_station_profile, which editors and reviewers hold (people/roles.py).
+    content_panels = [
+        _profile_field("title", TitleFieldPanel),
         MultiFieldPanel(
-            [FieldPanel("address"), FieldPanel("mode"), FieldPanel("public_contact"), FieldPanel("reception_days")],
+            [
+                _profile_field("kind"),
+                _profile_field("address"),
+                _profile_field("mode"),
+                _profile_field("public_contact"),
+                _profile_field("reception_days"),
+            ],
             heading=_("基本信息"),
+            permission=PROFILE_PERMISSION,
         ),
         MultiFieldPanel(
-            [FieldPanel("basis"), FieldPanel("sector"), FieldPanel("street_group"), FieldPanel("committee")],
+            [
+                _profile_field("basis"),
+                _profile_field("sector"),
+                _profile_field("street_group"),
+                _profile_field("committee"),
+            ],
             heading=_("依托"),
+            permission=PROFILE_PERMISSION,
         ),
         MultiFieldPanel(
-            [FieldPanel("lead_member"), FieldPanel("members"), FieldPanel("specialties")], heading=_("委员")
+            [_profile_field("lead_member"), _profile_field("members"), _profile_field("specialties")],
+            heading=_("委员"),
+            permission=PROFILE_PERMISSION,
         ),
         MultiFieldPanel(
-            [FieldPanel("sign_photo"), FieldPanel("duties"), FieldPanel("workflow"), FieldPanel("rules")],
+            [
+                _profile_field("sign_photo"),
+                _profile_field("duties"),
+                _profile_field("workflow"),
+                _profile_field("rules"),
+            ],
             heading=_("公示内容"),
+            permission=PROFILE_PERMISSION,
         ),
         InlinePanel("photos", label=_("照片")),
         InlinePanel("plan_items", label=_("年度计划")),
@@ -558,6 +599,7 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
     class Meta:
         verbose_name = _("委员工作室")
         verbose_name_plural = _("委员工作室")
+        permissions = [("edit_station_profile", _("修改委员工作室的基本信息、依托、委员和公示内容"))]
 
     def search_body_parts(self):
         return [
@@ -640,8 +682,17 @@ class PlanItem(Orderable):
     date = models.DateField(_("日期"))
     title = models.CharField(_("活动"), max_length=200)
     participants = models.CharField(_("参加人员"), max_length=200, blank=True)
+    # The station's 活动日方案 (S001-11): which 委员活动日 this planned activity is for.
+    activity_day = models.ForeignKey(
+        "forms_app.ActivityDay",
+        verbose_name=_("委员活动日"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
-    panels = [FieldPanel("date"), FieldPanel("title"), FieldPanel("participants")]
+    panels = [FieldPanel("date"), FieldPanel("title"), FieldPanel("participants"), FieldPanel("activity_day")]
     api_fields = [APIField("date"), APIField("title"), APIField("participants")]
 
     class Meta(Orderable.Meta):
@@ -660,6 +711,15 @@ class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
 
     date = models.DateField(_("活动日期"), default=datetime.date.today, db_index=True)
     category = models.CharField(_("活动类别"), max_length=12, choices=ActivityCategory.choices)
+    # A 动态 reporting a 委员活动日 is due by the day's upload_deadline (seed 001 四.3).
+    activity_day = models.ForeignKey(
+        "forms_app.ActivityDay",
+        verbose_name=_("委员活动日"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
     text = RichTextField(_("内容"))
     cover = models.ForeignKey(
         "wagtailimages.Image",
@@ -675,6 +735,7 @@ class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("category"),
+        FieldPanel("activity_day"),
         FieldPanel("cover"),
         FieldPanel("text"),
         InlinePanel("pictures", label=_("图片")),

@@ -7,9 +7,23 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .activity_day.models import ActivityDay, ActivityReport, ReportingUnit, StatsImport, TableVariant
+from .activity_day.models import (
+    ActivityDay,
+    ActivityReport,
+    ReportAttachment,
+    ReportingUnit,
+    StatsImport,
+    TableVariant,
+)
 from .five_ones.models import ActivityKind, Attendance, FilingEvent, FilingYear, FiveOnesFiling, Reflection, ResultKind
-from .founding.models import ApplicationMember, Stage, StageOpinion, WorkingRule, WorkstationApplication
+from .founding.models import (
+    ApplicationMember,
+    FoundingYear,
+    Stage,
+    StageOpinion,
+    WorkingRule,
+    WorkstationApplication,
+)
 
 __all__ = [
     "ActivityDay",
@@ -20,7 +34,9 @@ __all__ = [
     "FilingEvent",
     "FilingYear",
     "FiveOnesFiling",
+    "FoundingYear",
     "Reflection",
+    "ReportAttachment",
     "ReportingUnit",
     "ResultKind",
     "Stage",

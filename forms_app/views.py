@@ -8,6 +8,7 @@ from contacts import rules as contacts
 from lianxin_site.dates import this_year
 from performance import rules as performance
 from results import rules as results
+from stations import rules as stations
 
 from .activity_day import rules as activity_day
 from .five_ones import rules as five_ones
@@ -38,6 +39,8 @@ def forms_home(request):
             "can_register_results": results.may_register(user),
             "has_record": performance.member_of(user) is not None,
             "has_contacts": contacts.member_of(user) is not None,
+            "convened_station": stations.convener_station(user),
+            "street_group": stations.liaison_group(user),
             "applications": WorkstationApplication.objects.filter(applicant=user).select_related("committee"),
         },
     )

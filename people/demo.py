@@ -5,7 +5,7 @@ import random
 
 from django.db import transaction
 
-from .models import Member, Party, Sector, SpecialCommittee, StreetGroup
+from .models import Member, Party, Post, Sector, Side, SpecialCommittee, StreetGroup, StreetGroupPosition
 
 # 专委会, its working office, and the sectors it contacts (专委会联系界别).
 COMMITTEES = [
@@ -100,16 +100,36 @@ def seed_reference_data():
             )
     for order, name in enumerate(PARTIES, start=1):
         Party.objects.update_or_create(name=name, defaults={"sort_order": order})
+    committee_list = list(committees.values())
     for order, street in enumerate(STREETS, start=1):
-        StreetGroup.objects.update_or_create(
+        group, _created = StreetGroup.objects.update_or_create(
             name=f"{street}街道活动小组",
             defaults={
                 "street": f"{street}街道",
                 "sort_order": order,
-                "leaders": f"区政协委（室）主任、{street}街道工委书记",
-                "liaisons": f"政协委室联络员、{street}街道联络员",
+                "committee": committee_list[(order - 1) % len(committee_list)],
+                "incomplete": False,
             },
         )
+        for (post, side), title in street_group_posts(street).items():
+            StreetGroupPosition.objects.update_or_create(
+                group=group,
+                post=post,
+                side=side,
+                defaults={"name": f"{street}{Post(post).label}{'甲' if side == Side.CPPCC else '乙'}", "title": title},
+            )
+
+
+def street_group_posts(street):
+    """双组长、双副组长、双联络员 of a demo street group: {(post, side): 单位及职务}."""
+    return {
+        (Post.LEADER, Side.CPPCC): "区政协委（室）主任",
+        (Post.LEADER, Side.STREET): f"{street}街道工委书记",
+        (Post.DEPUTY, Side.CPPCC): "区政协委（室）副主任",
+        (Post.DEPUTY, Side.STREET): f"{street}街道办事处副主任",
+        (Post.LIAISON, Side.CPPCC): "政协委室干部",
+        (Post.LIAISON, Side.STREET): f"{street}街道统战干部",
+    }
 
 
 def demo_member_rows(count=MEMBER_COUNT, seed=2026):

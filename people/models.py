@@ -77,19 +77,78 @@ class Party(OrderedNamedModel):
 
 
 class StreetGroup(OrderedNamedModel):
-    """委员街道活动小组: one per street, with double leaders and double liaisons."""
+    """委员街道活动小组: one per street, run by a 专委会工作室 with the street, with two of each post
+    (组长, 副组长, 联络员: one from the 政协 side and one from the street), see StreetGroupPosition."""
 
     street = models.CharField(_("街道"), max_length=60, unique=True)
-    leaders = models.CharField(
-        _("组长"), max_length=200, blank=True, help_text=_("双组长：区政协委（室）主任和街道主要负责人。")
+    committee = models.ForeignKey(
+        SpecialCommittee,
+        verbose_name=_("对口专委会"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="street_groups",
+        help_text=_("与街道共同组织本小组活动的专委会（由其工作室负责）。"),
     )
-    liaisons = models.CharField(
-        _("联络员"), max_length=200, blank=True, help_text=_("双联络员：街道与政协委室各一名。")
+    incomplete = models.BooleanField(
+        _("待完善"), default=False, help_text=_("组长、副组长、联络员还没有按政协、街道各一名填齐。")
+    )
+    unsplit_text = models.TextField(
+        _("待整理的原有文字"),
+        blank=True,
+        help_text=_("原“组长”“联络员”栏中无法自动拆分到职务的文字，整理后可清空。"),
     )
 
     class Meta(OrderedNamedModel.Meta):
         verbose_name = _("街道活动小组")
         verbose_name_plural = _("街道活动小组")
+
+
+class Post(models.TextChoices):
+    """双组长、双副组长、双联络员 (seed 003 annex 2 第五条)."""
+
+    LEADER = "leader", _("组长")
+    DEPUTY = "deputy", _("副组长")
+    LIAISON = "liaison", _("联络员")
+
+
+class Side(models.TextChoices):
+    CPPCC = "cppcc", _("政协")
+    STREET = "street", _("街道")
+
+
+class StreetGroupPosition(models.Model):
+    """One of a street group's six posts: 组长/副组长/联络员 from the 政协 side or the street's."""
+
+    group = models.ForeignKey(
+        StreetGroup, verbose_name=_("街道活动小组"), on_delete=models.CASCADE, related_name="positions"
+    )
+    post = models.CharField(_("职务"), max_length=10, choices=Post.choices)
+    side = models.CharField(_("方面"), max_length=10, choices=Side.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("单位及职务"), max_length=100, blank=True)
+    member = models.ForeignKey(
+        "Member", verbose_name=_("委员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("小组职务")
+        verbose_name_plural = _("小组职务")
+        ordering = ["group", "post", "side"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "post", "side"], name="one_person_per_post_and_side"),
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.get_side_display()}{self.get_post_display()} · {self.name}"
 
 
 class ChairRole(models.TextChoices):
@@ -210,6 +269,25 @@ class Profile(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="staff_profiles",
+    )
+    # 工作室召集人: the one station this account convenes (a string reference: people sits below
+    # content and imports nothing from it). sync_roles keeps a group per station from this field.
+    workstation = models.ForeignKey(
+        "content.WorkstationPage",
+        verbose_name=_("召集的委员工作室"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="convener_profiles",
+    )
+    # 街道小组联络员: writes this group's 一街一策 plan and records its activities.
+    street_group = models.ForeignKey(
+        StreetGroup,
+        verbose_name=_("联络的街道活动小组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="liaison_profiles",
     )
 
     class Meta:

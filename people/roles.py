@@ -25,6 +25,11 @@ CHAIRS_MEETING = "主席会议"
 SYSTEM_ADMIN = "系统管理员"
 PROPOSAL_COMMITTEE = "提案委"
 RESEARCH_OFFICE = "研究室"
+CONVENER = "工作室召集人"
+STREET_LIAISON = "街道小组联络员"
+# One group per station, holding exactly the accounts whose Profile.workstation names it: page
+# permissions on that station's page, images in its collection (sync_convener_groups).
+CONVENER_GROUP_PREFIX = "召集人·"
 
 
 @dataclass(frozen=True)
@@ -113,18 +118,45 @@ CONTACTS_LIAISON = (
     + ("contacts.add_halfyearreport", "contacts.change_halfyearreport")
 )
 
+# 工作室运行 (stations/): a 召集人 writes their station's 季度例会 and 履职日志 (row scope in
+# stations/rules.py); a 街道小组联络员 their group's 一街一策 and activities; a 专委会工作室 scores
+# and reads the stations of its 对口委室 and runs its street groups with the street; 委员联络室
+# everything; the leadership reads the grid, the boards and the reports.
+STATION_RECORDS = tuple(
+    f"stations.{action}_{model}" for model in ("stationmeeting", "stationlog") for action in ("add", "change", "view")
+)
+STREET_GROUP_WORK = tuple(
+    f"stations.{action}_{model}"
+    for model in ("streetgroupplan", "streetgroupactivity")
+    for action in ("add", "change", "view")
+) + ("stations.view_signinimport",)
+STATIONS_READ = ("stations.view_station_overview", "stations.view_streetgroupreport", "stations.view_assessmentscheme")
+STATIONS_COMMITTEE = (
+    STATIONS_READ
+    + ("stations.view_stationmeeting", "stations.view_stationlog", "stations.score_stations")
+    + STREET_GROUP_WORK
+)
+STATIONS_LIAISON = (
+    STATIONS_COMMITTEE
+    + ("stations.confirm_street_plans", "stations.publish_assessment", "stations.manage_street_groups")
+    + tuple(f"stations.{a}_{m}" for m in ("assessmentscheme", "criterion") for a in ("add", "change", "view"))
+    + tuple(f"stations.{a}_streetgroupreport" for a in ("add", "change"))
+    + tuple(f"forms_app.{a}_foundingyear" for a in ("add", "change", "view"))
+    + tuple(f"people.{a}_streetgroupposition" for a in ("add", "change", "delete", "view"))
+)
+
 ROLES = (
     Role(
         EDITOR,
         "在管理后台撰写委员风采、委员工作室和动态页面，提交审核；管理图片和文件。",
-        permissions=ADMIN_ACCESS + VIEW_REFERENCE,
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile",),
         page_permissions=("add_page", "change_page", "lock_page", "unlock_page"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
     Role(
         REVIEWER,
         "审核编辑提交的页面，批准后发布（也可直接修改）。",
-        permissions=ADMIN_ACCESS + VIEW_REFERENCE,
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile",),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
@@ -155,7 +187,8 @@ ROLES = (
         + ("forms_app.add_activityreport",)
         + READ_RESULTS
         + ("performance.record_activities",)
-        + CONTACTS_OFFICE,
+        + CONTACTS_OFFICE
+        + STATIONS_COMMITTEE,
     ),
     Role(
         ARCHIVE_OFFICE,
@@ -174,7 +207,8 @@ ROLES = (
         + READ_ALL_RESULTS
         + PERFORMANCE_READ
         + ("performance.manage_performance",)
-        + CONTACTS_LIAISON,
+        + CONTACTS_LIAISON
+        + STATIONS_LIAISON,
         collection_permissions=IMAGES,
     ),
     Role(
@@ -184,7 +218,8 @@ ROLES = (
         + ("forms_app.view_workstationapplication", "forms_app.review_as_secretary_general")
         + READ_ALL_RESULTS
         + PERFORMANCE_READ
-        + CONTACTS_READ,
+        + CONTACTS_READ
+        + STATIONS_READ,
     ),
     Role(
         VICE_CHAIR,
@@ -193,7 +228,8 @@ ROLES = (
         + ("forms_app.view_workstationapplication", "forms_app.review_as_vice_chair")
         + READ_ALL_RESULTS
         + PERFORMANCE_READ
-        + CONTACTS_READ,
+        + CONTACTS_READ
+        + STATIONS_READ,
     ),
     Role(
         CHAIRS_MEETING,
@@ -202,7 +238,18 @@ ROLES = (
         + ("forms_app.view_workstationapplication", "forms_app.decide_as_chairs_meeting")
         + READ_ALL_RESULTS
         + PERFORMANCE_READ
-        + CONTACTS_READ,
+        + CONTACTS_READ
+        + STATIONS_READ,
+    ),
+    Role(
+        CONVENER,
+        "在前台为本工作室发动态、编辑年度计划（经内容审核后发布），记录季度例会和履职日志；在管理后台只能修改本工作室页面的照片和年度计划。",
+        permissions=ADMIN_ACCESS + STATION_RECORDS,
+    ),
+    Role(
+        STREET_LIAISON,
+        "在前台编写并报送本街道活动小组的一街一策，记录小组活动、出席情况，导入签到表。",
+        permissions=STREET_GROUP_WORK,
     ),
     Role(
         PROPOSAL_COMMITTEE,

@@ -22,6 +22,10 @@ class Account:
         self.sector = profile.sector if profile else None
         self.party = profile.party if profile else None
         self.committee = profile.committee if profile else None
+        # 工作室召集人 and 街道小组联络员: the station (a content page, by id: people imports nothing
+        # from content) and the street group the account works for.
+        self.workstation_id = profile.workstation_id if profile else None
+        self.street_group = profile.street_group if profile else None
 
     def __repr__(self):
         return f"<Account {self.user}: member={self.member} sector={self.sector} party={self.party} committee={self.committee}>"
@@ -60,7 +64,7 @@ def account_of(user):
         profile = None
         if user.is_authenticated:
             profile = (
-                Profile.objects.select_related("member__sector", "sector", "party", "committee")
+                Profile.objects.select_related("member__sector", "sector", "party", "committee", "street_group")
                 .filter(user_id=user.pk)
                 .first()
             )

@@ -106,7 +106,7 @@ class SpecialCommitteeAdmin(ModelAdmin):
 class StreetGroupAdmin(ModelAdmin):
     model = StreetGroup
     menu_icon = "site"
-    list_display = ("name", "street", "leaders", "liaisons")
+    list_display = ("name", "street", "committee", "incomplete")
     search_fields = ("name", "street")
 
 

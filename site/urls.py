@@ -20,6 +20,8 @@ urlpatterns = [
     path("robots.txt", content_views.robots_txt, name="robots_txt"),
     path("favicon.ico", content_views.favicon, name="favicon"),
     path("forms/contacts/", include("contacts.urls")),
+    path("forms/station/", include("stations.urls")),
+    path("forms/street-group/", include("stations.street_urls")),
     path("forms/", include("forms_app.urls")),
     path("results/", include("results.urls")),
     path("my/record/", include("performance.urls")),

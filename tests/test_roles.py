@@ -35,6 +35,8 @@ def test_migrate_creates_exactly_the_committees_roles():
         "系统管理员",
         "提案委",
         "研究室",
+        "工作室召集人",
+        "街道小组联络员",
     }
 
 

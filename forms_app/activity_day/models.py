@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from lianxin_site.storage import private_storage
+
 
 class TableVariant(models.TextChoices):
     COMMITTEE = "committee", _("附件1：专门委员会")
@@ -124,6 +126,9 @@ class ActivityReport(models.Model):
     uploads = models.PositiveIntegerField(_("将活动情况上传线上委员工作室“动态”栏目的委员工作室数（家）"))
     # {field: {"proposed": n, "source": "...", "reason": "..."}} where the platform proposed a number
     sources = models.JSONField(_("平台数据与更正原因"), default=dict, blank=True)
+    # 工作小结: the unit's written summary, required on the form; a table imported from a
+    # spreadsheet has none and shows 小结未报 until the unit writes it.
+    summary = models.TextField(_("工作小结"), max_length=5000, blank=True)
     reported_on = models.DateField(_("报表时间"))
     filled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -141,6 +146,26 @@ class ActivityReport(models.Model):
 
     def __str__(self):
         return f"{self.unit.name} · {self.day.name}"
+
+
+class ReportAttachment(models.Model):
+    """A file sent with a unit's 工作小结 (PDF, Word, JPG, PNG; at most 5, 10 MB each): kept where
+    the web server never serves it, handed out by a view that checks the reader's role."""
+
+    report = models.ForeignKey(ActivityReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("附件"), upload_to="activity_reports/%Y/%m/", storage=private_storage, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作小结附件")
+        verbose_name_plural = _("工作小结附件")
+        ordering = ["report", "pk"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class StatsImport(models.Model):

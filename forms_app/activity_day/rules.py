@@ -339,3 +339,62 @@ def roll_up(day, today=None):
         "kinds": [(str(category.label), totals[field]) for field, category in KIND_FIELDS],
         "variants": sorted({row["unit"].variant for row in rows}),
     }
+
+
+# --- 动态 uploads for an activity day (seed 001 四.3: 活动当天或截止日期前上传“动态”栏目)
+
+
+class UploadStatus:
+    ON_TIME = "按时"
+    LATE = "逾期"
+    NONE = "未上传"
+
+
+def upload_deadline(day):
+    """The day by which a station's 动态 is due: the day's upload deadline, else its reporting deadline."""
+    return day.upload_deadline or day.deadline
+
+
+def upload_dates(days, station_ids=None):
+    """{(activity day id, station id): the Beijing date its first 动态 for that day was uploaded}.
+
+    A post is uploaded on the day it was first submitted for review (内容审核), or, if it never
+    was, the day it was first published; a draft never submitted is not uploaded. One query,
+    whatever the number of days, stations and posts."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, OuterRef, Subquery
+    from django.db.models.functions import Cast, Coalesce
+    from wagtail.models import Page, WorkflowState
+
+    from content.models import WorkstationPostPage
+
+    first_submitted = (
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    posts = (
+        WorkstationPostPage.objects.filter(activity_day__in=days)
+        .with_workstation_id()
+        .annotate(uploaded_at=Coalesce(Subquery(first_submitted), "first_published_at"))
+        .filter(uploaded_at__isnull=False)
+    )
+    if station_ids is not None:
+        posts = posts.filter(parent_workstation_id__in=list(station_ids))
+    found = {}
+    for day_id, station_id, uploaded_at in posts.values_list("activity_day_id", "parent_workstation_id", "uploaded_at"):
+        date = timezone.localtime(uploaded_at).date()
+        key = (day_id, station_id)
+        if key not in found or date < found[key]:
+            found[key] = date
+    return found
+
+
+def upload_status(day, uploaded_on):
+    """按时 when uploaded by the deadline (the deadline day itself included), 逾期 after, 未上传 if never."""
+    if uploaded_on is None:
+        return UploadStatus.NONE
+    return UploadStatus.ON_TIME if uploaded_on <= upload_deadline(day) else UploadStatus.LATE

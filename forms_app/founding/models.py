@@ -1,11 +1,13 @@
 """The 委员工作室建立申请表 (seed 003, annex 1): the application, its 参与委员, and the opinions
 signed in its six boxes."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from content.models import WorkstationPage
+from content.models import StationKind, WorkstationPage
 
 
 class WorkingRule(models.TextChoices):
@@ -56,6 +58,10 @@ class WorkstationApplication(models.Model):
         related_name="workstation_applications",
     )
     kind = models.CharField(_("申请方式"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+    # 委员工作室 or 常委工作站 (`kind` already names 申请方式, an older field of the paper form).
+    station_kind = models.CharField(
+        _("工作室类型"), max_length=10, choices=StationKind.choices, default=StationKind.STATION
+    )
     applying_sector = models.ForeignKey(
         "people.Sector", verbose_name=_("申请界别"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -103,6 +109,9 @@ class WorkstationApplication(models.Model):
     )
     waiting_since = models.DateTimeField(_("进入当前环节时间"))
     submitted_at = models.DateTimeField(_("首次提交时间"))
+    # Filed after the year's apply_by (FoundingYear): accepted, and marked 逾期报名.
+    late = models.BooleanField(_("逾期报名"), default=False)
+    plaque_date = models.DateField(_("挂牌日期"), null=True, blank=True)
     approved_name = models.CharField(_("命名"), max_length=100, blank=True)
     workstation_page = models.ForeignKey(
         "content.WorkstationPage",
@@ -199,3 +208,28 @@ class StageOpinion(models.Model):
         if not text:
             return label
         return text if text.startswith(label) else f"{label}：{text}"
+
+
+class FoundingYear(models.Model):
+    """A year's application window (seed 003 annex 2 第四条): applications by 30 April, named
+    stations 挂牌 by 30 June, unless 委员联络室 sets other dates."""
+
+    year = models.PositiveIntegerField(_("年度"), unique=True)
+    apply_by = models.DateField(_("申请截止日期"))
+    plaque_by = models.DateField(_("挂牌截止日期"))
+
+    class Meta:
+        verbose_name = _("工作室申报年度")
+        verbose_name_plural = _("工作室申报年度")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+    @classmethod
+    def for_year(cls, year):
+        """The year's window, created with the default dates (30 April, 30 June) if missing."""
+        window, _created = cls.objects.get_or_create(
+            year=year, defaults={"apply_by": datetime.date(year, 4, 30), "plaque_by": datetime.date(year, 6, 30)}
+        )
+        return window

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "results",
     "performance",
     "contacts",
+    "stations",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",
