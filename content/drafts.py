@@ -7,8 +7,11 @@ paragraphs(), which escapes it: markup a user typed is shown as text, never run 
 Callers pass plain values, not their own models: content sits below forms_app and imports nothing
 from it."""
 
+import html
+import re
+
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 
 from .models import PostPicture, StoryIndexPage, StoryPage, WorkstationIndexPage, WorkstationPage, WorkstationPostPage
 
@@ -17,6 +20,12 @@ def paragraphs(text):
     """Plain text typed by a user as rich-text paragraphs: one <p> per non-blank line, escaped."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return str(format_html_join("", "<p>{}</p>", ((line,) for line in lines)))
+
+
+def paragraph_lines(markup):
+    """The lines paragraphs() made, as plain text again (for editing a draft the user wrote)."""
+    blocks = re.split(r"</p>|<br\s*/?>", markup or "")
+    return [html.unescape(strip_tags(block)).strip() for block in blocks if strip_tags(block).strip()]
 
 
 def titled_sections(items):

@@ -105,7 +105,8 @@ def ensure_station_group(station):
     """The station's convener group and collection, created or renamed as needed, with exactly
     the page and image permissions a convener needs. Returns (group, collection)."""
     name = group_name(station)
-    group = station_group(station.pk)
+    # Found by its page permission; one that lost it (edited by hand) is found by its name.
+    group = station_group(station.pk) or Group.objects.filter(name=name, page_permissions__isnull=True).first()
     if group is None:
         group = Group.objects.create(name=_free_name(name))
     elif not (group.name == name or re.fullmatch(re.escape(name[: GROUP_NAME_LIMIT - 6]) + "（[0-9a-f]{4}）", group.name)):
