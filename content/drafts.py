@@ -86,9 +86,7 @@ def draft_station_post(*, station, title, slug, date, category, activity_day, te
     """A draft, unpublished 动态 under `station`: the text escaped into paragraphs, the first image
     as the cover and the rest as its pictures. Its first revision is saved as `owner`'s."""
     post = WorkstationPostPage(slug=slug, live=False, owner=owner)
-    _post_fields(
-        post, title=title, date=date, category=category, activity_day=activity_day, text=text, images=images
-    )
+    _post_fields(post, title=title, date=date, category=category, activity_day=activity_day, text=text, images=images)
     station.add_child(instance=post)
     post.save_revision(user=owner, log_action=True)
     return post
@@ -98,7 +96,5 @@ def revise_station_post(post, *, title, date, category, activity_day, text, imag
     """A new revision of a 动态 from the latest one with the convener's changes; `images` None
     keeps the pictures it had. The live page, if any, changes only when the revision is published."""
     page = post.get_latest_revision_as_object()
-    _post_fields(
-        page, title=title, date=date, category=category, activity_day=activity_day, text=text, images=images
-    )
+    _post_fields(page, title=title, date=date, category=category, activity_day=activity_day, text=text, images=images)
     return page.save_revision(user=user, log_action=True)

@@ -109,7 +109,9 @@ def ensure_station_group(station):
     group = station_group(station.pk) or Group.objects.filter(name=name, page_permissions__isnull=True).first()
     if group is None:
         group = Group.objects.create(name=_free_name(name))
-    elif not (group.name == name or re.fullmatch(re.escape(name[: GROUP_NAME_LIMIT - 6]) + "（[0-9a-f]{4}）", group.name)):
+    elif not (
+        group.name == name or re.fullmatch(re.escape(name[: GROUP_NAME_LIMIT - 6]) + "（[0-9a-f]{4}）", group.name)
+    ):
         group.name = _free_name(name, group)
         group.save(update_fields=["name"])
 
@@ -220,9 +222,7 @@ def _base_content_type():
 def workflow_states(page_ids):
     """{page id: its latest WorkflowState (with the current task state)}, one query."""
     states = (
-        WorkflowState.objects.filter(
-            base_content_type=_base_content_type(), object_id__in=[str(pk) for pk in page_ids]
-        )
+        WorkflowState.objects.filter(base_content_type=_base_content_type(), object_id__in=[str(pk) for pk in page_ids])
         .select_related("current_task_state", "requested_by")
         .order_by("object_id", "-created_at", "-pk")
     )
@@ -343,9 +343,10 @@ def check_post(station, *, date, activity_day, today=None, keep=None):
     today = today or timezone.localdate()
     if date > today:
         raise ConvenerError("「活动日期」：动态记录已开展的活动，日期不能晚于今天。", field="date")
-    if activity_day is not None and not activity_day_choices(station, today, keep=keep).filter(
-        pk=activity_day.pk
-    ).exists():
+    if (
+        activity_day is not None
+        and not activity_day_choices(station, today, keep=keep).filter(pk=activity_day.pk).exists()
+    ):
         raise ConvenerError("「委员活动日」：请从列表中选择近期的委员活动日。", field="activity_day")
 
 
@@ -503,4 +504,3 @@ def submit_plan(user, year, items, *, based_on=None, today=None):
     else:
         _workflow_for(station).start(station, user)
     return station
-

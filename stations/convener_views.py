@@ -108,7 +108,8 @@ def _post_page(request, station, post=None):
                     form.picture_error = str(error)
             else:
                 messages.success(
-                    request, f"《{saved.draft_title}》已提交审核：审核员批准后会发布在工作室页面上，可在“我的提交”查看进度。"
+                    request,
+                    f"《{saved.draft_title}》已提交审核：审核员批准后会发布在工作室页面上，可在“我的提交”查看进度。",
                 )
                 return redirect("station_submissions")
     elif latest is not None:
@@ -184,9 +185,7 @@ def station_plan(request, station):
             except convener.ConvenerError as refusal:
                 error = str(refusal)
             else:
-                messages.success(
-                    request, f"{year} 年计划已提交审核：审核员批准后工作室页面才会显示新的计划。"
-                )
+                messages.success(request, f"{year} 年计划已提交审核：审核员批准后工作室页面才会显示新的计划。")
                 return redirect("station_submissions")
     else:
         items = convener.plan_items_of(station, year)

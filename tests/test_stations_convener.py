@@ -179,9 +179,7 @@ def test_a_renamed_station_renames_its_group_and_a_deleted_one_loses_it(stations
 # --- the admin
 
 
-def test_in_the_admin_a_convener_sees_only_photos_and_plan_and_cannot_change_the_slug(
-    client, stations, convener_user
-):
+def test_in_the_admin_a_convener_sees_only_photos_and_plan_and_cannot_change_the_slug(client, stations, convener_user):
     a = stations["a"]
     client.force_login(convener_user)
     response = client.get(reverse("wagtailadmin_pages:edit", args=(a.pk,)))
@@ -205,9 +203,12 @@ def test_in_the_admin_another_station_is_refused_and_publishing_is_not_offered(c
     assert client.get(add_other).status_code in (302, 403)
     add_own = reverse("wagtailadmin_pages:add", args=("content", "workstationpostpage", stations["a"].pk))
     assert client.get(add_own).status_code == 200
-    # Posting 发布 on their own station only saves a draft: the live page is unchanged.
+    # Posting 发布 with a new slug and a schedule on their own station: a draft revision for
+    # review, without the slug or schedule, and nothing published.
     a = stations["a"]
-    client.post(
+    item = PlanItem.objects.get(workstation=a)
+    revisions = a.revisions.count()
+    response = client.post(
         reverse("wagtailadmin_pages:edit", args=(a.pk,)),
         {
             "action-publish": "action-publish",
@@ -215,17 +216,33 @@ def test_in_the_admin_another_station_is_refused_and_publishing_is_not_offered(c
             "photos-INITIAL_FORMS": "0",
             "photos-MIN_NUM_FORMS": "0",
             "photos-MAX_NUM_FORMS": "1000",
-            "plan_items-TOTAL_FORMS": "0",
+            "plan_items-TOTAL_FORMS": "1",
             "plan_items-INITIAL_FORMS": "1",
             "plan_items-MIN_NUM_FORMS": "0",
             "plan_items-MAX_NUM_FORMS": "1000",
+            "plan_items-0-id": str(item.pk),
+            "plan_items-0-date": f"{YEAR}-11-06",
+            "plan_items-0-title": "委员接待日（改期）",
+            "plan_items-0-participants": "",
+            "plan_items-0-activity_day": "",
+            "plan_items-0-ORDER": "1",
+            "plan_items-0-DELETE": "",
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0",
+            "comments-MAX_NUM_FORMS": "1000",
             "slug": "hijacked",
             "go_live_at": "2030-01-01 00:00",
+            "address": "别处",
         },
     )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
     a.refresh_from_db()
-    assert a.slug != "hijacked" and a.go_live_at is None
-    assert PlanItem.objects.filter(workstation=a).count() == 1
+    assert a.revisions.count() == revisions + 1
+    draft = a.get_latest_revision_as_object()
+    assert draft.plan_items.all()[0].title == "委员接待日（改期）"
+    assert (draft.slug, draft.go_live_at, draft.address) == (a.slug, None, "东四大街 1 号")
+    assert PlanItem.objects.get(workstation=a).title == "委员接待日" and a.has_unpublished_changes
 
 
 # --- the front end: 发动态
@@ -436,3 +453,14 @@ def test_a_post_under_a_publish_url_is_still_reviewed(stations, convener_user):
     assert not WorkstationPostPage.objects.get(pk=post.pk).live
     assert post.get_parent().pk == stations["a"].pk
 
+
+def test_the_demo_convener_has_a_station_and_a_post_in_review(stations):
+    from stations.demo_convener import seed_conveners
+
+    username, label = seed_conveners("demo-pw-1")
+    assert (username, label) == ("convener", "工作室召集人 · 东四街道委员工作室")
+    assert seed_conveners("demo-pw-1") == (username, label)  # again: nothing doubled
+    user = Group.objects.get(name="召集人·东四街道委员工作室").user_set.get()
+    assert user.username == "convener" and user.check_password("demo-pw-1")
+    post = WorkstationPostPage.objects.get(owner=user)
+    assert WorkflowState.objects.get(object_id=str(post.pk)).status == WorkflowState.STATUS_IN_PROGRESS
