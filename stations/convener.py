@@ -53,7 +53,7 @@ MAX_PICTURES = 9
 MAX_PICTURE_BYTES = 10 * 1024 * 1024
 MAX_PICTURE_PIXELS = 40_000_000
 PICTURE_FORMATS = {"JPEG": "jpg", "PNG": "png"}
-PICTURE_RULE = f"只接受 JPG、PNG 图片，最多 {MAX_PICTURES} 张，单张不超过 {filesizeformat(MAX_PICTURE_BYTES)}"
+PICTURE_RULE = f"只接受 JPG、PNG 图片，最多 {MAX_PICTURES} 张，单张不超过 {MAX_PICTURE_BYTES // (1024 * 1024)} MB"
 GROUP_NAME_LIMIT = Group._meta.get_field("name").max_length
 
 
@@ -329,8 +329,8 @@ def _save_pictures(checked, station, title, user):
 
 
 def activity_day_choices(station, today=None, keep=None):
-    """The 委员活动日 a post may report: every day of the last twelve months and the next two (all
-    stations take part, seed 001 四.2), the station's own units' days first; plus `keep`, a
+    """The 委员活动日 a post or plan item may name: every day of the last twelve months and the next
+    two, newest first (every station takes part, seed 001 四.2: 全体委员参与), plus `keep`, a
     post's current day, so editing never drops it."""
     today = today or timezone.localdate()
     recent = Q(date__gte=today - datetime.timedelta(days=366), date__lte=today + datetime.timedelta(days=62))
