@@ -18,13 +18,20 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
 from taggit.models import TaggedItemBase
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PublishingPanel,
+    TitleFieldPanel,
+)
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Orderable, Page, PageManager
+from wagtail.models.panels import CommentPanelPlaceholder
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -398,6 +405,15 @@ def _profile_field(name, panel=FieldPanel):
     return panel(name, permission=PROFILE_PERMISSION)
 
 
+def _profile_publishing_panel():
+    """Wagtail's 定时发布 panel (go-live and expiry), with each field for holders of
+    PROFILE_PERMISSION only: a 召集人 neither sees nor posts a schedule."""
+    panel = PublishingPanel(permission=PROFILE_PERMISSION)
+    for child in panel.children:
+        child.permission = PROFILE_PERMISSION
+    return panel
+
+
 class StationKind(models.TextChoices):
     """委员工作室, or a 常委工作站 led by a 常委 (seed 002 二(二)1)."""
 
@@ -575,6 +591,16 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
         InlinePanel("photos", label=_("照片")),
         InlinePanel("plan_items", label=_("年度计划")),
     ]
+    # Nor the slug, the search-engine texts, the menu flag or the publishing schedule.
+    promote_panels = [
+        MultiFieldPanel(
+            [_profile_field("slug"), _profile_field("seo_title"), _profile_field("search_description")],
+            heading=_("搜索引擎"),
+            permission=PROFILE_PERMISSION,
+        ),
+        _profile_field("show_in_menus"),
+    ]
+    settings_panels = [_profile_publishing_panel(), CommentPanelPlaceholder()]
     parent_page_types = ["content.WorkstationIndexPage"]
     subpage_types = ["content.WorkstationPostPage"]
 

@@ -31,6 +31,10 @@ STREET_LIAISON = "街道小组联络员"
 # permissions on that station's page, images in its collection (sync_convener_groups).
 CONVENER_GROUP_PREFIX = "召集人·"
 
+# Callables run at the end of every sync_roles(), for groups kept by apps above people (which
+# people may not import): stations appends its convener-group sync here when it is ready.
+AFTER_SYNC = []
+
 
 @dataclass(frozen=True)
 class Role:
@@ -311,6 +315,8 @@ def sync_roles():
             GroupCollectionPermission.objects.create(
                 group=group, collection=root_collection, permission=_permission(dotted)
             )
+    for keep in AFTER_SYNC:
+        keep()
 
 
 def sync_roles_after_migrate(sender, using="default", verbosity=1, apps=None, **kwargs):
