@@ -11,6 +11,7 @@ from people.models import Member
 from stations import street_groups as plans
 from stations.models import StreetGroupPlan
 
+from .test_browser import browser  # noqa: F401
 from .test_concurrency import at_once, client_of
 
 Status = StreetGroupPlan.Status
@@ -196,3 +197,83 @@ def test_submit_against_return_at_once_one_wins(setup, make_user):
     assert all(r.status_code in (200, 302) for r in responses)
     plan.refresh_from_db()
     assert plan.status == Status.SUBMITTED, "the return of a plan not 报送 is refused; the 报送 stands"
+
+
+# --- in chromium: the 联络员 on a phone, 委员联络室 at a desk ---------------------------------------
+
+TAP_TARGETS = """() => Array.from(document.querySelectorAll(
+    '.chip span, .sg-form select, .sg-form input[type=text], .sg-form textarea, .sg-form button, .big-link'))
+    .map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().height])"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_liaison_writes_and_submits_on_a_phone_and_the_office_returns_it(browser, live_server, setup):
+    from .test_browser import ARTIFACTS, _with_password, login_in
+
+    liaison = _with_password(setup["liaison"])
+    context, page = login_in(browser, live_server, liaison, "pw-lianxin-123", "/forms/", width=390)
+    page.get_by_role("link", name="东华门街道活动小组").click()
+    page.wait_for_url("**/forms/street-group/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=ARTIFACTS / "street-home-phone.png", full_page=True)
+    page.get_by_role("link", name="编写").first.click()
+    page.get_by_label("街道中心工作与需求").fill("老旧小区改造、养老服务。")
+    page.get_by_label("本组方案").fill("每月一次活动。")
+    row = page.locator("[data-row='1']")
+    row.get_by_label("月份").select_option(label="3月")
+    row.get_by_label("类型").select_option(label="公益讲座")
+    row.get_by_label("活动").fill("养老政策宣讲")
+    row.get_by_label("王丽", exact=True).check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    small = [(name, h) for name, h in page.evaluate(TAP_TARGETS) if h < 44]
+    assert not small, small
+    page.screenshot(path=ARTIFACTS / "street-plan-phone.png", full_page=True)
+    page.get_by_role("button", name="报送委员联络室").click()
+    page.wait_for_url("**/forms/street-group/")
+    assert "已报送" in page.locator(".messages").inner_text()
+    context.close()
+
+    office = _with_password(setup["office"])
+    plan = StreetGroupPlan.objects.get()
+    context, page = login_in(browser, live_server, office, "pw-lianxin-123", reverse("street_group_plans"))
+    page.screenshot(path=ARTIFACTS / "street-plans-desktop.png", full_page=True)
+    page.get_by_role("link", name="审核").click()
+    page.get_by_role("button", name="退回").click()
+    assert "请写明退回原因" in page.locator(".sp-error").inner_text()
+    page.get_by_label("退回原因").fill("请补充下半年的活动")
+    page.get_by_role("button", name="退回").click()
+    page.wait_for_url(f"**{reverse('street_group_plan_admin', args=[plan.pk])}")
+    page.screenshot(path=ARTIFACTS / "street-plan-admin-desktop.png", full_page=True)
+    page.goto(f"{live_server.url}{reverse('people_streetgroup_modeladmin_edit', args=[setup['group'].pk])}")
+    page.screenshot(path=ARTIFACTS / "street-group-posts-desktop.png", full_page=True)
+    context.close()
+    plan.refresh_from_db()
+    assert plan.status == Status.RETURNED
+
+    context, page = login_in(browser, live_server, liaison, "pw-lianxin-123", "/forms/street-group/", width=390)
+    assert "请补充下半年的活动" in page.content()
+    page.screenshot(path=ARTIFACTS / "street-home-returned-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}{plan_url()}")
+    page.screenshot(path=ARTIFACTS / "street-plan-desktop.png", full_page=True)
+    context.close()
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_one_group_a_liaison_and_a_submitted_plan_and_another_a_confirmed_one(make_user, roles_synced):
+    from people import demo
+    from stations.demo_street import seed_street_plans
+
+    demo.seed_reference_data()
+    make_user(roles.LIAISON_OFFICE)
+    user = seed_street_plans("demo-pw-1")
+    seed_street_plans("demo-pw-1")  # idempotent
+    first, second = StreetGroupPlan.objects.order_by("group__sort_order")
+    assert (first.group.name, first.status) == ("东华门街道活动小组", Status.SUBMITTED)
+    assert second.status == Status.CONFIRMED
+    assert user.check_password("demo-pw-1")
+    from stations import rules as station_rules
+
+    assert station_rules.liaison_group(type(user).objects.get(pk=user.pk)) == first.group
+    assert first.group.positions.get(post="liaison", side="cppcc").user == user
