@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper
 
-from . import views
+from . import street_group_admin, street_groups, views
 from .models import Member, Party, Profile, RosterImport, Sector, SpecialCommittee, StreetGroup
 from .services import members_visible_to
 
@@ -104,17 +104,40 @@ class SpecialCommitteeAdmin(ModelAdmin):
 
 
 class StreetGroupAdmin(ModelAdmin):
+    """Each group with its 对口专委会 and 待完善; its edit page holds the six posts
+    (street_group_admin.StreetGroupEditView, rules in street_groups)."""
+
     model = StreetGroup
     menu_icon = "site"
-    list_display = ("name", "street", "committee", "incomplete")
+    list_display = ("name", "street", "committee", "posts", "incomplete")
+    list_filter = ("incomplete", "committee")
+    list_select_related = ("committee",)
     search_fields = ("name", "street")
+    create_view_class = street_group_admin.StreetGroupCreateView
+    edit_view_class = street_group_admin.StreetGroupEditView
+
+    def get_edit_handler(self):
+        return street_group_admin.group_panels()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("positions")
+
+    @admin.display(description=_("组长、副组长、联络员"))
+    def posts(self, obj):
+        return (
+            "；".join(
+                f"{label} {position.name}" for label, _post, _side, position in street_groups.posts_of(obj) if position
+            )
+            or "—"
+        )
 
 
 class ProfileAdmin(ModelAdmin):
     model = Profile
     menu_icon = "user"
-    list_display = ("user", "member", "sector", "party", "committee")
-    list_filter = ("committee", "sector", "party")
+    list_display = ("user", "member", "sector", "party", "committee", "workstation", "street_group")
+    list_filter = ("committee", "sector", "party", "street_group")
+    list_select_related = ("user", "member", "sector", "party", "committee", "workstation", "street_group")
     search_fields = ("user__username", "member__name")
 
 
