@@ -85,4 +85,8 @@ def test_old_text_moves_into_positions_and_what_cannot_be_split_is_kept(at_0006)
     Old = apps.get_model("people", "StreetGroup")
     assert Old.objects.get(pk=split.pk).leaders == "张三、李四"
     assert Old.objects.get(pk=three.pk).liaisons == "郑一、冯二"
+    # …and what forwards could not split comes back word for word.
+    assert Old.objects.get(pk=one.pk).leaders == "王五"
+    assert Old.objects.get(pk=three.pk).leaders == THREE_NAMES
+    assert Old.objects.get(pk=same_side.pk).liaisons == TWO_OF_ONE_SIDE
     assert not apps.get_model("people", "StreetGroupPosition").objects.exists()

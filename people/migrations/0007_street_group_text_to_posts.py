@@ -65,9 +65,11 @@ def backwards(apps, schema_editor):
     Position = apps.get_model("people", "StreetGroupPosition")
     for group in StreetGroup.objects.all():
         posts = {(p.post, p.side): p for p in Position.objects.filter(group=group)}
-        for post, field in (("leader", "leaders"), ("liaison", "liaisons")):
+        # What forwards could not split went to unsplit_text as "组长：…" / "联络员：…" lines.
+        kept = dict(line.split("：", 1) for line in group.unsplit_text.splitlines() if "：" in line)
+        for post, label, field in (("leader", "组长", "leaders"), ("liaison", "联络员", "liaisons")):
             names = [posts[(post, side)].name for side in ("cppcc", "street") if (post, side) in posts]
-            setattr(group, field, "、".join(names)[:200])
+            setattr(group, field, ("、".join(names) or kept.get(label, ""))[:200])
         group.save(update_fields=["leaders", "liaisons"])
     Position.objects.all().delete()
 
