@@ -48,7 +48,8 @@ def refusal(upload):
     known to be within the limit."""
     name = upload.name or ""
     if upload.size is None or upload.size > MAX_SIZE:
-        return f"{REFUSAL}（“{name}”有 {filesizeformat(upload.size or 0)}）。"
+        size = filesizeformat(upload.size or 0).replace("\xa0", " ")
+        return f"{REFUSAL}（“{name}”有 {size}）。"
     if upload.size == 0:
         return f"{REFUSAL}（“{name}”是空文件）。"
     suffix = PurePosixPath(name.lower()).suffix

@@ -90,6 +90,7 @@ def report_form(request, day_id, unit_id):
             "attachments": list(report.attachments.all()) if report else [],
             "form": form,
             "is_open": is_open,
+            "files_sent": bool(request.FILES.getlist("attachments")),
             "title": rules.title(unit.variant),
         },
     )
