@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from content.models import WorkstationPage
 from forms_app.activity_day import rules
 from forms_app.activity_day.attachments import MAX_SIZE
 from forms_app.activity_day.pdf import rollup_pdf_bytes
@@ -398,3 +399,88 @@ def test_a_summary_with_a_formula_is_a_plain_cell_in_the_xlsx(setup):
     rules.save_report(setup["day"], setup["edu"], setup["edu_office"], counts(setup), summary='=HYPERLINK("x")')
     sheet = openpyxl.load_workbook(io.BytesIO(rollup_xlsx(setup["day"])))["工作小结"]
     assert sheet["B3"].data_type == "s" and not str(sheet["B3"].value).startswith("=")
+
+
+# --- in chromium: the unit's form on a phone, the roll-up on a desktop
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "pw-lianxin-123"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()
+
+
+def open_as(browser, live_server, user, path, width):
+    user.set_password(PASSWORD)
+    user.save()
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 600 else 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next={path}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"**{path}")
+    return context, page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_unit_writes_its_summary_on_a_phone_and_the_organiser_reads_it_in_the_rollup(
+    browser, live_server, setup, tmp_path
+):
+    from .test_activity_day_uploads import DUE, beijing, tied_post
+
+    day = setup["day"]
+    day.date, day.upload_deadline = DUE - datetime.timedelta(days=2), DUE
+    day.save()
+    ws = WorkstationPage.objects.get(title="东四教育委员工作室")
+    tied_post(ws, day, "读书分享会", published=beijing(day.date, 18))
+    rules.save_report(day, setup["city"], setup["organiser"], dict.fromkeys(rules.COUNT_FIELDS, 0), via_import=True)
+    good, bad = tmp_path / "活动小结.pdf", tmp_path / "照片.png"
+    good.write_bytes(GOOD["小结.pdf"])
+    bad.write_bytes(b"GIF89a not a png")
+
+    context, page = open_as(browser, live_server, setup["edu_office"], url_for(setup), 390)
+    for field, value in (("collective_members", "1"), ("own_members", "0"), ("opinions", "6"), ("deeds", "1")):
+        page.locator(f"#id_{field}").fill(value)
+    page.get_by_label("工作小结").fill("组织委员读书分享。\n\n收集群众意见建议 6 条。")
+    page.get_by_label("附件").set_input_files([str(good), str(bad)])
+    page.get_by_role("button", name="报送统计表").click()
+    main = page.inner_text("main")
+    assert "「附件」：只接受 PDF、Word、JPG、PNG，单个不超过 10 MB（“照片.png”的内容不是PNG文件）。" in main
+    assert "附件请重新选择" in main
+    assert page.get_by_label("工作小结").input_value() == "组织委员读书分享。\n\n收集群众意见建议 6 条。"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("附件").set_input_files([str(good)])
+    page.get_by_role("button", name="报送统计表").click()
+    assert "统计表已报送" in page.inner_text("main"), page.inner_text("main")
+    assert "活动小结.pdf" in page.inner_text(".kept-attachments")
+    page.locator("fieldset.summary").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "activity-day-summary-phone.png", full_page=True)
+    context.close()
+
+    context, page = open_as(
+        browser, live_server, setup["organiser"], reverse("activity_day_rollup", args=[day.pk]), 1280
+    )
+    main = page.inner_text("main")
+    assert "小结未报（1）：长沙市政协" in main
+    assert "组织委员读书分享。" in main and "活动小结.pdf" in main
+    assert "合计（每家工作室只算一次）：按时 1 家，逾期 0 家，未上传 0 家" in main
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    with page.expect_download() as download:
+        page.get_by_role("link", name="活动小结.pdf").click()
+    assert Path(download.value.path()).read_bytes() == GOOD["小结.pdf"]
+    page.locator("#uploads").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "activity-day-rollup-summary-desktop.png", full_page=True)
+    context.close()

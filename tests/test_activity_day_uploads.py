@@ -267,3 +267,29 @@ def test_the_unit_form_shows_the_upload_proposal_with_the_late_stations(uploads,
     page = client.get(reverse("activity_day_report", args=[uploads["day"].pk, uploads["edu"].pk])).content.decode()
     assert "平台数据：<strong>2</strong> —— 已上传9月21日活动“动态”的工作室" in page
     assert "其中逾期 1 家：和平里健康委员工作室" in page
+
+
+def test_the_demo_day_shows_stations_on_time_late_and_missing_and_reports_with_summaries(members, reference):
+    from forms_app.demo import seed_activity_days
+
+    _stories, stations = site_sections()
+    for title, lead in (
+        ("东四教育委员工作室", members["teacher"]),
+        ("和平里健康委员工作室", members["doctor"]),
+        ("安定门科技委员工作室", members["engineer"]),
+        ("前门金融委员工作室", members["banker"]),
+    ):
+        station(stations, lead, title=title, committee=reference["edu_committee"])
+    seed_activity_days(today=datetime.date(2026, 11, 26))
+    day = ActivityDay.objects.get(date=DAY)
+    summary = rules.roll_up(day)
+    edu = next(row for row in summary["rows"] if row["unit"].name == "教科文卫体委员会")
+    assert [(e.station.title, e.status) for e in edu["stations"]] == [
+        ("东四教育委员工作室", "按时"),
+        ("和平里健康委员工作室", "逾期"),
+        ("安定门科技委员工作室", "按时"),
+        ("前门金融委员工作室", "未上传"),
+    ]
+    reported = [row for row in summary["rows"] if row["report"]]
+    assert reported and all(row["report"].summary.startswith(row["unit"].name) for row in reported)
+    assert "其中逾期 1 家：和平里健康委员工作室" in edu["report"].sources["uploads"]["source"]
