@@ -195,10 +195,15 @@ def seed_activity_days(today=None):
     )
     day.units.set(units)
 
+    # The stations' 动态 for the day, tied to it: uploaded (published) on the evening of the day,
+    # except the second station's, two days after the upload deadline, so the roll-up shows 逾期 too.
+    beijing = timezone.get_current_timezone()
+    on_time = datetime.datetime.combine(day.date, datetime.time(18, 30), tzinfo=beijing)
+    late = datetime.datetime.combine(day.upload_deadline + datetime.timedelta(days=2), datetime.time(9), tzinfo=beijing)
     categories = list(POST_TEMPLATES)
     for n, station in enumerate(WorkstationPage.objects.live().order_by("path")):
         if n % 4 == 3:
-            continue  # a few stations held no activity that day
+            continue  # a few stations held no activity that day: 未上传
         category = categories[n % len(categories)]
         title, text = POST_TEMPLATES[category]
         slug = f"activity-day-{year}"
@@ -208,10 +213,15 @@ def seed_activity_days(today=None):
                 slug=slug,
                 date=day.date,
                 category=category,
+                activity_day=day,
                 text=paragraphs(f"{station.title}：{text}"),
             )
             station.add_child(instance=post)
             post.save_revision().publish()
+            uploaded = late if n == 1 else on_time
+            WorkstationPostPage.objects.filter(pk=post.pk).update(
+                first_published_at=uploaded, last_published_at=uploaded
+            )
 
     # A second, open day, so that the reporting accounts can try the form.
     special = ActivityDay.objects.create(
@@ -235,4 +245,12 @@ def seed_activity_days(today=None):
         )
         for field in stats.COUNT_FIELDS:
             counts.setdefault(field, 0)
-        stats.save_report(day, unit, organiser, counts, via_import=True, today=day.deadline)
+        stations = counts.get("active_workstations", 0)
+        summary = (
+            f"{unit.name}组织所联系的委员工作室围绕“{day.theme}”开展委员活动日，"
+            f"{stations} 家工作室组织委员走进社区、走近界别群众，收集群众意见建议 {counts['opinions']} 条，"
+            f"为民办实事 {counts['deeds']} 件，活动情况已上传线上委员工作室“动态”栏目。\n\n"
+            "存在的问题：个别工作室活动动态上传不够及时。下一步将督促各工作室在活动当天上传“动态”，"
+            "并把收集到的意见建议整理成社情民意信息报送。"
+        )
+        stats.save_report(day, unit, organiser, counts, via_import=True, today=day.deadline, summary=summary)

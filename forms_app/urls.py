@@ -24,4 +24,9 @@ urlpatterns = [
     path(
         "activity-day-stats/<int:day_id>/<int:unit_id>/xlsx/", activity_day.report_xlsx, name="activity_day_report_xlsx"
     ),
+    path(
+        "activity-day-stats/attachment/<int:attachment_id>/",
+        activity_day.attachment_download,
+        name="activity_day_attachment",
+    ),
 ]

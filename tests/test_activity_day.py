@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from content.models import WorkstationPostPage
 from forms_app.activity_day import rules as stats
 from forms_app.activity_day.pdf import rollup_pdf_bytes
 from forms_app.activity_day.sheets import read_workbook, rollup_xlsx, unit_xlsx
@@ -78,6 +79,8 @@ def setup(members, reference, make_user):
         deadline=TODAY + datetime.timedelta(days=5),
     )
     day.units.set([edu, econ, city])
+    # 东四's two posts are the day's 动态, published (uploaded) today: after the upload deadline
+    WorkstationPostPage.objects.child_of(ws1).update(activity_day=day)
     city_user = make_user(roles.UNIT_REPORTER)
     city.reporters.add(city_user)
     return {
@@ -166,6 +169,7 @@ def test_proposals_count_the_units_stations_and_their_posts_on_the_day(setup, me
     assert proposed["kind_visit"].value == 0 and proposed["kind_charity"].value == 0
     assert "东四教育委员工作室《读书分享会：学习政协章程》" in proposed["kind_reading"].source
     assert proposed["uploads"].value == 1
+    assert "东四教育委员工作室（1 家），其中逾期 1 家：东四教育委员工作室" in proposed["uploads"].source
     assert "collective_members" not in proposed and "opinions" not in proposed, "the platform does not know these"
 
 
@@ -192,6 +196,7 @@ def form_data(**overrides):
             uploads=1,
         ).items()
     }
+    data["summary"] = "组织委员读书分享和调研。"
     data.update({key: str(value) for key, value in overrides.items()})
     return data
 
@@ -262,11 +267,13 @@ def test_each_reason_box_is_marked_for_the_script_with_its_number_and_the_platfo
 def test_the_service_also_needs_a_reason_for_a_number_different_from_the_platform(setup):
     """The same rule (reason_errors) as the form, for any caller that is not an import."""
     day, unit, office = setup["day"], setup["edu"], setup["edu_office"]
-    typed = {field: int(value) for field, value in form_data(active_workstations=2).items()}
+    typed = {field: int(value) for field, value in form_data(active_workstations=2).items() if field != "summary"}
     with pytest.raises(stats.StatsError, match="平台数据为 1，你填的是 2：请说明原因。"):
-        stats.save_report(day, unit, office, typed)
+        stats.save_report(day, unit, office, typed, summary="小结")
     assert not ActivityReport.objects.exists()
-    report, created = stats.save_report(day, unit, office, typed, {"active_workstations": "一家还没发布"})
+    report, created = stats.save_report(
+        day, unit, office, typed, {"active_workstations": "一家还没发布"}, summary="小结"
+    )
     assert created and report.sources["active_workstations"]["reason"] == "一家还没发布"
 
 

@@ -296,6 +296,7 @@ def test_unit_reports_its_activity_day_table_with_the_proposed_numbers(
     page.get_by_label("自行开展履职活动的委员数（人）").fill("0")
     page.get_by_label("收集群众意见建议数（条）").fill("8")
     page.get_by_label("为民办实事数（件）").fill("2")
+    page.get_by_label("工作小结").fill("组织委员读书分享，收集意见 8 条。")
     page.get_by_role("button", name="报送统计表").click()
     main = page.inner_text("main")
     assert "参加集体活动的委员数（5）不能多于入驻委员工作室的委员数（1）" in main
@@ -341,6 +342,7 @@ def test_a_reason_box_shows_only_beside_a_number_that_differs_from_the_platforms
     page.locator("#id_kind_research").fill("1")
     for field, value in (("collective_members", "1"), ("own_members", "0"), ("opinions", "8"), ("deeds", "2")):
         page.locator(f"#id_{field}").fill(value)
+    page.get_by_label("工作小结").fill("委员读书分享和调研各一次。")
     page.get_by_role("button", name="报送统计表").click()
     assert "平台数据为 0，你填的是 1：请说明原因。" in research.inner_text(), "the server still asks"
     assert research.is_visible() and page.locator(".reason:visible").count() == 1

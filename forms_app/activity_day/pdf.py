@@ -23,6 +23,7 @@ def unit_pdf_bytes(day, unit, report):
             "day": day,
             "unit": unit,
             "report": report,
+            "attachments": list(report.attachments.all()) if report else [],
             "title": rules.title(unit.variant),
             "columns": table_columns(unit.variant),
             "pdf_rows": [
@@ -61,6 +62,7 @@ def rollup_context(day):
         **summary,
         "columns": table_columns(variant),
         "table_rows": rows,
+        "upload_deadline": rules.upload_deadline(day),
         "kind_chart": data_uri(bar_chart("各类活动开展情况（工作室数，家）", summary["kinds"])),
         "status_chart": data_uri(bar_chart("填报单位报送情况（个）", status_items, color="#1f5f8b")),
     }

@@ -203,12 +203,7 @@ def proposals(day, unit):
             if posted
             else f"没有工作室发布{day_label}的“动态”",
         ),
-        "uploads": Proposal(
-            len(posted),
-            f"已上传{day_label}活动“动态”的工作室：{_names(posted.values())}"
-            if posted
-            else f"没有工作室上传{day_label}的“动态”",
-        ),
+        "uploads": _uploads_proposal(day, stations, day_label),
     }
     for field, category in KIND_FIELDS:
         found = by_kind.get(category, {})
@@ -217,6 +212,28 @@ def proposals(day, unit):
             len(found), f"{category.label}类“动态”：{source}" if found else f"没有{category.label}类“动态”"
         )
     return result
+
+
+def _uploads_proposal(day, stations, day_label):
+    """The stations that uploaded a 动态 tied to the day, on time or late (upload_dates)."""
+    uploaded = upload_dates([day], [station.pk for station in stations])
+    on_time, late = [], []
+    for station in stations:
+        status = upload_status(day, uploaded.get((day.pk, station.pk)))
+        if status == UploadStatus.ON_TIME:
+            on_time.append(station)
+        elif status == UploadStatus.LATE:
+            late.append(station)
+    deadline = upload_deadline(day)
+    due = f"{deadline.month}月{deadline.day}日"
+    if not on_time and not late:
+        return Proposal(0, f"没有工作室上传{day_label}活动的“动态”（上传截止 {due}）")
+    source = f"已上传{day_label}活动“动态”的工作室：{_names(on_time + late)}"
+    if late:
+        source += f"，其中逾期 {len(late)} 家：{'、'.join(station.title for station in late)}（上传截止 {due}）"
+    else:
+        source += f"，均在 {due} 截止前上传"
+    return Proposal(len(on_time) + len(late), source)
 
 
 def reason_errors(counts, reasons, proposals):
@@ -256,11 +273,52 @@ def closed_message(day):
     return f"{day.name}的统计表已于 {day.deadline:%Y年%m月%d日} 截止报送，不能再修改；如需更正，请联系委员联络室。"
 
 
+SUMMARY_MAX = 5000
+
+
+def summary_error(summary):
+    """The refusal for a unit's 工作小结 as typed, or None: required, at most 5000 characters."""
+    text = (summary or "").strip()
+    if not text:
+        return "「工作小结」：请填写本单位开展委员活动日的工作小结。"
+    if len(text) > SUMMARY_MAX:
+        return f"「工作小结」：不能超过 {SUMMARY_MAX} 字，现在有 {len(text)} 字。"
+    return None
+
+
+def attachment_errors(uploads, kept=0):
+    """Refusals for files added to a report that keeps `kept` of its attachments: the count
+    first (nothing read), then each file's size, then its type (see attachments.refusal)."""
+    from . import attachments
+
+    uploads = list(uploads)
+    message = attachments.too_many(kept, len(uploads))
+    if message:
+        return [message]
+    return [message for upload in uploads if (message := attachments.refusal(upload))]
+
+
 @transaction.atomic
-def save_report(day, unit, user, counts, reasons=None, via_import=False, today=None):
+def save_report(
+    day,
+    unit,
+    user,
+    counts,
+    reasons=None,
+    via_import=False,
+    today=None,
+    summary=None,
+    attachments=(),
+    remove=(),
+):
     """Create the unit's report for the day, or correct it. A unit has one report per day: a
     second submission corrects the first. Units may do so until the deadline; the organiser's
-    import (via_import) may still correct afterwards. Returns (report, created)."""
+    import (via_import) may still correct afterwards. Returns (report, created).
+
+    A unit's own report needs its 工作小结 (summary); an import carries none and keeps what the
+    unit wrote, if anything (a table imported without one shows 小结未报). `attachments` are new
+    files (at most 5 kept in all, each checked before anything is written); `remove` the ids of
+    the report's attachments to drop."""
     if not day.units.filter(pk=unit.pk).exists():
         raise StatsError(f"{unit.name}不在{day.name}的填报单位中。")
     if not via_import and not is_open(day, today):
@@ -268,6 +326,14 @@ def save_report(day, unit, user, counts, reasons=None, via_import=False, today=N
     errors = check_counts(counts)
     if errors:
         raise StatsError("；".join(message for messages in errors.values() for message in messages))
+    if not via_import or summary is not None:
+        message = summary_error(summary)
+        if message:
+            raise StatsError(message)
+    attachments, remove = list(attachments), {int(pk) for pk in remove}
+    refused = attachment_errors(attachments)
+    if refused:
+        raise StatsError("；".join(refused))
     reasons = reasons or {}
     proposed = proposals(day, unit)
     if not via_import:  # an organiser's import carries no reasons: it is marked as imported
@@ -282,18 +348,60 @@ def save_report(day, unit, user, counts, reasons=None, via_import=False, today=N
         sources[field] = entry
     values = {field: as_count(counts[field]) for field in COUNT_FIELDS}
     values.update(sources=sources, filled_by=user, via_import=via_import, reported_on=(today or timezone.localdate()))
+    if summary is not None:
+        values["summary"] = summary.strip()
     report = locked(ActivityReport.objects.filter(day=day, unit=unit)).first()
+    created = False
     if report is None:
         try:
             with transaction.atomic():
-                return ActivityReport.objects.create(day=day, unit=unit, **values), True
+                report = ActivityReport.objects.create(day=day, unit=unit, **values)
+                created = True
         except IntegrityError:  # the unit's colleague saved first: correct theirs
             report = locked(ActivityReport.objects.filter(day=day, unit=unit)).get()
-    for field, value in values.items():
-        setattr(report, field, value)
-    report.corrections += 1
-    report.save()
-    return report, False
+    if not created:
+        # Counted under the lock: two colleagues adding files at once cannot pass 5 between them.
+        kept = report.attachments.exclude(pk__in=remove).count()
+        refused = attachment_errors(attachments, kept=kept)
+        if refused:
+            raise StatsError("；".join(refused))
+        for field, value in values.items():
+            setattr(report, field, value)
+        report.corrections += 1
+        report.save()
+        _remove_attachments(report, remove)
+    _add_attachments(report, user, attachments)
+    return report, created
+
+
+def _remove_attachments(report, ids):
+    gone = list(report.attachments.filter(pk__in=ids))
+    for attachment in gone:
+        attachment.delete()
+        # the file goes once the removal is committed, so a rollback keeps both row and file
+        transaction.on_commit(lambda file=attachment.file: file.delete(save=False))
+
+
+def _add_attachments(report, user, uploads):
+    import uuid
+    from pathlib import PurePosixPath
+
+    from .models import ReportAttachment
+
+    saved = []
+    try:
+        for upload in uploads:
+            attachment = ReportAttachment(
+                report=report, original_name=upload.name[-255:], size=upload.size, uploaded_by=user
+            )
+            suffix = PurePosixPath(upload.name.lower()).suffix
+            attachment.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+            saved.append(attachment.file)
+            attachment.save()
+    except Exception:
+        for file in saved:
+            file.delete(save=False)
+        raise
 
 
 def reports_visible_to(user):
@@ -316,9 +424,11 @@ def require_unit(user, day, unit_id):
 def roll_up(day, today=None):
     """Every unit of the day with its report (or None), the totals, and who has not reported."""
     today = today or timezone.localdate()
-    reports = {r.unit_id: r for r in day.reports.select_related("unit")}
+    reports = {r.unit_id: r for r in day.reports.select_related("unit").prefetch_related("attachments")}
+    units = list(day.units.all())
+    uploads, upload_totals = station_uploads(day, units)
     rows = []
-    for unit in day.units.all():
+    for unit in units:
         report = reports.get(unit.pk)
         if report is None:
             status = "逾期未报" if today > day.deadline else "未报"
@@ -326,7 +436,16 @@ def roll_up(day, today=None):
             status = "已报（有更正）"
         else:
             status = "已报"
-        rows.append({"unit": unit, "report": report, "status": status})
+        rows.append(
+            {
+                "unit": unit,
+                "report": report,
+                "status": status,
+                "summary": summary_of(report),
+                "stations": uploads[unit.pk],
+                "upload_counts": _count_statuses(entry.status for entry in uploads[unit.pk]),
+            }
+        )
     filed = [row["report"] for row in rows if row["report"]]
     totals = {field: sum(getattr(r, field) for r in filed) for field in COUNT_FIELDS}
     statuses = dict(Counter(row["status"] for row in rows))
@@ -338,7 +457,50 @@ def roll_up(day, today=None):
         "statuses": statuses,
         "kinds": [(str(category.label), totals[field]) for field, category in KIND_FIELDS],
         "variants": sorted({row["unit"].variant for row in rows}),
+        "upload_totals": upload_totals,
+        "no_summary": [row["unit"] for row in rows if row["report"] and not row["report"].summary],
     }
+
+
+NO_SUMMARY = "小结未报"
+
+
+def summary_of(report):
+    """A report's 工作小结 as the roll-up shows it: the text, 小结未报 for a table imported without
+    one, None for a unit that has not reported."""
+    if report is None:
+        return None
+    return report.summary or NO_SUMMARY
+
+
+@dataclass
+class StationUpload:
+    station: object
+    uploaded_on: object  # the Beijing date, or None
+    status: str
+
+
+def station_uploads(day, units):
+    """({unit id: [StationUpload for each of its stations]}, {按时/逾期/未上传: number of stations}).
+    A station linked to two units is listed under both and counted once in the totals."""
+    stations = {unit.pk: list(linked_workstations(unit)) for unit in units}
+    ids = {station.pk for listed in stations.values() for station in listed}
+    uploaded = upload_dates([day], ids) if ids else {}
+    by_unit, statuses = {}, {}
+    for unit_id, listed in stations.items():
+        entries = []
+        for station in listed:
+            date = uploaded.get((day.pk, station.pk))
+            entries.append(StationUpload(station, date, upload_status(day, date)))
+            statuses[station.pk] = entries[-1].status
+        by_unit[unit_id] = entries
+    return by_unit, _count_statuses(statuses.values())
+
+
+def _count_statuses(statuses):
+    """{按时: n, 逾期: n, 未上传: n}, in that order (a plain dict: templates read its .items)."""
+    counted = Counter(statuses)
+    return {status: counted.get(status, 0) for status in UPLOAD_STATUSES}
 
 
 # --- 动态 uploads for an activity day (seed 001 四.3: 活动当天或截止日期前上传“动态”栏目)
@@ -348,6 +510,9 @@ class UploadStatus:
     ON_TIME = "按时"
     LATE = "逾期"
     NONE = "未上传"
+
+
+UPLOAD_STATUSES = [UploadStatus.ON_TIME, UploadStatus.LATE, UploadStatus.NONE]
 
 
 def upload_deadline(day):

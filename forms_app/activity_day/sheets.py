@@ -28,6 +28,9 @@ UNIT_HEADING = "填表单位"
 MAX_UNPACKED = 64 * 1024 * 1024
 MAX_ROWS = 20_000
 TOTAL = "合计"
+# The roll-up's sheets that are not a table of numbers: skipped when the roll-up is imported back.
+SUMMARY_SHEET = "工作小结"
+UPLOADS_SHEET = "动态上传情况"
 
 
 def _variant_of(units):
@@ -124,9 +127,51 @@ def rollup_xlsx(day):
     )
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
+    _summary_sheet(workbook.create_sheet(SUMMARY_SHEET), day, summary["rows"])
+    _uploads_sheet(workbook.create_sheet(UPLOADS_SHEET), day, summary)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _summary_sheet(sheet, day, rows):
+    """Each unit's 工作小结 (or 小结未报 / 未报送) and its attachments' names."""
+    sheet.append([f"{day.name}：各单位工作小结"])
+    sheet.append([UNIT_HEADING, "工作小结", "附件"])
+    for row in rows:
+        report = row["report"]
+        names = "、".join(a.original_name for a in report.attachments.all()) if report else ""
+        sheet.append([safe_cell(v) for v in (row["unit"].name, row["summary"] or row["status"], names)])
+    _box(sheet, top=2, widths=(18, 90, 30))
+
+
+def _uploads_sheet(sheet, day, summary):
+    """Every station of every unit: 按时/逾期/未上传 and the date, then the totals."""
+    deadline = rules.upload_deadline(day)
+    sheet.append([f"{day.name}：委员工作室上传“动态”情况（截止 {_date_label(deadline)}，含当天）"])
+    sheet.append([UNIT_HEADING, "委员工作室", "上传情况", "上传日期"])
+    for row in summary["rows"]:
+        for entry in row["stations"]:
+            sheet.append([safe_cell(row["unit"].name), safe_cell(entry.station.title), entry.status, entry.uploaded_on])
+    totals = "，".join(f"{name} {count} 家" for name, count in summary["upload_totals"].items())
+    sheet.append([TOTAL, "（每家工作室只算一次）", totals, None])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    _box(sheet, top=2, widths=(18, 30, 30, 14))
+    for (cell,) in sheet.iter_rows(min_row=3, min_col=4, max_col=4):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def _box(sheet, top, widths):
+    sheet["A1"].font = Font(size=14, bold=True)
+    for cell in sheet[top]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=top, max_row=sheet.max_row, max_col=len(widths)):
+        for cell in row:
+            cell.border = BOX
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def unit_xlsx(day, unit, report=None):
@@ -224,6 +269,8 @@ def read_workbook(content, day):
     units = {unit.name: unit for unit in day.units.all()}
     rows, errors, seen = [], [], {}
     for sheet in workbook.worksheets:
+        if sheet.title in (SUMMARY_SHEET, UPLOADS_SHEET):
+            continue
         try:
             found = _read_sheet(sheet)
         except SheetError as exc:

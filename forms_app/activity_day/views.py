@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -10,7 +11,7 @@ from lianxin_site.downloads import pdf_response, xlsx_response
 
 from . import rules
 from .forms import ReportForm
-from .models import ActivityDay
+from .models import ActivityDay, ReportAttachment
 from .pdf import unit_pdf_bytes
 from .sheets import unit_xlsx
 
@@ -47,10 +48,19 @@ def report_form(request, day_id, unit_id):
     if request.method == "POST" and not is_open:
         messages.error(request, rules.closed_message(day))
     if request.method == "POST" and is_open:
-        form = ReportForm(request.POST, unit=unit, proposals=proposals)
+        form = ReportForm(request.POST, request.FILES, unit=unit, proposals=proposals, report=report)
         if form.is_valid():
             try:
-                report, created = rules.save_report(day, unit, request.user, form.cleaned_data, form.reasons())
+                report, created = rules.save_report(
+                    day,
+                    unit,
+                    request.user,
+                    form.cleaned_data,
+                    form.reasons(),
+                    summary=form.cleaned_data["summary"],
+                    attachments=form.cleaned_data["attachments"],
+                    remove=form.cleaned_data["remove_attachments"],
+                )
             except rules.StatsError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -63,9 +73,10 @@ def report_form(request, day_id, unit_id):
         if report:
             initial = {field: getattr(report, field) for field in rules.COUNT_FIELDS}
             initial.update({f"reason_{f}": entry.get("reason", "") for f, entry in report.sources.items()})
+            initial["summary"] = report.summary
         else:
             initial = {field: proposal.value for field, proposal in proposals.items()}
-        form = ReportForm(initial=initial, unit=unit, proposals=proposals)
+        form = ReportForm(initial=initial, unit=unit, proposals=proposals, report=report)
     if not is_open:
         for field in form.fields.values():
             field.disabled = True
@@ -76,8 +87,10 @@ def report_form(request, day_id, unit_id):
             "day": day,
             "unit": unit,
             "report": report,
+            "attachments": list(report.attachments.all()) if report else [],
             "form": form,
             "is_open": is_open,
+            "files_sent": bool(request.FILES.getlist("attachments")),
             "title": rules.title(unit.variant),
         },
     )
@@ -99,6 +112,18 @@ def report_xlsx(request, day_id, unit_id):
     return xlsx_response(
         unit_xlsx(day, unit, day.reports.filter(unit=unit).first()), f"{day.name}-{unit.name}-统计表.xlsx"
     )
+
+
+@login_required
+def attachment_download(request, attachment_id):
+    """A 工作小结 attachment, from private storage, for the unit's reporters and the organiser
+    (rules.reports_visible_to); anyone else gets 404, as if it did not exist."""
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(report__in=rules.reports_visible_to(request.user)), pk=attachment_id
+    )
+    if not attachment.file.storage.exists(attachment.file.name):
+        raise Http404("附件文件已不存在。")
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 
 def _unit_for_reading(request, day, unit_id):
