@@ -1,0 +1,31 @@
+"""The half-year report on the 街道活动小组 as an A4 PDF, through forms_app.pdf.render_pdf (WeasyPrint,
+one CJK face embedded as a subset): 「2026年上半年街道活动小组工作情况报告」, the staff's 工作小结, the
+overview table (a row per group), then per group its posts, 一街一策, activities by kind,
+attendance, the members absent all half, 意见建议 and 办实事, and its activities.
+
+It is drawn from `figures` (halfyear.figures, or an issued report's snapshot), never from the live
+tables, so the kept PDF and the issued page show the same numbers. Per-group lists (activities,
+absent members) are running text, not table rows: 17 groups × 24 activities as rows would take
+WeasyPrint several times as long and as many pages."""
+
+from forms_app.pdf import render_pdf
+
+
+def halfyear_pdf(figures):
+    """The PDF bytes of a report's figures (with "summary"; "issued_at" once issued, else the PDF
+    says it is a draft)."""
+    kinds = figures["kinds"]
+    groups = [
+        {**group, "kinds_text": "、".join(f"{k} {n} 次" for k, n in zip(kinds, group["by_kind"], strict=True) if n)}
+        for group in figures["groups"]
+    ]
+    return render_pdf(
+        "stations/pdf/halfyear.html",
+        {
+            "figures": figures,
+            "groups": groups,
+            "kind_totals": list(zip(kinds, figures["totals"]["by_kind"], strict=True)),
+            "summary": figures.get("summary", ""),
+            "issued_at": figures.get("issued_at"),
+        },
+    )
