@@ -60,6 +60,7 @@ class ActivityForm(forms.Form):
         required=False,
         empty_label="（不对应一街一策中的计划）",
         help_text="本小组一街一策中的计划活动。",
+        error_messages={"invalid_choice": "「对应计划」：只能选择本小组一街一策中的计划活动"},
     )
     opinions = forms.IntegerField(label="收集意见建议（条）", min_value=0, initial=0)
     deeds = forms.IntegerField(label="为民办实事（件）", min_value=0, initial=0)
@@ -73,6 +74,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
+        self.group = group
         self.fields["plan_item"].queryset = (
             StreetPlanItem.objects.filter(plan__group=group)
             .select_related("plan")
@@ -84,6 +86,17 @@ class ActivityForm(forms.Form):
                 min_value=f"「{self.fields[name].label}」：请填写 0 或正整数",
                 invalid=f"「{self.fields[name].label}」：请填写 0 或正整数",
             )
+
+    def clean(self):
+        """The rule's checks (street_activities.check_fields) on what could be read, so that a
+        future date is named even when another field is wrong too."""
+        data = super().clean()
+        if data.get("date") is not None and data.get("kind"):
+            for name, texts in street_activities.check_fields(self.group, self.fields_value()).items():
+                if name in self.fields and name not in self.errors:
+                    for text in texts:
+                        self.add_error(name, text)
+        return data
 
     def fields_value(self):
         data = self.cleaned_data
@@ -101,6 +114,8 @@ class ActivityForm(forms.Form):
     def show(self, error):
         """Put each of the service's messages under the field it names."""
         for name, texts in error.errors.items():
+            if name in ("photos", "attendance"):  # shown beside the photos and the attendance list
+                continue
             target = name if name in self.fields else None
             for text in texts:
                 self.add_error(target, text)

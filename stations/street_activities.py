@@ -34,7 +34,7 @@ from .models import ActivityKind, ActivityPhoto, Presence, StreetAttendance, Str
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_COUNT = 9
-PHOTO_TEXT = f"「照片」：只接受 JPG、PNG，单张不超过 {filesizeformat(PHOTO_MAX_BYTES)}"
+PHOTO_TEXT = f"「照片」：只接受 JPG、PNG，单张不超过 {PHOTO_MAX_BYTES // (1024 * 1024)} MB"
 ROLE_MAX = 30
 PRESENCE_OF = {str(label): value for value, label in Presence.choices}
 PRESENCE_LABEL = {value: label for label, value in PRESENCE_OF.items()}
