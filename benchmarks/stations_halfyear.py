@@ -5,7 +5,7 @@ prints, as median milliseconds:
 
 - the figures (halfyear.figures) with their query count, beside the count for 2 groups (equal);
 - the half-year PDF (pdf.halfyear_pdf): target < 1.5 s, beside its floor, WeasyPrint on a bare table
-  of the same text (every group's figures and activities) with the same font;
+  of the same text (every group's figures, posts, kinds and absent members) with the same font;
 - the xlsx.
 
     .venv/bin/python benchmarks/stations_halfyear.py [--runs 5]
@@ -93,7 +93,8 @@ def bare_table_pdf(figures):
         parts.append(f"<h2>{escape(g['name'])}</h2>")
         parts.append("<p>" + escape("；".join(" ".join(p) for p in g["positions"])) + "</p>")
         parts.append("<p>" + escape("、".join(g["absent_all"])) + "</p>")
-        parts.append("<p>" + escape("；".join(" ".join(str(v) for v in a) for a in g["list"])) + "</p>")
+        kinds = "、".join(f"{k} {n}" for k, n in zip(figures["kinds"], g["by_kind"], strict=True) if n)
+        parts.append(f"<p>{escape(kinds)}</p>")
     html = (
         '<html lang="zh-CN"><head><meta charset="utf-8"><style>@page{size:A4}'
         '*{font-family:"Noto Serif CJK SC",serif;font-size:9pt}</style></head><body>'

@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -225,7 +226,7 @@ def activity_add(request):
         group = writable[0]
     else:
         return render(request, "stations/activities/choose_group.html", {"groups": writable})
-    form = ActivityForm(request.POST or None, group=group)
+    form = ActivityForm(request.POST or None, group=group, initial={"date": timezone.localdate()})
     photo_errors = []
     if request.method == "POST" and form.is_valid():
         try:

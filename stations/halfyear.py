@@ -138,6 +138,7 @@ def figures(year, half):
             "plan_items": plan.item_count if plan else 0,
             "activities": len(mine),
             "by_kind": [kinds[value] for value, _label in KINDS],
+            "kinds_text": "、".join(f"{label} {kinds[value]}" for value, label in KINDS if kinds[value]),
             "invited": invited,
             "present": counts[Presence.PRESENT],
             "excused": counts[Presence.EXCUSED],

@@ -1,12 +1,13 @@
 """The half-year report on the 街道活动小组 as an A4 PDF, through forms_app.pdf.render_pdf (WeasyPrint,
 one CJK face embedded as a subset): 「2026年上半年街道活动小组工作情况报告」, the staff's 工作小结, the
 overview table (a row per group), then per group its posts, 一街一策, activities by kind,
-attendance, the members absent all half, 意见建议 and 办实事, and its activities.
+attendance, the members absent all half, 意见建议 and 办实事. The list of every activity is in the
+xlsx (活动清单), not the PDF: 408 lines of it would triple the pages the leadership reads and the
+time WeasyPrint takes.
 
 It is drawn from `figures` (halfyear.figures, or an issued report's snapshot), never from the live
-tables, so the kept PDF and the issued page show the same numbers. Per-group lists (activities,
-absent members) are running text, not table rows: 17 groups × 24 activities as rows would take
-WeasyPrint several times as long and as many pages."""
+tables, so the kept PDF and the issued page show the same numbers. Per-group lists (posts, absent
+members) are running text, not table rows, which WeasyPrint lays out several times faster."""
 
 from forms_app.pdf import render_pdf
 

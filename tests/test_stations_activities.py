@@ -23,6 +23,7 @@ from stations.models import (
 )
 
 from .factories import MemberFactory
+from .test_browser import browser  # noqa: F401
 
 TODAY = datetime.date.today()
 
@@ -212,7 +213,7 @@ def test_photos_are_checked_before_saving_and_served_to_readers_only(client, str
     client.post(reverse("street_group_activity_add"), {**form_data(), "photos": [good]})
     photo = ActivityPhoto.objects.get()
     with pytest.raises(ValueError):  # private storage: no public address
-        photo.file.url
+        _ = photo.file.url
     url = reverse("street_group_activity_photo", args=[photo.activity_id, photo.pk])
     assert client.get(url).status_code == 200
     client.force_login(street["other_liaison"])
@@ -261,3 +262,46 @@ def test_admin_list_scope(client, street):
     client.force_login(street["liaison"])  # a liaison works on the front end, not in the admin
     response = client.get(url)
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_in_chromium_a_liaison_records_an_activity_on_a_phone_and_the_office_reads_the_lists(
+    browser, live_server, street
+):
+    from .test_browser import ARTIFACTS, _with_password, login_in
+
+    password = "pw-lianxin-123"
+    liaison = _with_password(street["liaison"])
+    context, page = login_in(browser, live_server, liaison, password, "/forms/street-group/activities/", width=390)
+    page.click("text=＋ 记录一次活动")
+    page.fill("#id_title", "社区义诊进楼门")
+    page.select_option("#id_kind", "clinic")
+    page.fill("#id_place", "东华门社区服务中心")
+    page.fill("#id_opinions", "3")
+    page.fill("#id_deeds", "2")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#attendance")
+    assert "已按本小组名单邀请 3 位委员" in page.inner_text("main")
+    wang = street["members"][0]
+    page.select_option(f"select[name=presence_{wang.pk}]", "excused")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#messages")
+    assert StreetAttendance.objects.get(member=wang).presence == Presence.EXCUSED
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "street-activity-phone.png"), full_page=True)
+    page.goto(f"{live_server.url}/forms/street-group/activities/")
+    page.screenshot(path=str(ARTIFACTS / "street-activities-phone.png"), full_page=True)
+    context.close()
+
+    office = _with_password(street["liaison_office"])
+    context, page = login_in(browser, live_server, office, password, "/admin/stations/street-activities/")
+    assert "社区义诊进楼门" in page.inner_text("main")
+    page.screenshot(path=str(ARTIFACTS / "street-activities-desktop.png"), full_page=True)
+    year = TODAY.year if TODAY.month > 6 else TODAY.year - 1
+    page.goto(f"{live_server.url}/admin/stations/street-reports/{year}/{1 if TODAY.month > 6 else 2}/")
+    page.fill("#summary", "各小组围绕街道中心工作开展活动。")
+    page.click("text=保存草稿")
+    page.wait_for_selector("[data-overview]")
+    page.screenshot(path=str(ARTIFACTS / "street-halfyear-desktop.png"), full_page=True)
+    context.close()
