@@ -121,6 +121,12 @@ def test_a_bad_row_imports_nothing_and_names_line_and_column(client, setup):
     with pytest.raises(ImportRefused):
         sheets.confirm_import(record.pk, setup["liaison"])
     assert attendance(setup["activity"]) == before
+    # The import itself, not only the kept upload's status, writes nothing with a bad row: 王丽's
+    # good row (缺席) is not recorded either.
+    data = as_xlsx([HEADER, [1, "0101", "王丽", "缺席", ""], [2, "0456", "某某", "出席", ""]])
+    report = sheets.import_sign_in(setup["activity"], data, setup["liaison"], dry_run=False)
+    assert report.errors == ["第 3 行「委员证号」：名册中没有 0456"]
+    assert attendance(setup["activity"]) == before
 
 
 def test_wrong_header_and_not_an_xlsx_are_refused(client, setup):
