@@ -14,6 +14,7 @@ from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
 from performance.demo import seed_performance
 from results.demo import seed_results
+from stations.demo import seed_stations
 
 # (username, display name, role, profile scope)
 DEMO_ACCOUNTS = [
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         seed_results()
         seed_performance()
         seed_contacts()
+        station_accounts = seed_stations(password)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -67,6 +69,8 @@ class Command(BaseCommand):
         self.stdout.write("管理后台（机关各室、编辑）：http://127.0.0.1:8000/admin/")
         self.stdout.write(f"  超级管理员  用户名 admin  密码 {password}")
         for username, label, _role, _scope in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {label:<16} 用户名 {username}  密码同上")
+        for username, label in station_accounts:
             self.stdout.write(f"  {label:<16} 用户名 {username}  密码同上")
         self.stdout.write("（每次运行都会重设演示账号的密码；设置环境变量 DEMO_PASSWORD 可固定。）")
 
