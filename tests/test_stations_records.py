@@ -77,7 +77,7 @@ def add_meeting(world, members, minutes="研究二季度接待日安排", attach
 def test_convener_records_a_meeting_on_the_phone_and_edits_it(world, members, client):
     client.force_login(world["convener"])
     response = client.post(reverse("station_meeting_add"), meeting_post(members))
-    assert response.status_code == 302, [l for l in response.content.decode().splitlines() if "error" in l]
+    assert response.status_code == 302, [line for line in response.content.decode().splitlines() if "error" in line]
     assert response["Location"] == reverse("station_meetings")
     meeting = StationMeeting.objects.get()
     assert meeting.station == world["edu"] and meeting.created_by == world["convener"]
@@ -89,7 +89,9 @@ def test_convener_records_a_meeting_on_the_phone_and_edits_it(world, members, cl
 
     response = client.post(
         reverse("station_meeting_edit", args=[meeting.pk]),
-        meeting_post(members, attendees=[members["teacher"].pk, members["doctor"].pk], absentees=[], minutes="改过的纪要"),
+        meeting_post(
+            members, attendees=[members["teacher"].pk, members["doctor"].pk], absentees=[], minutes="改过的纪要"
+        ),
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
