@@ -109,6 +109,11 @@ def create_default_scheme(user, year):
         raise AssessmentError("只有委员联络室可以建立考核办法。")
     if AssessmentScheme.objects.filter(year=year).exists():
         raise AssessmentError(f"「年度」：{year}年的考核办法已经建立")
+    return build_default_scheme(year)
+
+
+def build_default_scheme(year):
+    """The scheme row and its DEFAULT_CRITERIA (the writer behind create_default_scheme and the demo)."""
     scheme = AssessmentScheme.objects.create(year=year, excellent_count=DEFAULT_EXCELLENT_COUNT)
     days = max(1, activity_day_count(year))
     Criterion.objects.bulk_create(

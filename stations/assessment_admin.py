@@ -111,7 +111,7 @@ def board(request):
 
 def _cell(criterion, points, count):
     text = "未评" if points is None else str(points)
-    extra = format_html(' <span class="count">（{}/{}）</span>', count, criterion.full_at) if count is not None else ""
+    extra = format_html('<br><span class="count">{}/{}</span>', count, criterion.full_at) if count is not None else ""
     return format_html('<td class="num{}">{}{}</td>', " missing" if points is None else "", text, extra)
 
 

@@ -30,6 +30,7 @@ from stations.models import (
 
 from .content_helpers import plan, post, publish, site_sections, station
 from .factories import MemberFactory
+from .test_browser import _with_password, browser, login_in  # noqa: F401
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 YEAR = 2026
@@ -186,7 +187,7 @@ def test_board_shows_auto_and_manual_points_to_liaison_and_its_stations_to_an_of
     client.force_login(year["liaison"])
     page = client.get(url).content.decode()
     assert "49.5" in page and "37.3" in page and "21.5" in page and "★ 优秀委员工作室" in page
-    assert "（3/12）" in page  # A's months with activity, beside its points
+    assert "3/12" in page  # A's months with activity, beside its points
     client.force_login(year["edu_office"])
     page = client.get(url).content.decode()
     assert "东四委员工作室" in page and "北新桥委员工作室" in page and "景山委员工作室" not in page
@@ -441,3 +442,38 @@ def test_ranking_pdf_heading_fonts_and_page_image(year, tmp_path):
         check=True,
     )
     assert (ARTIFACTS / "assessment-ranking-page1.png").stat().st_size > 5000
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_office_scores_and_liaison_publishes_in_the_admin(browser, live_server, year):
+    o, n = year["criteria"]["opinions"].pk, year["criteria"]["norms"].pk
+    office = _with_password(year["edu_office"])
+    context, page = login_in(
+        browser, live_server, office, "pw-lianxin-123", f"/admin/stations/assessment/{YEAR}/score/"
+    )
+    page.fill(f"input[name=s_{o}_{year['a'].pk}]", "12")
+    page.fill(f"input[name=s_{n}_{year['a'].pk}]", "5")
+    page.get_by_role("button", name="保存评分").click()
+    assert "「得分」：不能超过满分 10 分" in page.locator(".assess-errors").inner_text()
+    page.screenshot(path=ARTIFACTS / "assessment-score-refused-desktop.png", full_page=True)
+    page.fill(f"input[name=s_{o}_{year['a'].pk}]", "8.5")
+    page.fill(f"input[name=s_{o}_{year['b'].pk}]", "9")
+    page.fill(f"input[name=s_{n}_{year['b'].pk}]", "4.5")
+    page.get_by_role("button", name="保存评分").click()
+    page.wait_for_url("**/admin/stations/assessment/?year=2026")
+    context.close()
+    assessment.save_scores(year["econ_office"], year["scheme"], {(o, year["c"].pk): "6", (n, year["c"].pk): "3"})
+
+    liaison = _with_password(year["liaison"])
+    context, page = login_in(browser, live_server, liaison, "pw-lianxin-123", "/admin/stations/assessment/?year=2026")
+    assert "49.5" in page.locator(".report-box").first.inner_text()
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.screenshot(path=ARTIFACTS / "assessment-board-desktop.png", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="发布2026年度考核结果").click()
+    page.wait_for_load_state()
+    assert "已发布2026年度考核结果" in page.content()
+    assert AssessmentScheme.objects.get().published
+    page.screenshot(path=ARTIFACTS / "assessment-published-desktop.png", full_page=True)
+    context.close()

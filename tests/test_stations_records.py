@@ -16,6 +16,7 @@ from stations.models import LogType, StationLog, StationMeeting
 
 from .content_helpers import site_sections, station
 from .factories import MemberFactory
+from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
 
 PDF = b"%PDF-1.4\n% minutes\n"
 TODAY = timezone.localdate()
@@ -313,3 +314,56 @@ def test_records_never_reach_the_public_station_page_search_or_api(world, member
     assert "绝密纪要" not in api and "丁戊己" not in api
     client.force_login(world["convener"])
     assert "绝密纪要" not in client.get(world["edu"].url).content.decode()
+
+
+# --- on a phone, in chromium
+
+TAP_TARGETS = """() => Array.from(document.querySelectorAll(
+    '.chip span, .rec-form input[type=date], .rec-form input[type=text], .rec-form textarea, .rec-form button,'
+    + ' .rec-nav a, .rec-add, .rec-actions a')).map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().height])"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_convener_records_a_meeting_and_a_log_on_a_phone(browser, live_server, world, members):
+    convener = _with_password(world["convener"])
+    context, page = login_in(browser, live_server, convener, "pw-lianxin-123", "/forms/station/meetings/", width=390)
+    page.get_by_role("link", name="＋ 记录季度例会").click()
+    page.wait_for_url("**/meetings/add/")
+    page.get_by_label("王丽", exact=True).first.check()
+    page.locator(".absence .chip").filter(has_text="李强").locator("input").check()
+    page.get_by_role("button", name="保存").click()
+    # Refused: no reason for the absence, no minutes; the choices are kept.
+    errors = page.locator(".field-error").all_inner_texts()
+    assert "「缺席原因」：请填写李强缺席的原因" in errors and "「会议纪要」：请填写会议纪要" in errors
+    assert page.locator(".absence .chip").filter(has_text="李强").locator("input").is_checked()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    small = [(name, height) for name, height in page.evaluate(TAP_TARGETS) if height < 44]
+    assert not small, f"touch targets under 44 px: {small}"
+    page.screenshot(path=ARTIFACTS / "station-meeting-phone-refused.png", full_page=True)
+    page.get_by_label("李强缺席原因").fill("外出调研")
+    page.get_by_label("会议纪要").fill("研究四季度委员接待日安排。")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url("**/forms/station/meetings/")
+    assert "已记录" in page.locator(".messages").inner_text()
+    assert "李强（外出调研）" in page.locator(".rec-list").inner_text()
+    page.screenshot(path=ARTIFACTS / "station-meetings-phone.png", full_page=True)
+
+    page.get_by_role("link", name="履职日志").click()
+    page.get_by_role("link", name="＋ 记一条履职日志").click()
+    page.get_by_label("接待群众").check()
+    page.locator(".chips .chip").filter(has_text="王丽").locator("input").check()
+    page.get_by_label("事项").fill("接待居民反映加装电梯")
+    page.screenshot(path=ARTIFACTS / "station-log-phone.png", full_page=True)
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url("**/forms/station/logs/")
+    assert "接待居民反映加装电梯" in page.locator(".rec-list").inner_text()
+    page.set_viewport_size({"width": 360, "height": 780})
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    context.close()
+
+    office = _with_password(world["edu_office"])
+    context, page = login_in(browser, live_server, office, "pw-lianxin-123", "/admin/stations/meetings/")
+    assert "研究四季度委员接待日安排" in page.locator(".report-box table").inner_text()
+    page.screenshot(path=ARTIFACTS / "station-meetings-admin.png", full_page=True)
+    context.close()
