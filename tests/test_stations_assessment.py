@@ -477,3 +477,29 @@ def test_office_scores_and_liaison_publishes_in_the_admin(browser, live_server, 
     assert AssessmentScheme.objects.get().published
     page.screenshot(path=ARTIFACTS / "assessment-published-desktop.png", full_page=True)
     context.close()
+
+
+def test_demo_adds_meetings_logs_and_an_unpublished_scheme_once(roles_synced, members):
+    from stations.demo_assess import seed_station_records
+
+    _stories, index = site_sections()
+    first = station(index, members["teacher"], title="演示一工作室")
+    first.members.set([members["doctor"]])
+    first.save()
+    station(index, members["banker"], title="演示二工作室")
+    scheme = seed_station_records()
+    counts = (StationMeeting.objects.count(), StationLog.objects.count(), ManualScore.objects.count())
+    assert counts[0] >= 3 and counts[1] >= 10 and counts[2] == 6  # 2 stations × 3 manual criteria
+    assert not scheme.published and scheme.criteria.count() == 8
+    assert StationMeeting.objects.filter(station=first).first().absences.get().reason == "外出公务"
+    seed_station_records()
+    assert (StationMeeting.objects.count(), StationLog.objects.count(), ManualScore.objects.count()) == counts
+
+
+def test_pdf_view_is_scoped_and_refused_to_others(year, client):
+    score_all(year)
+    client.force_login(year["edu_office"])
+    response = client.get(reverse("station_assessment_pdf", args=[YEAR]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    client.force_login(year["member"])
+    assert client.get(reverse("station_assessment_pdf", args=[YEAR])).status_code in (302, 403)
