@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from content import drafts
@@ -44,10 +45,8 @@ def convener_page(view):
 
 
 def _records_links():
-    """The 季度例会 and 履职日志 pages (records_views), when they offer links for this home."""
-    from . import records_views
-
-    return getattr(records_views, "HOME_LINKS", [])
+    """The convener's other records: 季度例会 and 履职日志 (records_views)."""
+    return [(_("季度例会"), reverse("station_meetings")), (_("履职日志"), reverse("station_logs"))]
 
 
 def _submission_rows(station, user):
@@ -155,7 +154,7 @@ def station_post_edit(request, station, pk):
         raise Http404("没有这条动态。")
     state = convener.workflow_states([post.pk]).get(post.pk)
     if not convener.may_resubmit(post, state):
-        status, _ = convener.status_of(post, state)
+        status, _comment = convener.status_of(post, state)
         messages.info(request, f"《{post.draft_title}》{status}，不能修改。")
         return redirect("station_submissions")
     return _post_page(request, station, post)

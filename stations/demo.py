@@ -3,6 +3,7 @@ beside the feature it shows (demo_convener, demo_street, demo_activity, …); th
 order and returns the demo accounts it made, for seed_demo's printed list. Idempotent."""
 
 from .demo_activity import seed_street_activities
+from .demo_assess import seed_station_records
 from .demo_convener import seed_conveners
 from .demo_street import seed_street_plans
 
@@ -17,4 +18,5 @@ def seed_stations(password):
     if liaison is not None:
         accounts.append((liaison.username, liaison.first_name or "街道小组联络员"))
     seed_street_activities()
+    seed_station_records()
     return accounts
