@@ -28,9 +28,9 @@ class CellState:
 
     LABELS = {
         DONE: "已开展",
-        SHORT: "未完成计划",
+        SHORT: "未完成",
         MISSED: "无活动",
-        OPEN: "本月进行中",
+        OPEN: "进行中",
         FUTURE: "未到",
     }
 
