@@ -3,7 +3,7 @@ their year plans and 动态) and seed_applications: so that a new user sees ever
 grid and every list of the 进度 board.
 
 - every live station has a plan for the year (one is added where a station has none); the
-  second station plans two more activities last month than it did (amber, 未完成计划);
+  second station plans two more activities last month than it did (amber, 未完成);
 - the first five stations held their 季度例会 in the quarters that have ended, but one quarter
   (so 未召开 shows too);
 - one station whose 负责人 is a 常委 becomes a 常委工作站;

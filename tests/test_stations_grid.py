@@ -122,7 +122,7 @@ def test_the_page_shows_the_grid_with_a_legend_in_words(year, make_user, login, 
     page = response.content.decode()
     for words in (
         "已开展",
-        "未完成计划",
+        "未完成：本月或已过去的月份",
         "无活动",
         "无计划",
         "季度例会",
