@@ -18,6 +18,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
 from taggit.models import TaggedItemBase
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
@@ -30,6 +31,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.models.panels import CommentPanelPlaceholder
 from wagtail.query import PageQuerySet
@@ -372,13 +374,23 @@ class StoryPage(CJKSearchMixin, PublicPageMixin, Page):
         return public_member(self.member)
 
 
+def _rendition(image, spec):
+    """The image's rendition for `spec`, taken from its prefetched renditions when it is there:
+    Image.get_rendition() also writes each rendition to the cache on every call, which for a
+    page of 30 member photos costs more than the page itself."""
+    try:
+        return image.find_existing_rendition(Filter(spec=spec))
+    except image.get_rendition_model().DoesNotExist:
+        return image.get_rendition(spec)
+
+
 def public_member(member, rendition="fill-400x400"):
     """The public face of a member: never the phone or the 委员证号."""
     if member is None:
         return None
     photo = None
     if member.photo_id:
-        image = member.photo.get_rendition(rendition)
+        image = _rendition(member.photo, rendition)
         photo = {"url": image.url, "width": image.width, "height": image.height, "alt": member.name}
     return {
         "id": member.pk,
@@ -419,6 +431,38 @@ class StationKind(models.TextChoices):
 
     STATION = "station", _("委员工作室")
     STANDING = "standing", _("常委工作站")
+
+
+STANDING_LEAD_REASON = "常委工作站的负责人须是常委"
+
+
+def standing_lead_problem(kind, member):
+    """Why `member` cannot be the 负责人 of a station of `kind` ("" when they can): a 常委工作站
+    is led by a 常委 (Member.is_standing, seed 002 二(二)1). The one rule that the application
+    wizard, the offices' approval and the page editor all call."""
+    if kind == StationKind.STANDING and member is not None and not member.is_standing:
+        return STANDING_LEAD_REASON
+    return ""
+
+
+def standing_lead_message(kind, member):
+    """standing_lead_problem() as a refusal naming its field: 「负责人」：常委工作站的负责人须是常委."""
+    problem = standing_lead_problem(kind, member)
+    return f"「负责人」：{problem}" if problem else ""
+
+
+class WorkstationPageForm(WagtailAdminPageForm):
+    """The station page's editor form: a 常委工作站 needs a 常委 as its 负责人. Checked only where
+    the form carries both fields (an editor's form; a 召集人's leaves them out and cannot change
+    them)."""
+
+    def clean(self):
+        data = super().clean()
+        if "kind" in self.fields and "lead_member" in self.fields:
+            problem = standing_lead_problem(data.get("kind"), data.get("lead_member"))
+            if problem:
+                self.add_error("lead_member", problem)
+        return data
 
 
 class WorkstationIndexPage(PublicPageMixin, Page):
@@ -547,6 +591,7 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
     rules = RichTextField(_("工作制度"), blank=True)
 
     objects = PageManager.from_queryset(WorkstationPageQuerySet)()
+    base_form_class = WorkstationPageForm
 
     # A station's 召集人 sees only 照片 and 年度计划: every other panel asks for
     # content.edit_station_profile, which editors and reviewers hold (people/roles.py).
@@ -682,8 +727,27 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
         context["months"] = [{"month": m, "count": activity.get(m, 0)} for m in range(1, 13)]
         context["recent_posts"] = self.posts().select_related("cover").prefetch_related("cover__renditions")[:10]
         context["plan"] = self.plan_items.filter(date__year=year).order_by("date")
-        context["team"] = self.members.select_related("sector", "party")
+        context["team"] = self.team()
         return context
+
+    PORTRAIT = "fill-240x240"  # the square the station page shows each member's photo in
+
+    def team(self):
+        """The 负责人, then each 参与委员 (by name), as the page shows them (S003-16: 公示委员照片):
+        photo rendition, name and 界别 through public_member, never the phone or 委员证号. The
+        members, their 界别 and photos' renditions come in three queries, however many there are."""
+        from people.models import Member
+
+        members = Member.objects.select_related("sector", "party", "committee", "photo").prefetch_related(
+            "photo__renditions"
+        )
+        # The page's own list (a preview shows the draft's members, not the stored ones).
+        ids = {m.pk for m in self.members.all()} - {self.lead_member_id}
+        found = {m.pk: m for m in members.filter(pk__in=[self.lead_member_id, *ids])}
+        lead = found.get(self.lead_member_id)
+        others = sorted((found[pk] for pk in ids if pk in found), key=lambda m: (m.name, m.pk))
+        cards = [{**public_member(lead, self.PORTRAIT), "lead": True}] if lead else []
+        return cards + [{**public_member(m, self.PORTRAIT), "lead": False} for m in others]
 
 
 class CaptionedImage(Orderable):

@@ -4,12 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from people.models import Member, Sector, SpecialCommittee, StreetGroup
 
 from ..fields import DateInput, chosen, required
-from .models import WorkingRule, WorkstationApplication
-from .rules import missing_rules, signature_error
+from .models import StationKind, WorkingRule, WorkstationApplication
+from .rules import lead_problem, missing_rules, signature_error
 
 App = WorkstationApplication
 
@@ -44,6 +45,14 @@ class StationForm(forms.Form):
         widget=forms.RadioSelect,
         initial=App.Kind.MEMBER,
         error_messages=chosen("申请方式"),
+    )
+    station_kind = forms.ChoiceField(
+        label=_("工作室类型"),
+        choices=StationKind.choices,
+        widget=forms.RadioSelect,
+        initial=StationKind.STATION,
+        required=False,
+        help_text=_("常委工作站的负责人须是常委。"),
     )
     name = forms.CharField(
         label=_("工作室名称"),
@@ -117,6 +126,9 @@ class StationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A form posted without the choice (an older page, a draft saved before it existed) is
+        # for a 委员工作室, the choice's default.
+        data["station_kind"] = data.get("station_kind") or StationKind.STATION
         basis = data.get("basis")
         if basis == App.Basis.SECTOR and not data.get("sector"):
             self.add_error("sector", _("依托界别时，请选择界别。"))
@@ -158,6 +170,17 @@ class LeadForm(forms.Form):
         error_messages=required("负责人的联系方式"),
         help_text=_("手机或办公电话，供审查时联系；不会在网站上公开。"),
     )
+
+    def __init__(self, *args, station_kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.station_kind = station_kind
+
+    def clean(self):
+        data = super().clean()
+        problem = lead_problem(self.station_kind, data.get("lead_member"))
+        if problem:
+            self.add_error("lead_member", problem)
+        return data
 
 
 class ParticipantForm(forms.Form):
@@ -329,3 +352,28 @@ class SignOpinionForm(forms.Form):
         required=False,
         help_text=_("主席会议批准时确定的工作室名称，可与申请名称不同。"),
     )
+
+
+class PlaqueForm(forms.Form):
+    """委员联络室 records when a named station was 挂牌."""
+
+    plaque_date = forms.DateField(
+        label=_("挂牌日期"),
+        widget=DateInput,
+        error_messages=required("挂牌日期", invalid=_("日期格式不对，请按 2026-06-20 的格式填写。")),
+    )
+
+
+class FoundingYearForm(WagtailAdminModelForm):
+    """A year's window: both dates in the year, 挂牌 not before the applications close."""
+
+    def clean(self):
+        data = super().clean()
+        year, apply_by, plaque_by = data.get("year"), data.get("apply_by"), data.get("plaque_by")
+        if year:
+            for name, label in (("apply_by", "申请截止日期"), ("plaque_by", "挂牌截止日期")):
+                if data.get(name) and data[name].year != year:
+                    self.add_error(name, _("%(label)s应在 %(year)s 年内。") % {"label": label, "year": year})
+        if apply_by and plaque_by and plaque_by < apply_by:
+            self.add_error("plaque_by", _("挂牌截止日期不能早于申请截止日期。"))
+        return data

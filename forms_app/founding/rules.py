@@ -16,11 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from content.drafts import draft_workstation_page
+from content.models import StationKind, standing_lead_message, standing_lead_problem
 from lianxin_site.db import locked_row
 from lianxin_site.errors import DomainError
 from people.services import account_of
 
-from .models import ApplicationMember, Stage, StageOpinion, WorkingRule, WorkstationApplication
+from .models import ApplicationMember, FoundingYear, Stage, StageOpinion, WorkingRule, WorkstationApplication
 
 Status = WorkstationApplication.Status
 Decision = StageOpinion.Decision
@@ -69,6 +70,13 @@ def signature_error(member, signature):
     return ""
 
 
+def lead_problem(station_kind, member):
+    """Why `member` cannot lead a station of `station_kind` ("" if they can): a 常委工作站's 负责人
+    is a 常委. The wizard's 负责人 step, submit_application and the 主席会议's approval all ask
+    this, which is content.models.standing_lead_problem, the rule the page editor asks too."""
+    return standing_lead_problem(station_kind, member)
+
+
 def missing_rules(rules):
     """The names of the six working rules (实施方案 四（三）) that `rules` {value: text} leaves
     blank, in the 申请表's order."""
@@ -82,7 +90,7 @@ def conditions(application_data):
     venue_ok = bool((application_data.get("address") or "").strip() and (application_data.get("venue") or "").strip())
     missing = missing_rules(application_data.get("rules") or {})
     lead = application_data.get("lead_member")
-    return [
+    rows = [
         (
             "固定的场地（或载体）",
             venue_ok,
@@ -95,6 +103,10 @@ def conditions(application_data):
             f"{lead.name}（委员证号 {lead.code}{'，常委' if lead.is_standing else ''}）" if lead else "未选择负责人",
         ),
     ]
+    if application_data.get("station_kind") == StationKind.STANDING:
+        problem = lead_problem(StationKind.STANDING, lead)
+        rows.append(("常委工作站的负责人为常委", bool(lead) and not problem, problem or "负责人是常委"))
+    return rows
 
 
 def application_conditions(application):
@@ -106,6 +118,7 @@ def application_conditions(application):
             "venue": application.venue,
             "rules": application.rules,
             "lead_member": application.lead_member,
+            "station_kind": application.station_kind,
         }
     )
 
@@ -195,6 +208,11 @@ def sign(application_id, user, stage, decision, text="", signed_on=None, approve
     approved_name = (approved_name or "").strip()
     if stage == Stage.CHAIRS_MEETING and decision == Decision.APPROVE and not approved_name:
         raise ApplicationError("主席会议批准时请确定工作室的统一命名。")
+    if decision == Decision.APPROVE:
+        # The roster may have changed since the applicant signed (a 常委 no longer one).
+        problem = standing_lead_message(application.station_kind, application.lead_member)
+        if problem:
+            raise ApplicationError(problem)
 
     StageOpinion.objects.create(
         application=application,
@@ -238,6 +256,9 @@ def submit_application(user, data, participants, application=None):
     problem = signature_error(member, data.get("signature"))
     if problem:
         raise ApplicationError(problem)
+    problem = standing_lead_message(data.get("station_kind", StationKind.STATION), data.get("lead_member"))
+    if problem:
+        raise ApplicationError(problem)
     problems = [f"{label}：{detail}" for label, met, detail in conditions(data) if not met]
     if problems:
         raise ApplicationError("还不符合建立条件——" + "；".join(problems) + "。")
@@ -250,7 +271,9 @@ def submit_application(user, data, participants, application=None):
             raise ApplicationError("这份申请正在审批或已经办结，不能再修改。")
         decision = Decision.RESUBMIT
     else:
-        application = WorkstationApplication(applicant=user, submitted_at=now)
+        # After the year's 申请截止日期: accepted, and marked 逾期报名 (a returned application
+        # resubmitted keeps the mark of its first submission).
+        application = WorkstationApplication(applicant=user, submitted_at=now, late=is_late(timezone.localdate()))
         decision = Decision.SUBMIT
     for field, value in data.items():
         setattr(application, field, value)
@@ -325,7 +348,98 @@ def create_workstation_page(application):
         committee=application.committee,
         lead_member=application.lead_member,
         specialties=application.lead_specialties,
+        kind=application.station_kind,
     )
     if page is None:
         raise ApplicationError("网站还没有“委员工作室”栏目，请编辑先建立栏目页面，再批准命名。")
     return page
+
+
+# --- the year's window (seed 003 annex 2 第四条: 4月底前报名, 6月底前命名和挂牌)
+
+
+def is_late(submitted_on):
+    """Whether an application submitted on `submitted_on` (Beijing date) is 逾期报名: after its
+    year's 申请截止日期."""
+    return submitted_on > FoundingYear.for_year(submitted_on.year).apply_by
+
+
+def approval_date(application):
+    """The date the 主席会议 signed its approval (命名), or None."""
+    opinion = (
+        application.opinions.filter(stage=Stage.CHAIRS_MEETING, decision=Decision.APPROVE)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return opinion.signed_on if opinion else None
+
+
+def may_record_plaque(user):
+    """委员联络室 records the 挂牌日期 of a named station."""
+    return user.is_active and user.has_perm("forms_app.review_as_liaison_office")
+
+
+PLAQUE = "「挂牌日期」："
+
+
+@transaction.atomic
+def record_plaque(application_id, user, plaque_date, today=None):
+    """委员联络室 records when an approved station was 挂牌: not before the 主席会议's approval,
+    not in the future. Locks the application; returns it."""
+    if not may_record_plaque(user):
+        raise ApplicationError("只有委员联络室可以登记挂牌日期。")
+    application = _locked(application_id)
+    today = today or timezone.localdate()
+    if application.status != Status.APPROVED:
+        raise ApplicationError(PLAQUE + "只有已批准命名的工作室才能登记挂牌日期。")
+    if plaque_date is None:
+        raise ApplicationError(PLAQUE + "请填写挂牌日期。")
+    if plaque_date > today:
+        raise ApplicationError(PLAQUE + f"不能晚于今天（{today:%Y-%m-%d}）。")
+    approved_on = approval_date(application)
+    if approved_on and plaque_date < approved_on:
+        raise ApplicationError(PLAQUE + f"不能早于主席会议批准命名的日期（{approved_on:%Y-%m-%d}）。")
+    application.plaque_date = plaque_date
+    application.save(update_fields=["plaque_date"])
+    return application
+
+
+PROGRESS_PERMISSIONS = (
+    "forms_app.review_as_liaison_office",
+    "forms_app.review_as_secretary_general",
+    "forms_app.review_as_vice_chair",
+    "forms_app.decide_as_chairs_meeting",
+)
+
+
+def may_read_progress(user):
+    """委员联络室 and the leadership (秘书长、分管副主席、主席会议) read the 进度 board."""
+    return user.is_active and any(user.has_perm(p) for p in PROGRESS_PERMISSIONS)
+
+
+def progress(year, today):
+    """The 进度 board of a year's window, from the applications first submitted in the year
+    (Beijing time): {"window", "late", "overdue", "unplaqued"} where
+    - late: submitted after 申请截止日期 (逾期报名);
+    - overdue: still in review (or returned to the applicant) after 挂牌截止日期;
+    - unplaqued: named by the 主席会议 but no 挂牌日期 recorded.
+    One query for the applications, one for the window."""
+    window = FoundingYear.for_year(year)
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    applications = list(
+        WorkstationApplication.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .select_related("committee", "lead_member")
+        .order_by("submitted_at", "pk")
+    )
+    return {
+        "window": window,
+        "late": [a for a in applications if a.late],
+        "overdue": (
+            [a for a in applications if a.status in (Status.IN_REVIEW, Status.RETURNED)]
+            if today > window.plaque_by
+            else []
+        ),
+        "unplaqued": [a for a in applications if a.status == Status.APPROVED and a.plaque_date is None],
+        "total": len(applications),
+    }

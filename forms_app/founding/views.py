@@ -22,7 +22,7 @@ STEPS = [
     ("venue", VenueForm, "场地与制度"),
     ("sign", SignForm, "核对与签名"),
 ]
-STATION_FIELDS = ["kind", "name", "address", "mode", "basis", "sector", "street_group", "committee"]
+STATION_FIELDS = ["kind", "station_kind", "name", "address", "mode", "basis", "sector", "street_group", "committee"]
 LEAD_FIELDS = ["lead_member", "lead_employer_title", "lead_sector", "lead_specialties", "lead_contact"]
 
 
@@ -51,6 +51,9 @@ class WorkstationApplicationWizard(DraftWizardView):
     def get_form_kwargs(self, step=None):
         if step == "station":
             return {"applicant_sector": self.sector, "application": self.existing}
+        if step == "lead":
+            station = self.get_cleaned_data_for_step("station") or {}
+            return {"station_kind": station.get("station_kind")}
         if step == "members":
             station = self.get_cleaned_data_for_step("station") or {}
             lead = self.get_cleaned_data_for_step("lead") or {}
@@ -62,7 +65,11 @@ class WorkstationApplicationWizard(DraftWizardView):
     def get_form_initial(self, step):
         app = self.existing
         if step == "station":
-            return {name: getattr(app, name) for name in STATION_FIELDS} if app else {"kind": "member"}
+            return (
+                {name: getattr(app, name) for name in STATION_FIELDS}
+                if app
+                else {"kind": "member", "station_kind": "station"}
+            )
         if step == "lead":
             if app:
                 return {name: getattr(app, name) for name in LEAD_FIELDS}
