@@ -5,6 +5,7 @@ order and returns the demo accounts it made, for seed_demo's printed list. Idemp
 from .demo_activity import seed_street_activities
 from .demo_assess import seed_station_records
 from .demo_convener import seed_conveners
+from .demo_grid import seed_grid_demo
 from .demo_street import seed_street_plans
 
 
@@ -19,4 +20,5 @@ def seed_stations(password):
         accounts.append((liaison.username, liaison.first_name or "街道小组联络员"))
     seed_street_activities()
     seed_station_records()
+    seed_grid_demo()
     return accounts

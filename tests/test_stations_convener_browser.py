@@ -1,7 +1,8 @@
 """A 工作室召集人 on a phone in chromium (390×844): logs in, posts a 动态 with a picture for the
 委员活动日 and submits it; a 审核员 approves it in the Wagtail admin; the post is then on the
-station page. Nothing wider than the screen, every control tall enough to tap. Screenshots in
-tests/artifacts/ (convener-phone.png)."""
+station page beside the members' photos, and 委员联络室's 月度总览 marks the station's upload 按时.
+Nothing wider than the screen, every control tall enough to tap. Screenshots in tests/artifacts/
+(convener-phone.png, station-photos-phone.png, stations-grid-desktop.png)."""
 
 import datetime
 import io
@@ -14,7 +15,7 @@ from content.models import WorkstationPostPage
 from forms_app.models import ActivityDay
 from people import roles
 
-from .content_helpers import site_sections, station
+from .content_helpers import make_image, site_sections, station
 from .test_browser import ARTIFACTS, browser, login_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -31,7 +32,13 @@ def test_a_convener_posts_from_a_phone_and_a_reviewer_publishes_it(
 ):
     today = timezone.localdate()
     _, index = site_sections()
+    members["engineer"].photo = make_image("陈杰")
+    members["engineer"].save()
+    members["banker"].photo = make_image("赵敏")
+    members["banker"].save()
     ws = station(index, members["engineer"], title="东四街道委员工作室", committee=reference["econ_committee"])
+    ws.members.set([members["banker"], members["doctor"]])
+    ws.save_revision().publish()
     day = ActivityDay.objects.create(
         name=f"{today.year}年委员活动日",
         theme="履职为民",
@@ -41,6 +48,7 @@ def test_a_convener_posts_from_a_phone_and_a_reviewer_publishes_it(
     )
     convener_user = make_user(roles.CONVENER, workstation=ws)
     reviewer = make_user(roles.REVIEWER)
+    liaison = make_user(roles.LIAISON_OFFICE)
     photo = tmp_path / "义诊现场.jpg"
     buffer = io.BytesIO()
     PILImage.new("RGB", (1200, 900), (40, 140, 90)).save(buffer, "JPEG")
@@ -87,8 +95,30 @@ def test_a_convener_posts_from_a_phone_and_a_reviewer_publishes_it(
     assert post.live
     context.close()
 
-    # On the station page, for everyone.
+    # On the station page, for everyone, beside the members' photos (a placeholder for 李强, who
+    # has none), with no phone number or 委员证号.
     reader = browser.new_page(viewport={"width": 390, "height": 844})
     reader.goto(live_server.url + ws.url)
-    assert "委员活动日：社区义诊进楼门" in reader.locator("main").inner_text()
+    main = reader.locator("main").inner_text()
+    assert "委员活动日：社区义诊进楼门" in main
+    team = reader.locator(".station-team li")
+    assert team.count() == 3
+    assert reader.locator(".station-team img.portrait").count() == 2
+    assert reader.locator(".station-team .placeholder").inner_text() == "李"
+    shown = reader.locator(".station-team").inner_text()
+    for member in (members["engineer"], members["banker"], members["doctor"]):
+        assert member.code not in shown
+        assert not member.phone or member.phone not in shown
+    assert reader.evaluate("document.scrollingElement.scrollWidth") <= 390
     reader.screenshot(path=ARTIFACTS / "convener-phone-station.png", full_page=True)
+    reader.locator(".station-team").scroll_into_view_if_needed()
+    reader.screenshot(path=ARTIFACTS / "station-photos-phone.png")
+    reader.close()
+
+    # 委员联络室's 月度总览: the station's activity-day upload is 按时 (submitted within the deadline).
+    context, page = login_in(browser, live_server, liaison, PASSWORD, "/admin/stations/grid/")
+    row = page.locator("tr", has_text="东四街道委员工作室").first
+    assert row.locator(".upload").first.get_attribute("data-upload") == "按时"
+    assert "已开展" in row.inner_text()
+    page.screenshot(path=ARTIFACTS / "stations-grid-desktop.png", full_page=True)
+    context.close()
