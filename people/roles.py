@@ -32,7 +32,7 @@ STREET_LIAISON = "街道小组联络员"
 CONVENER_GROUP_PREFIX = "召集人·"
 
 # Callables run at the end of every sync_roles(), for groups kept by apps above people (which
-# people may not import): stations appends its convener-group sync here when it is ready.
+# people may not import): stations appends its convener-group sync here (stations/signals.py).
 AFTER_SYNC = []
 
 
@@ -134,9 +134,12 @@ STREET_GROUP_WORK = tuple(
     for model in ("streetgroupplan", "streetgroupactivity")
     for action in ("add", "change", "view")
 ) + ("stations.view_signinimport",)
-STATIONS_READ = ("stations.view_station_overview", "stations.view_streetgroupreport", "stations.view_assessmentscheme")
+# The 街道活动小组半年报告 covers every group (its absentees by name) and goes to 党组会、主席会、常委会:
+# the leadership and 委员联络室 read it, a 专委会工作室 reads its own groups' activities instead.
+STATIONS_OVERVIEW = ("stations.view_station_overview", "stations.view_assessmentscheme")
+STATIONS_READ = STATIONS_OVERVIEW + ("stations.view_streetgroupreport",)
 STATIONS_COMMITTEE = (
-    STATIONS_READ
+    STATIONS_OVERVIEW
     + ("stations.view_stationmeeting", "stations.view_stationlog", "stations.score_stations")
     + STREET_GROUP_WORK
 )
@@ -144,7 +147,7 @@ STATIONS_LIAISON = (
     STATIONS_COMMITTEE
     + ("stations.confirm_street_plans", "stations.publish_assessment", "stations.manage_street_groups")
     + tuple(f"stations.{a}_{m}" for m in ("assessmentscheme", "criterion") for a in ("add", "change", "view"))
-    + tuple(f"stations.{a}_streetgroupreport" for a in ("add", "change"))
+    + tuple(f"stations.{a}_streetgroupreport" for a in ("add", "change", "view"))
     + tuple(f"forms_app.{a}_foundingyear" for a in ("add", "change", "view"))
     + tuple(f"people.{a}_streetgroupposition" for a in ("add", "change", "delete", "view"))
 )

@@ -82,6 +82,9 @@ RULES = [
     ("contacts", Role.ORGANISE, "", "2", "4"),  # 三联系: a 常委 calls a 集体座谈会
     ("contacts", Role.ATTEND, "", "1", "2"),  # a member attends one
     ("contacts", "", "", "1", "6"),  # any other contact activity
+    ("street_group", Role.HOST, "", "3", None),  # 街道活动小组: hosts an activity
+    ("street_group", "", "", "2", "12"),  # attends one (only 出席 reaches the ledger)
+    ("station_meeting", "", "", "1", "4"),  # 委员工作室季度例会, one a quarter
 ]
 
 

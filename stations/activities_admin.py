@@ -5,8 +5,9 @@ the leadership all), a year at a time, with attendance counts; writing happens o
 (/forms/street-group/activities/), where rules.may_write_group admits the offices too.
 
 半年报告 (halfyear.py holds the rules): 委员联络室 writes the 工作小结, previews the draft (page, PDF,
-xlsx) and issues it once the half is over; the leadership and the committee offices read issued
-reports (a draft is refused with a reason). An issued report's PDF is the kept file.
+xlsx) and issues it once the half is over; the leadership reads issued reports (a draft is refused
+with a reason). The report names every group's absentees, so a 专委会工作室 reads its groups'
+activities here, not the district-wide report. An issued report's PDF is the kept file.
 
 URL names: street_group_activity_list, street_group_reports, street_group_report,
 street_group_report_issue, street_group_report_pdf, street_group_report_xlsx."""
@@ -29,7 +30,7 @@ from . import exports, halfyear, rules, street_activities
 from .models import ActivityKind, HalfYear, StreetGroupReport
 
 ACTIVITIES_REFUSAL = "只有委员联络室、负责街道活动小组的专委会工作室和区政协领导可以查看小组活动。"
-REPORTS_REFUSAL = "您的账号不能查看街道活动小组半年报告（委员联络室、专委会工作室和区政协领导可以查看）。"
+REPORTS_REFUSAL = "您的账号不能查看街道活动小组半年报告（委员联络室和区政协领导可以查看）。"
 
 
 def may_list_activities(user):

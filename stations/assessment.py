@@ -17,7 +17,7 @@ of two 委员联络室 users publishing at once, one publishes and the other is 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from content.models import WorkstationPage
@@ -107,9 +107,14 @@ def create_default_scheme(user, year):
     """The year's scheme with DEFAULT_CRITERIA (top 3 named 优秀), at one click."""
     if not may_manage(user):
         raise AssessmentError("只有委员联络室可以建立考核办法。")
+    exists = AssessmentError(f"「年度」：{year}年的考核办法已经建立")
     if AssessmentScheme.objects.filter(year=year).exists():
-        raise AssessmentError(f"「年度」：{year}年的考核办法已经建立")
-    return build_default_scheme(year)
+        raise exists
+    try:
+        with transaction.atomic():  # two clicks at once: the second meets the unique year
+            return build_default_scheme(year)
+    except IntegrityError:
+        raise exists from None
 
 
 def build_default_scheme(year):

@@ -183,8 +183,3 @@ def committee_coverage(committees):
         Prefetch("workstations", queryset=live, to_attr="live_stations")
     )
     return [Coverage(c, list(c.live_stations)) for c in committees]
-
-
-def standing_count(stations):
-    """How many of `stations` are 常委工作站."""
-    return stations.filter(kind=StationKind.STANDING).count()

@@ -13,7 +13,7 @@ issued report shows what was kept when it was issued, whatever changes after.
 Draft → 出具: 委员联络室 (stations.change_streetgroupreport) writes the summary and issues once the
 half is over; issuing locks the report's row and checks again under the lock (of two clicks one
 wins, the other is told 已出具), then keeps the snapshot and the PDF in private storage. The
-leadership and the committee offices (stations.view_streetgroupreport) read issued reports only."""
+leadership (stations.view_streetgroupreport) reads issued reports only."""
 
 import datetime
 from collections import Counter, defaultdict

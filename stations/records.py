@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianxin_site.db import locked_row
+from lianxin_site.signals import records_changed
 from people.models import Member
 
 from . import rules as station_rules
@@ -239,6 +240,7 @@ def save_meeting(user, station, meeting, instance=None, attachment=None, today=N
         record = _locked_own(StationMeeting, station, instance)
     else:
         record = StationMeeting(station=station, created_by=user)
+    old_year = record.date.year if record.date else meeting.date.year
     record.date = meeting.date
     record.minutes = meeting.minutes.strip()
     old_file = record.attachment.name if record.attachment else ""
@@ -257,6 +259,9 @@ def save_meeting(user, station, meeting, instance=None, attachment=None, today=N
     if old_file and old_file != (record.attachment.name or ""):
         storage = record.attachment.storage
         transaction.on_commit(lambda: storage.delete(old_file))
+    if old_year != record.date.year:
+        # The ledger's 季度例会 rows: the save signal resyncs the new year; the old one too.
+        records_changed.send(sender=StationMeeting, years=[old_year, record.date.year])
     return record
 
 

@@ -24,12 +24,14 @@ class StationError(DomainError):
 
 
 def sees_everything(user):
-    """委员联络室 and the leadership: every station and group."""
+    """委员联络室 and the leadership: every station and group. The leadership is who reads the
+    overview without scoring: a 专委会工作室 scores, so it never sees everything, even when its
+    profile names no committee (it then sees nothing, as in members_visible_to)."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.has_perm("stations.manage_street_groups"):
         return True
-    return user.has_perm("stations.view_station_overview") and not account_of(user).committee
+    return user.has_perm("stations.view_station_overview") and not user.has_perm("stations.score_stations")
 
 
 def office_committee(user):

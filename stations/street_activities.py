@@ -72,11 +72,6 @@ def default_invitees(group):
     return Member.objects.filter(street_group=group).order_by("code")
 
 
-def plan_items(group, year):
-    """The items of `group`'s 一街一策 for `year` an activity may name as its 对应计划."""
-    return StreetPlanItem.objects.filter(plan__group=group, plan__year=year).order_by("month", "pk")
-
-
 def attendance_counts(activities):
     """{activity id: (出席, 请假, 缺席)} for many activities in one query."""
     rows = (

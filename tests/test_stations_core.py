@@ -62,6 +62,17 @@ def test_each_role_sees_its_own_stations_and_groups(roles_synced, make_user, sta
     assert rules.liaison_group(office) is None
 
 
+def test_a_committee_office_without_a_committee_sees_nothing(roles_synced, make_user, stations, members, reference):
+    """Not everything: the leadership is who reads without scoring, not who has no committee."""
+    office = make_user(roles.COMMITTEE_OFFICE, member=members["doctor"])
+    assert rules.stations_visible_to(office).count() == 0
+    assert rules.street_groups_visible_to(office).count() == 0
+    assert not rules.may_write_group(office, reference["jingshan"])
+    # …and a 分管副主席 whose profile happens to name a committee still reads every station.
+    vice_chair = make_user(roles.VICE_CHAIR, committee=reference["edu_committee"])
+    assert rules.stations_visible_to(vice_chair).count() == 2
+
+
 def test_months_count_published_posts_and_plans_of_the_year(stations):
     edu = stations["edu"]
     post(edu, "三月走访", datetime.date(2026, 3, 5))

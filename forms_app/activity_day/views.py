@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from lianxin_site.downloads import pdf_response, xlsx_response
@@ -114,6 +115,7 @@ def report_xlsx(request, day_id, unit_id):
     )
 
 
+@never_cache
 @login_required
 def attachment_download(request, attachment_id):
     """A 工作小结 attachment, from private storage, for the unit's reporters and the organiser
