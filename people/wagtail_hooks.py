@@ -139,6 +139,9 @@ class ProfileAdmin(ModelAdmin):
     list_filter = ("committee", "sector", "party", "street_group")
     list_select_related = ("user", "member", "sector", "party", "committee", "workstation", "street_group")
     search_fields = ("user__username", "member__name")
+    # The group an account is 联络员 of follows its 联络员 post (基础数据 › 街道活动小组), which also gives
+    # it the role 街道小组联络员: set here, the two would drift apart.
+    form_fields_exclude = ["street_group"]
 
 
 class RosterImportButtonHelper(ButtonHelper):

@@ -9,6 +9,7 @@ import re
 import zipfile
 import zlib
 from io import BytesIO
+from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
 from django.template.defaultfilters import filesizeformat
@@ -126,3 +127,67 @@ def formulas_without_values(data):
             elif tag == "row":
                 element.clear()
     return found
+
+
+# ---------------------------------------------------------------------------
+# Documents sent with a record (a 工作小结, a 季度例会's minutes): PDF, Word (.doc/.docx), JPG, PNG,
+# 10 MB each. The size is taken from the upload's own record first (the file is not read at all
+# when it is too big), then its first bytes are compared with the type its name claims, so that a
+# renamed program or web page is refused whatever its extension.
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENT_REFUSAL = "「附件」：只接受 PDF、Word、JPG、PNG，单个不超过 10 MB"
+HEAD = 8
+
+PDF = b"%PDF-"
+JPEG = b"\xff\xd8\xff"
+PNG = b"\x89PNG\r\n\x1a\n"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file that old Word .doc files are
+ZIP = b"PK\x03\x04"
+
+# extension -> the first bytes such a file starts with
+DOCUMENT_SIGNATURES = {
+    ".pdf": PDF,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+    ".png": PNG,
+    ".doc": OLE,
+    ".docx": ZIP,
+}
+DOCUMENT_ACCEPT = ",".join(DOCUMENT_SIGNATURES)
+
+
+def document_refusal(upload):
+    """None if `upload` (a Django UploadedFile) is an acceptable attachment, else the message.
+
+    Reads at most the first 8 bytes, and a .docx's zip directory, and only once its size is
+    known to be within the limit."""
+    name = upload.name or ""
+    if upload.size is None or upload.size > DOCUMENT_MAX_BYTES:
+        size = filesizeformat(upload.size or 0).replace("\xa0", " ")
+        return f"{DOCUMENT_REFUSAL}（“{name}”有 {size}）。"
+    if upload.size == 0:
+        return f"{DOCUMENT_REFUSAL}（“{name}”是空文件）。"
+    suffix = PurePosixPath(name.lower()).suffix
+    signature = DOCUMENT_SIGNATURES.get(suffix)
+    if signature is None:
+        return f"{DOCUMENT_REFUSAL}（“{name}”不是这几种文件）。"
+    upload.seek(0)
+    head = upload.read(HEAD)
+    upload.seek(0)
+    if not head.startswith(signature) or (suffix == ".docx" and not _is_docx(upload)):
+        return f"{DOCUMENT_REFUSAL}（“{name}”的内容不是{suffix[1:].upper()}文件）。"
+    return None
+
+
+def _is_docx(upload):
+    """A Word document is a zip archive with word/document.xml in it; only the archive's
+    directory is read, nothing is unpacked."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(BytesIO(upload.read())) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    finally:
+        upload.seek(0)

@@ -24,7 +24,7 @@ from forms_app.fields import DateInput
 from lianxin_site.admin_helpers import MAX_ID, id_or_404
 from people.models import Member
 
-from . import records
+from . import records, stats
 from . import rules as station_rules
 from .models import LogType, StationLog, StationMeeting
 
@@ -238,7 +238,7 @@ def meetings(request, station):
         .order_by("-date", "-pk")[:LIST_LIMIT]
     )
     year = timezone.localdate().year
-    held = sorted({m.quarter for m in rows if m.date.year == year})
+    held = sorted(stats.meeting_quarters([station.pk], year).get(station.pk, {}))
     return render(
         request,
         "stations/records/meetings.html",

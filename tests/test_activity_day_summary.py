@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from content.models import WorkstationPage
 from forms_app.activity_day import rules
-from forms_app.activity_day.attachments import MAX_SIZE
 from forms_app.activity_day.pdf import rollup_pdf_bytes
 from forms_app.activity_day.sheets import rollup_xlsx
 from forms_app.models import ActivityDay, ActivityReport, ReportAttachment, ReportingUnit, TableVariant
 from lianxin_site.storage import private_storage
+from lianxin_site.uploads import DOCUMENT_MAX_BYTES as MAX_SIZE
 from people import roles
 
 from .content_helpers import site_sections, station

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxin_site import uploads
 from people import roles
 from stations import records
 from stations.models import LogType, StationLog, StationMeeting
@@ -227,10 +228,14 @@ def test_attachment_is_checked_before_saving_and_kept_private(world, members, cl
     exe = SimpleUploadedFile("run.exe", b"MZ\x90\x00")
     response = client.post(reverse("station_meeting_add"), {**meeting_post(members), "attachment": exe})
     assert "「附件」：只接受 PDF" in response.content.decode()
-    monkeypatch.setattr(records, "ATTACHMENT_MAX_BYTES", 10)
+    monkeypatch.setattr(uploads, "DOCUMENT_MAX_BYTES", 10)
     big = SimpleUploadedFile("纪要.pdf", PDF)
     response = client.post(reverse("station_meeting_add"), {**meeting_post(members), "attachment": big})
     assert "单个不超过 10 MB" in response.content.decode()
+    # A zip renamed .docx is not a Word document.
+    zipped = SimpleUploadedFile("纪要.docx", b"PK\x03\x04 not really a zip")
+    response = client.post(reverse("station_meeting_add"), {**meeting_post(members), "attachment": zipped})
+    assert "的内容不是DOCX文件" in response.content.decode()
     assert not StationMeeting.objects.exists()
     monkeypatch.undo()
 

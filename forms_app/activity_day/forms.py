@@ -2,6 +2,8 @@
 
 from django import forms
 
+from lianxin_site.uploads import DOCUMENT_ACCEPT, DOCUMENT_REFUSAL
+
 from . import attachments, rules
 
 
@@ -13,7 +15,7 @@ class MultipleFileField(forms.FileField):
     """Several files from one input; each is checked by the rule, not here."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": attachments.ACCEPT}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": DOCUMENT_ACCEPT}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -63,7 +65,7 @@ class ReportForm(forms.Form):
         self.fields["attachments"] = MultipleFileField(
             label="附件",
             required=False,
-            error_messages={"empty": f"{attachments.REFUSAL}（文件是空的）。"},
+            error_messages={"empty": f"{DOCUMENT_REFUSAL}（文件是空的）。"},
             help_text=f"可选，最多 {attachments.MAX_ATTACHMENTS} 个：PDF、Word、JPG、PNG，单个不超过 10 MB。",
         )
         kept = report.attachments.all() if report else []

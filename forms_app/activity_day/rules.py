@@ -18,8 +18,10 @@ from content.models import ActivityCategory
 from lianxin_site.committee import LOWER_LEVELS, lower_level
 from lianxin_site.db import locked
 from lianxin_site.errors import DomainError
+from lianxin_site.uploads import document_refusal
 from people.services import account_of
 
+from .attachments import too_many
 from .models import ActivityReport, ReportingUnit, TableVariant
 
 KIND_FIELDS = [
@@ -288,14 +290,13 @@ def summary_error(summary):
 
 def attachment_errors(uploads, kept=0):
     """Refusals for files added to a report that keeps `kept` of its attachments: the count
-    first (nothing read), then each file's size, then its type (see attachments.refusal)."""
-    from . import attachments
+    first (nothing read), then each file's size, then its type (see lianxin_site.uploads.document_refusal)."""
 
     uploads = list(uploads)
-    message = attachments.too_many(kept, len(uploads))
+    message = too_many(kept, len(uploads))
     if message:
         return [message]
-    return [message for upload in uploads if (message := attachments.refusal(upload))]
+    return [message for upload in uploads if (message := document_refusal(upload))]
 
 
 @transaction.atomic
