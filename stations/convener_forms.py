@@ -14,6 +14,12 @@ REQUIRED = "「{}」：请填写。"
 
 def _required(field, label):
     field.error_messages["required"] = REQUIRED.format(label)
+    return _limited(field, label)
+
+
+def _limited(field, label):
+    """Django's length message does not name the field; this one does."""
+    field.error_messages["max_length"] = f"「{label}」：不能超过 %(limit_value)d 个字（现在 %(show_value)d 个字）"
     return field
 
 
@@ -68,9 +74,14 @@ class PostForm(forms.Form):
 
 class PlanRowForm(forms.Form):
     date = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(label="活动", required=False, max_length=PlanItem._meta.get_field("title").max_length)
-    participants = forms.CharField(
-        label="参加人员", required=False, max_length=PlanItem._meta.get_field("participants").max_length
+    title = _limited(
+        forms.CharField(label="活动", required=False, max_length=PlanItem._meta.get_field("title").max_length), "活动"
+    )
+    participants = _limited(
+        forms.CharField(
+            label="参加人员", required=False, max_length=PlanItem._meta.get_field("participants").max_length
+        ),
+        "参加人员",
     )
     activity_day = ActivityDayField(label="委员活动日", queryset=None, required=False, empty_label="（无）")
 

@@ -17,6 +17,8 @@ from . import rules
 from .models import ActivityKind, StreetGroupPlan, StreetPlanItem
 
 Status = StreetGroupPlan.Status
+ACTIVITY_MAX = StreetPlanItem._meta.get_field("activity").max_length
+REASON_MAX = StreetGroupPlan._meta.get_field("return_reason").max_length
 CONFIRM = "stations.confirm_street_plans"
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
@@ -94,6 +96,8 @@ def check_plan(group, needs, approach, items, *, submitting):
             errors.append(((row, "month"), f"第 {row} 行「月份」：应为 1 至 12 月"))
         if not item.activity.strip():
             errors.append(((row, "activity"), f"第 {row} 行「活动」：请填写活动内容"))
+        elif len(item.activity.strip()) > ACTIVITY_MAX:
+            errors.append(((row, "activity"), f"第 {row} 行「活动」：不能超过 {ACTIVITY_MAX} 个字"))
         if item.kind not in kinds:
             errors.append(((row, "kind"), f"第 {row} 行「类型」：请选择活动类型"))
         for pk in item.lead_member_ids:
@@ -139,7 +143,7 @@ def save_plan(user, group, year, *, needs, approach, items, submit=False, seen=N
     plan.items.all().delete()
     for item in items:
         saved = StreetPlanItem.objects.create(
-            plan=plan, month=int(item.month), activity=item.activity.strip()[:200], kind=item.kind
+            plan=plan, month=int(item.month), activity=item.activity.strip(), kind=item.kind
         )
         saved.lead_members.set(item.lead_member_ids)
     return plan
@@ -183,9 +187,11 @@ def return_plan(user, plan_pk, reason):
     reason = (reason or "").strip()
     if not reason:
         raise PlanError([("reason", "「退回原因」：请写明退回原因")])
+    if len(reason) > REASON_MAX:
+        raise PlanError([("reason", f"「退回原因」：不能超过 {REASON_MAX} 个字（现在 {len(reason)} 个字）")])
     plan = _lock_for_decision(user, plan_pk)
     plan.status = Status.RETURNED
-    plan.return_reason = reason[:500]
+    plan.return_reason = reason
     plan.decided_at, plan.decided_by = timezone.now(), user
     plan.save()
     return plan

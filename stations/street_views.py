@@ -98,7 +98,7 @@ MONTHS = [("", "月份")] + [(str(m), f"{m}月") for m in range(1, 13)]
 
 class ItemForm(forms.Form):
     month = forms.ChoiceField(label="月份", choices=MONTHS, required=False)
-    activity = forms.CharField(label="活动", max_length=200, required=False)
+    activity = forms.CharField(label="活动", required=False)  # its length: street_groups.check_plan
     kind = forms.ChoiceField(label="类型", choices=[("", "类型")] + list(ActivityKind.choices), required=False)
     lead_members = forms.TypedMultipleChoiceField(
         label="牵头委员", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
