@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from lianxin_site.db import locked, locked_row
 from lianxin_site.errors import DomainError
@@ -179,6 +179,9 @@ def save_group(group_pk, seats, *, fields=None, seen=None):
     current = list(group.positions.all())
     if seen is not None and seen != state_token(group, current):
         raise PositionError([(None, STALE)])
+    # The accounts put on 联络员 posts: locked before "already 联络员 of another group" is checked,
+    # so two groups saved at once with one account cannot both take it.
+    list(locked(Profile.objects.filter(user_id__in=[s.user.pk for s in seats if s.user is not None])))
     errors = position_errors(group, seats)
     if errors:
         raise PositionError(errors)
@@ -214,7 +217,11 @@ def _move_liaison_accounts(group, removed, added):
     for user_id in added:
         profile = existing.get(user_id) or Profile(user_id=user_id)
         profile.street_group = group
-        profile.save()
+        try:
+            with transaction.atomic():  # an account with no profile yet, given a post twice at once
+                profile.save()
+        except IntegrityError as exc:
+            raise PositionError([(None, STALE)]) from exc
         role.user_set.add(user_id)
 
 
