@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -30,7 +29,7 @@ from wagtail_modeladmin.views import CreateView, EditView
 from lianxin_site.admin_helpers import IndexView, ModelAdmin, id_or_404
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
+from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
 from people.models import Member, SpecialCommittee
 from results.admin import forbidden
 
@@ -405,24 +404,12 @@ def suggest(request):
 # --- 导入结对
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="结对表",
-        help_text="Excel（.xlsx）文件，第一行为表头：" + "、".join(rules.PAIRING_COLUMNS) + "。",
-        error_messages={"required": "请选择要上传的结对表。", "empty": "文件是空的，没有任何内容。"},
-    )
+class UploadForm(XlsxUploadForm):
+    table = "结对表"
+    columns = rules.PAIRING_COLUMNS
 
-    def clean_file(self):
-        """Size and name are checked here, before any reader opens the file (the archive itself is
-        checked by lianxin_site.uploads.check_xlsx when it is read)."""
-        upload = self.cleaned_data["file"]
-        if upload.size > UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                f"文件太大（{filesizeformat(upload.size)}），结对表不能超过 {filesizeformat(UPLOAD_MAX_BYTES)}。"
-            )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("只接受 Excel（.xlsx）文件（旧版 .xls 请先“另存为” .xlsx）。")
-        return upload
+    def max_bytes(self):
+        return UPLOAD_MAX_BYTES
 
 
 def pairing_template():

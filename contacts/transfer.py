@@ -11,15 +11,13 @@ contacts_import_file."""
 
 from functools import wraps
 
-from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
+from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
 from results.admin import forbidden
 
 from . import rules, sheets
@@ -29,25 +27,13 @@ PER_PAGE = 20
 REFUSAL = "您的账号没有导入联系记录的权限（专委会工作室或委员联络室）。"
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="联系记录表",
-        help_text="Excel（.xlsx）文件，第一行为表头：" + "、".join(sheets.COLUMNS) + "。",
-        error_messages={"required": "请选择要上传的联系记录表。", "empty": "文件是空的，没有任何内容。"},
-    )
+class UploadForm(XlsxUploadForm):
+    table = "联系记录表"
+    columns = sheets.COLUMNS
+    too_big_hint = "请分成几个文件分别导入。"
 
-    def clean_file(self):
-        """The size and the name are checked here, before any reader opens the file."""
-        upload = self.cleaned_data["file"]
-        limit = sheets.max_upload_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"文件太大（{filesizeformat(upload.size)}），联系记录表不能超过 {filesizeformat(limit)}。"
-                "请分成几个文件分别导入。"
-            )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("只接受 Excel（.xlsx）文件（旧版 .xls 请先“另存为” .xlsx）。")
-        return upload
+    def max_bytes(self):
+        return sheets.max_upload_bytes()
 
 
 def may_import(user):

@@ -11,17 +11,15 @@ TRANSFER_MENU: [(label, url name, icon, allowed(user), order)] for the 履职档
 
 from functools import wraps
 
-from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
+from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
 from results.admin import forbidden
 
 from . import rules, sheets
@@ -30,24 +28,12 @@ from .models import SignInImport
 RECENT = 10
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="签到表",
-        help_text="Excel（.xlsx）文件，第一行为表头：" + "、".join(sheets.COLUMNS) + "。",
-        error_messages={"required": "请选择要上传的签到表。", "empty": "文件是空的，没有任何内容。"},
-    )
+class UploadForm(XlsxUploadForm):
+    table = "签到表"
+    columns = sheets.COLUMNS
 
-    def clean_file(self):
-        """The size and the name are checked here, before any reader opens the file."""
-        upload = self.cleaned_data["file"]
-        limit = sheets.max_upload_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"文件太大（{filesizeformat(upload.size)}），签到表不能超过 {filesizeformat(limit)}。"
-            )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("只接受 Excel（.xlsx）文件（旧版 .xls 请先“另存为” .xlsx）。")
-        return upload
+    def max_bytes(self):
+        return sheets.max_upload_bytes()
 
 
 REFUSAL = "您的账号没有登记履职活动出勤的权限（委员联络室，或组织活动的专委会工作室）。"

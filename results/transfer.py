@@ -15,16 +15,14 @@ TRANSFER_MENU: [(label, url name, icon, allowed(user), order)] for the 履职成
 
 from functools import wraps
 
-from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
+from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
 
 from . import rules, sheets
 from .admin import forbidden
@@ -35,24 +33,13 @@ EXPORT = "results.export_results"
 RECENT = 20
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="履职成果表",
-        help_text="Excel（.xlsx）文件，第一行为表头：" + "、".join(sheets.COLUMNS) + "。",
-        error_messages={"required": "请选择要上传的履职成果表。", "empty": "文件是空的，没有任何内容。"},
-    )
+class UploadForm(XlsxUploadForm):
+    table = "履职成果表"
+    columns = sheets.COLUMNS
+    too_big_hint = "请分成几个文件分别导入。"
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("只接受 Excel（.xlsx）文件（旧版 .xls 请先“另存为” .xlsx）。")
-        limit = sheets.max_upload_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"文件太大（{filesizeformat(upload.size)}），履职成果表不能超过 {filesizeformat(limit)}。"
-                "请分成几个文件分别导入。"
-            )
-        return upload
+    def max_bytes(self):
+        return sheets.max_upload_bytes()
 
 
 def requires(permission, message):

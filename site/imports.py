@@ -13,8 +13,10 @@ shares lives here, knowing nothing about what its rows mean (the roster, the 履
 import io
 from dataclasses import asdict, dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
@@ -275,3 +277,49 @@ def kept_file_response(record):
     if not record.file or not record.file.storage.exists(record.file.name):
         raise Http404("原文件已不存在。")
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name)
+
+
+# ---------------------------------------------------------------------------
+# The upload form
+
+
+class XlsxUploadForm(forms.Form):
+    """The file field of every spreadsheet import: its size and name are checked here, before any
+    reader opens the file (the archive itself is checked by uploads.check_xlsx when it is read).
+    A kind names its table (`table`, as the user calls it), its header (`columns`), its limit
+    (a method `max_bytes()`, read when the form is checked, so that settings changed by a test or
+    an operator apply), and what to do with a file too big (`too_big_hint`)."""
+
+    table = "表格"
+    columns = ()
+    too_big_hint = ""
+
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.label = self.table
+        field.help_text = self.help_text()
+        field.error_messages = {
+            **field.error_messages,
+            "required": f"请选择要上传的{self.table}。",
+            "empty": "文件是空的，没有任何内容。",
+        }
+
+    def help_text(self):
+        return "Excel（.xlsx）文件，第一行为表头：" + "、".join(self.columns) + "。"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = self.max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"「{self.table}」：文件太大（{filesizeformat(upload.size)}），不能超过 {filesizeformat(limit)}。"
+                + self.too_big_hint
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                f"「{self.table}」：只接受 Excel（.xlsx）文件（旧版 .xls 请先“另存为” .xlsx）。"
+            )
+        return upload

@@ -12,17 +12,15 @@ street_group_signin_file."""
 
 from functools import wraps
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
+from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
 
 from . import rules, sheets, street_activities
 from .models import SignInImport
@@ -30,24 +28,15 @@ from .models import SignInImport
 RECENT = 5
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="签到表",
-        help_text="Excel（.xlsx）文件，表头：" + "、".join(sheets.COLUMNS) + "（可有“序号”列）。",
-        error_messages={"required": "请选择要上传的签到表。", "empty": "文件是空的，没有任何内容。"},
-    )
+class UploadForm(XlsxUploadForm):
+    table = "签到表"
+    columns = sheets.COLUMNS
 
-    def clean_file(self):
-        """The size and the name are checked here, before any reader opens the file."""
-        upload = self.cleaned_data["file"]
-        limit = sheets.max_upload_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"「签到表」：文件太大（{filesizeformat(upload.size)}），签到表不能超过 {filesizeformat(limit)}。"
-            )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("「签到表」：只接受 Excel（.xlsx）文件（旧版 .xls 请先“另存为” .xlsx）。")
-        return upload
+    def help_text(self):
+        return "Excel（.xlsx）文件，表头：" + "、".join(self.columns) + "（可有“序号”列）。"
+
+    def max_bytes(self):
+        return sheets.max_upload_bytes()
 
 
 def writer(view):

@@ -234,7 +234,7 @@ def test_an_oversized_upload_is_refused_before_any_reader_opens_it(login, liaiso
     response = upload(login(liaison), activity, b"PK" + b"x" * 5000)
     assert response.status_code == 200
     message = response.context["form"].errors["file"][0].replace("\xa0", " ")
-    assert message == "文件太大（4.9 KB），签到表不能超过 1000 字节。"
+    assert message == "「签到表」：文件太大（4.9 KB），不能超过 1000 字节。"
     assert not SignInImport.objects.exists()
 
 

@@ -411,7 +411,7 @@ def test_a_too_big_upload_is_refused_before_anything_parses_it(proposals, login,
     response = upload(client, workbook(*PROPOSALS * 10))
 
     assert response.status_code == 200
-    assert "文件太大" in response.content.decode() and "履职成果表不能超过" in response.content.decode()
+    assert "文件太大" in response.content.decode() and "「履职成果表」：文件太大" in response.content.decode()
     settings.RESULTS_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     settings.UPLOAD_MAX_UNPACKED_BYTES = 4096  # the archive's members, unpacked
 
