@@ -77,22 +77,27 @@ def test_a_row_per_present_member_and_per_meeting_attendee(group_setup):
     assert list(ledger.ledger_entries(YEAR + 1)) == []
 
 
-def test_the_ledger_follows_edits_the_import_and_meeting_attendees(group_setup, transactional_db):
+def test_the_ledger_follows_edits_the_import_and_meeting_attendees(group_setup, django_capture_on_commit_callbacks):
     group, members, liaison = group_setup
-    activity = make_activity(group, members, liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        activity = make_activity(group, members, liaison)
     entries = LedgerEntry.objects.filter(source=ledger.SOURCE, year=YEAR)
     assert sorted(entries.values_list("member_id", flat=True)) == [members[0].pk]
 
-    street_activities.record_attendance(liaison, activity.pk, [(members[1], Presence.PRESENT, "发言")])
+    with django_capture_on_commit_callbacks(execute=True):
+        street_activities.record_attendance(liaison, activity.pk, [(members[1], Presence.PRESENT, "发言")])
     assert sorted(entries.values_list("member_id", flat=True)) == sorted([members[0].pk, members[1].pk])
 
     _stories, index = site_sections()
     page = station(index, members[1], title="东华门委员工作室")
-    meeting = StationMeeting.objects.create(station=page, date=datetime.date(YEAR, 4, 10), minutes="m")
-    meeting.attendees.add(members[2])  # after the save: m2m_changed syncs
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = StationMeeting.objects.create(station=page, date=datetime.date(YEAR, 4, 10), minutes="m")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.attendees.add(members[2])  # after the save: m2m_changed syncs
     assert entries.filter(category=ledger.MEETING, member=members[2]).exists()
 
-    street_activities.delete_activity(liaison, activity.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        street_activities.delete_activity(liaison, activity.pk)
     assert not entries.filter(category=ledger.STREET).exists()
 
 
