@@ -212,6 +212,9 @@ def save_settings(user, scheme, excellent_count, excellent_threshold):
         errors.append("「优秀名额（前 N 名）」：应至少为 1")
     if excellent_threshold is not None and excellent_threshold < 0:
         errors.append("「优秀分数线」：不能为负数")
+    full = sum(c.max_points for c in scheme.criteria.all())
+    if excellent_threshold is not None and excellent_threshold > full:
+        errors.append(f"「优秀分数线」：不能超过总分 {full} 分")
     if errors:
         raise AssessmentError(errors)
     scheme.excellent_count = excellent_count
@@ -314,7 +317,8 @@ def standings(scheme, stations, criteria=None):
 
 def rank(lines, scheme):
     """Sort by total (then title), give equal totals one rank (1, 2, 2, 4) and name the 优秀:
-    rank within excellent_count and total at or above excellent_threshold (whichever are set)."""
+    rank within excellent_count and total at or above excellent_threshold (whichever are set), and
+    more than nothing: a year with no points yet names nobody, however the ranks tie."""
     lines.sort(key=lambda line: (-line.total, line.title))
     previous, position = None, 0
     for index, line in enumerate(lines, start=1):
@@ -324,6 +328,7 @@ def rank(lines, scheme):
         named = scheme.excellent_count is not None or scheme.excellent_threshold is not None
         line.excellent = (
             named
+            and line.total > 0
             and (scheme.excellent_count is None or line.rank <= scheme.excellent_count)
             and (scheme.excellent_threshold is None or line.total >= scheme.excellent_threshold)
         )

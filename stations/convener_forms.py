@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 
 from content.models import ActivityCategory, PlanItem, WorkstationPostPage
+from forms_app.fields import DateInput
 
 from . import convener
 
@@ -34,7 +35,7 @@ class PostForm(forms.Form):
     title = _required(
         forms.CharField(label="标题", max_length=WorkstationPostPage._meta.get_field("title").max_length), "标题"
     )
-    date = _required(forms.DateField(label="活动日期", widget=forms.DateInput(attrs={"type": "date"})), "活动日期")
+    date = _required(forms.DateField(label="活动日期", widget=DateInput()), "活动日期")
     category = _required(
         forms.ChoiceField(label="活动类别", choices=ActivityCategory.choices, widget=forms.RadioSelect), "活动类别"
     )
@@ -73,7 +74,7 @@ class PostForm(forms.Form):
 
 
 class PlanRowForm(forms.Form):
-    date = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", required=False, widget=DateInput())
     title = _limited(
         forms.CharField(label="活动", required=False, max_length=PlanItem._meta.get_field("title").max_length), "活动"
     )

@@ -69,7 +69,8 @@ def status_note(plan):
     if plan.status == Status.SUBMITTED:
         return f"已于 {timezone.localtime(plan.submitted_at):%Y-%m-%d} 报送，等待委员联络室确认；确认或退回前不能修改。"
     if plan.status == Status.RETURNED:
-        return f"委员联络室已退回：{plan.return_reason}。请修改后重新报送。"
+        reason = plan.return_reason.rstrip("。.！!")
+        return f"委员联络室已退回：{reason}。请修改后重新报送。"
     return f"委员联络室已于 {timezone.localtime(plan.decided_at):%Y-%m-%d} 确认，不能再修改。"
 
 

@@ -81,10 +81,17 @@ def test_a_good_login_clears_the_count(client, account):
         (roles.UNIT_REPORTER, None, "/forms/"),
         (roles.LIAISON_OFFICE, None, "/admin/"),
         (roles.EDITOR, None, "/admin/"),
+        (roles.CONVENER, "station", "/forms/"),  # works on a phone, though it may enter the admin
+        (roles.STREET_LIAISON, "street_group", "/forms/"),
     ],
 )
 def test_each_account_lands_where_its_work_is(client, make_user, reference, members, role, scope, home):
     scopes = {"sector": {"sector": reference["education"]}, "member": {"member": members["teacher"]}}
+    if scope == "station":
+        from .content_helpers import site_sections, station
+
+        scopes["station"] = {"workstation": station(site_sections()[1], members["teacher"])}
+    scopes["street_group"] = {"street_group": reference["jingshan"]}
     user = make_user(role, **scopes.get(scope, {}))
     user.set_password(PASSWORD)
     user.save()

@@ -259,6 +259,17 @@ def test_naming_top_n_or_a_threshold(year, count, threshold, named):
     assert [line.title for line in lines if line.excellent] == named
 
 
+def test_a_year_without_points_names_nobody(year):
+    """A new year's scheme: every station at 0 ties for first, and none is 优秀 yet."""
+    later = assessment.build_default_scheme(year["scheme"].year + 5)
+    lines = assessment.standings(later, assessment.live_stations())
+    assert lines and all(line.total == 0 and line.rank == 1 for line in lines)
+    assert later.excellent_count and not any(line.excellent for line in lines)
+    scheme = year["scheme"]
+    with pytest.raises(assessment.AssessmentError, match="「优秀分数线」：不能超过总分"):
+        assessment.save_settings(year["liaison"], scheme, None, Decimal("1000"))
+
+
 def test_equal_totals_share_a_rank(year):
     score_all(year)
     o = year["criteria"]["opinions"].pk
@@ -421,6 +432,9 @@ def test_ranking_pdf_heading_fonts_and_page_image(year, tmp_path):
     assert "2026年度委员工作室考核结果" in text
     assert "2026年度优秀委员工作室：东四委员工作室" in text and "49.5" in text
     assert "草稿" not in text
+    # The whole table is on the page, each station's name on one line.
+    assert "总分" in text and "评定" in text
+    assert all(line.title in text for line in assessment.kept_standings(scheme))
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk and all(" yes " in line for line in cjk)

@@ -293,6 +293,7 @@ def test_a_returned_post_shows_the_comment_and_is_resubmitted(client, stations, 
     assert "退回" in page and "请补充参加委员的姓名" in page
     form = client.get(reverse("station_post_edit", args=(post.pk,)))
     assert form.context["form"].initial["text"].startswith("委员为居民测量血压。")
+    assert f'value="{post.date:%Y-%m-%d}"' in form.content.decode()
     response = client.post(
         reverse("station_post_edit", args=(post.pk,)), post_data(title="社区义诊进楼门（王丽、李强参加）")
     )
@@ -390,6 +391,9 @@ def test_a_plan_is_a_reviewed_revision(client, stations, convener_user, reviewer
     client.force_login(convener_user)
     form = client.get(reverse("station_plan"))
     assert form.context["formset"].forms[0]["title"].value() == "委员接待日"
+    # The saved date is in the browser's date box (an ISO value: zh-hans writes 2026/11/05, which
+    # a date input shows empty, and an unchanged form would then be refused row by row).
+    assert f'value="{YEAR}-11-05"' in form.content.decode()
     rows = [
         {"date": f"{YEAR}-11-05", "title": "委员接待日", "participants": ""},
         {"date": f"{YEAR}-12-01", "title": "年终座谈", "participants": "全体委员", "activity_day": str(day.pk)},

@@ -232,12 +232,13 @@ def test_attachment_is_checked_before_saving_and_kept_private(world, members, cl
     big = SimpleUploadedFile("纪要.pdf", PDF)
     response = client.post(reverse("station_meeting_add"), {**meeting_post(members), "attachment": big})
     assert "单个不超过 10 MB" in response.content.decode()
+    assert not StationMeeting.objects.exists()
+    monkeypatch.undo()
     # A zip renamed .docx is not a Word document.
     zipped = SimpleUploadedFile("纪要.docx", b"PK\x03\x04 not really a zip")
     response = client.post(reverse("station_meeting_add"), {**meeting_post(members), "attachment": zipped})
     assert "的内容不是DOCX文件" in response.content.decode()
     assert not StationMeeting.objects.exists()
-    monkeypatch.undo()
 
     good = SimpleUploadedFile("二季度例会纪要.pdf", PDF)
     response = client.post(reverse("station_meeting_add"), {**meeting_post(members), "attachment": good})
