@@ -1,34 +1,17 @@
 """The 三联系 menu group: the modeladmins and the entries each admin module declares (pairings_admin,
 entries_admin, report_admin), each shown to whom its `allowed(user)` admits."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import Menu
-from wagtail_modeladmin.menus import GroupMenuItem
-from wagtail_modeladmin.options import ModelAdminGroup
 
-from lianxin_site.admin_helpers import AllowedMenuItem
+from lianxin_site.admin_helpers import ModuleMenuGroup
 
 from . import entries_admin, pairings_admin, report_admin
 
 MODULES = (pairings_admin, entries_admin, report_admin)
 
 
-class ContactsGroup(ModelAdminGroup):
+class ContactsGroup(ModuleMenuGroup):
     menu_label = _("三联系")
     menu_icon = "group"
     menu_order = 227
-    items = tuple(modeladmin for module in MODULES for modeladmin in module.MODELADMINS)
-
-    def get_submenu_items(self):
-        items = [admin.get_menu_item(order=admin.menu_order) for admin in self.modeladmin_instances]
-        items += [
-            AllowedMenuItem(label, reverse(url_name), icon, allowed, order)
-            for module in MODULES
-            for label, url_name, icon, allowed, order in module.MENU
-        ]
-        return sorted(items, key=lambda item: item.order)
-
-    def get_menu_item(self):
-        """The group even before it has a modeladmin of its own: its pages are declared entries."""
-        return GroupMenuItem(self, self.get_menu_order(), Menu(items=self.get_submenu_items()))
+    modules = MODULES
