@@ -252,7 +252,7 @@ def seed_content(today=None):
             lead_member=lead_member,
             specialties=specialty,
             public_contact=f"010-6401{n:04d}",
-            reception_days="每月第一个周三 9:00—11:30",
+            reception_note="每月第一个周三 9:00—11:30",
             sign_photo=make_image(f"{name} 标识牌", "sign", seed=200 + n),
             duties=_rich("宣传政策，解疑释惑；收集社情，反映民意；开展协商，跟踪监督；发挥所长，服务民生。"),
             workflow=_rich("群众来访登记 → 委员接待 → 分类办理 → 跟踪反馈 → 归档。"),

@@ -179,7 +179,7 @@ class HomePage(PublicPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1
-    subpage_types = ["content.StoryIndexPage", "content.WorkstationIndexPage"]
+    subpage_types = ["content.StoryIndexPage", "content.WorkstationIndexPage", "intake.EventIndexPage"]
 
     class Meta:
         verbose_name = _("首页")
@@ -426,6 +426,17 @@ def _profile_publishing_panel():
     return panel
 
 
+class ReceptionDaysField(serializers.Field):
+    """A station's coming 委员接待日 (intake.ReceptionDay, related_name reception_days) for the API:
+    date, hours, place and who is on duty, never a booking."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, days):
+        return [day.public_card() for day in days.upcoming().prefetch_related("on_duty")]
+
+
 class StationKind(models.TextChoices):
     """委员工作室, or a 常委工作站 led by a 常委 (seed 002 二(二)1)."""
 
@@ -575,8 +586,10 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
     public_contact = models.CharField(
         _("公开联系方式"), max_length=200, blank=True, help_text=_("对外公布的电话或邮箱（不是委员本人的手机）。")
     )
-    reception_days = models.CharField(
-        _("委员接待日"), max_length=200, blank=True, help_text=_("如“每月第一个周三 9:00—11:30”。")
+    # The standing habit in words; each dated 接待日 that citizens book is a ReceptionDay
+    # (intake), listed as `reception_days`.
+    reception_note = models.CharField(
+        _("委员接待日说明"), max_length=200, blank=True, help_text=_("如“每月第一个周三 9:00—11:30”。")
     )
     sign_photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -603,7 +616,7 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
                 _profile_field("address"),
                 _profile_field("mode"),
                 _profile_field("public_contact"),
-                _profile_field("reception_days"),
+                _profile_field("reception_note"),
             ],
             heading=_("基本信息"),
             permission=PROFILE_PERMISSION,
@@ -658,7 +671,8 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
         APIField("member_cards"),
         APIField("specialties"),
         APIField("public_contact"),
-        APIField("reception_days"),
+        APIField("reception_note"),
+        APIField("reception_days", serializer=ReceptionDaysField()),
         APIField("sign_photo", serializer=ImageRenditionField("fill-800x600")),
         APIField("duties"),
         APIField("workflow"),
@@ -689,7 +703,7 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
         facts += [
             f"{label}：{value}" for label, value in (("专长领域", self.specialties), ("地址", self.address)) if value
         ]
-        facts += [f"委员接待日：{self.reception_days}"] if self.reception_days else []
+        facts += [f"委员接待日：{self.reception_note}"] if self.reception_note else []
         return "；".join(facts) + "。"
 
     @property

@@ -26,6 +26,8 @@ SYSTEM_ADMIN = "系统管理员"
 PROPOSAL_COMMITTEE = "提案委"
 RESEARCH_OFFICE = "研究室"
 CONVENER = "工作室召集人"
+DISTRICT_OFFICE = "区政协办公室"
+POINT_LIAISON = "联系点联络员"
 STREET_LIAISON = "街道小组联络员"
 # One group per station, holding exactly the accounts whose Profile.workstation names it: page
 # permissions on that station's page, images in its collection (sync_convener_groups).
@@ -152,6 +154,32 @@ STATIONS_LIAISON = (
     + tuple(f"people.{a}_streetgroupposition" for a in ("add", "change", "delete", "view"))
 )
 
+# 群众诉求 (intake/): 区政协办公室 registers, assigns, approves replies and closes, arranges 接待日
+# and events, keeps the time limits; 研究室 reads cases without personal data, draws leads and
+# sends batches; members, 界别组长 and offices handle what is assigned to them (row scope in
+# intake/rules.py); a 联系点联络员 logs the visits at their own point.
+HANDLE_CASES = ("intake.handle_cases",)
+INTAKE_OFFICE = (
+    ADMIN_ACCESS
+    + VIEW_REFERENCE
+    + ("people.view_member", "people.view_all_members")
+    + ("intake.manage_cases", "intake.view_personal_data", "intake.view_case", "intake.add_case")
+    + ("intake.view_caseassignment", "intake.view_caseevent", "intake.view_visit", "intake.view_booking")
+    + tuple(f"intake.{a}_{m}" for m in ("receptionday", "contactpoint") for a in ("add", "change", "view", "delete"))
+    + tuple(f"intake.{a}_intakesettings" for a in ("change", "view"))
+    + ("intake.view_signup", "intake.change_signup", "intake.select_signups")
+)
+INTAKE_RESEARCH = (
+    "intake.view_case",
+    "intake.view_all_cases",
+    "intake.make_leads",
+    "intake.send_batches",
+    *(f"intake.{a}_caselead" for a in ("add", "change", "view")),
+    *(f"intake.{a}_{m}" for m in ("opinionbatch", "batchitem") for a in ("add", "change", "view", "delete")),
+)
+# A 专委会工作室 arranges its stations' 接待日 and handles what is assigned to it in the front end.
+INTAKE_COMMITTEE = HANDLE_CASES + tuple(f"intake.{a}_receptionday" for a in ("add", "change", "view"))
+
 ROLES = (
     Role(
         EDITOR,
@@ -170,7 +198,7 @@ ROLES = (
     Role(
         MEMBER,
         "在前台申请建立委员工作室，查看、修改自己的申请。",
-        permissions=("forms_app.add_workstationapplication",) + REGISTER_RESULTS + LOG_CONTACTS,
+        permissions=("forms_app.add_workstationapplication",) + REGISTER_RESULTS + LOG_CONTACTS + HANDLE_CASES,
     ),
     Role(
         UNIT_REPORTER,
@@ -182,7 +210,9 @@ ROLES = (
         "在前台填报本界别（党派）的表格，只能看到本界别（党派）的委员；可以界别名义申请建立委员工作室、登记履职成果。",
         permissions=("people.view_member", "forms_app.add_fiveonesfiling", "forms_app.add_workstationapplication")
         + REGISTER_RESULTS
-        + LOG_CONTACTS,
+        + LOG_CONTACTS
+        + HANDLE_CASES
+        + ("intake.enter_sector_cases",),
     ),
     Role(
         COMMITTEE_OFFICE,
@@ -195,7 +225,8 @@ ROLES = (
         + READ_RESULTS
         + ("performance.record_activities",)
         + CONTACTS_OFFICE
-        + STATIONS_COMMITTEE,
+        + STATIONS_COMMITTEE
+        + INTAKE_COMMITTEE,
     ),
     Role(
         ARCHIVE_OFFICE,
@@ -215,7 +246,8 @@ ROLES = (
         + PERFORMANCE_READ
         + ("performance.manage_performance",)
         + CONTACTS_LIAISON
-        + STATIONS_LIAISON,
+        + STATIONS_LIAISON
+        + HANDLE_CASES,
         collection_permissions=IMAGES,
     ),
     Role(
@@ -259,6 +291,16 @@ ROLES = (
         permissions=STREET_GROUP_WORK,
     ),
     Role(
+        DISTRICT_OFFICE,
+        "登记群众诉求件并分办，审核答复、办结，查看逾期；安排委员接待日，维护社情民意联系点，发布请群众走进政协活动并确定报名群众，设置办理时限。",
+        permissions=INTAKE_OFFICE,
+    ),
+    Role(
+        POINT_LIAISON,
+        "在前台为本联系点登记来访群众反映的事项，可转为诉求件。",
+        permissions=("intake.add_visit",),
+    ),
+    Role(
         PROPOSAL_COMMITTEE,
         "确认或退回委员登记的提案，记录立案、交办承办单位、办前沟通、办中协商、办后回访和满意度，导入导出提案。",
         permissions=RESULTS_OFFICE
@@ -268,7 +310,7 @@ ROLES = (
     Role(
         RESEARCH_OFFICE,
         "确认或退回社情民意信息、大会发言、调研报告和微建议，记录采用情况，报送区委区政府，导入导出。",
-        permissions=RESULTS_OFFICE + ("results.manage_other_results",),
+        permissions=RESULTS_OFFICE + ("results.manage_other_results",) + INTAKE_RESEARCH + HANDLE_CASES,
     ),
     Role(
         SYSTEM_ADMIN,

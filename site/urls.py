@@ -22,7 +22,13 @@ urlpatterns = [
     path("forms/contacts/", include("contacts.urls")),
     path("forms/station/", include("stations.urls")),
     path("forms/street-group/", include("stations.street_urls")),
+    path("forms/cases/", include("intake.case_urls")),
     path("forms/", include("forms_app.urls")),
+    # Citizens, without an account: never cached (intake/public.py).
+    path("mailbox/", include("intake.mailbox_urls")),
+    path("reception/", include("intake.reception_urls")),
+    path("events/", include("intake.event_urls")),
+    path("captcha/", include("captcha.urls")),
     path("results/", include("results.urls")),
     path("my/record/", include("performance.urls")),
     # The front end's own way in: members, 界别组长 and reporting units are not admin users.

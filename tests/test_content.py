@@ -185,7 +185,7 @@ def test_api_serves_workstations_and_their_posts(client, site):
     ws = api(client, type="content.WorkstationPage")["items"][0]
     assert ws["lead_member_card"]["name"] == "陈杰"
     assert {m["name"] for m in ws["member_cards"]} == {"王丽", "赵敏"}
-    assert ws["sign_photo"]["url"] and ws["reception_days"] == "每月第一个周三"
+    assert ws["sign_photo"]["url"] and ws["reception_note"] == "每月第一个周三" and ws["reception_days"] == []
     posts = api(client, type="content.WorkstationPostPage", workstation=site["ws"].pk)
     assert {p["title"] for p in posts["items"]} == {"走访界别群众听民声", "社区养老服务调研"}
     assert {p["category_label"] for p in posts["items"]} == {"走访界别群众", "调研协商/监督视察"}

@@ -37,6 +37,8 @@ def test_migrate_creates_exactly_the_committees_roles():
         "研究室",
         "工作室召集人",
         "街道小组联络员",
+        "区政协办公室",
+        "联系点联络员",
     }
 
 
@@ -65,6 +67,8 @@ def test_sync_roles_takes_back_a_permission_granted_by_hand():
         "forms_app.add_workstationapplication",
         "results.add_result",
         "contacts.add_contactactivity",
+        "intake.handle_cases",
+        "intake.enter_sector_cases",
     }
 
 
@@ -111,7 +115,9 @@ def test_sync_roles_gives_the_research_office_exactly_its_permissions():
 
     roles.sync_roles()
 
-    assert perms_of(group) == RESULTS_OFFICE_PERMISSIONS | {"results.manage_other_results"}
+    assert perms_of(group) == RESULTS_OFFICE_PERMISSIONS | {"results.manage_other_results"} | set(
+        roles.INTAKE_RESEARCH + roles.HANDLE_CASES
+    )
 
 
 def test_nobody_but_a_superuser_may_delete_a_result_and_only_the_readers_read_all():

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "performance",
     "contacts",
     "stations",
+    "intake",
+    "captcha",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",
@@ -253,6 +255,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# 委员信箱 and the other public forms (intake/public.py). The CAPTCHA is django-simple-captcha:
+# Pillow draws it with the package's own font and its answers live in its own table.
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_IMAGE_SIZE = (120, 44)
+CAPTCHA_FONT_SIZE = 30
+# How many proxies in front of the site append to X-Forwarded-For (nginx: 1). 0 trusts none and
+# reads REMOTE_ADDR, so a client cannot choose its own address for the submission limits.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Whether Django itself serves uploaded files (dev and tests only).
 SERVE_MEDIA = False

@@ -1,0 +1,5 @@
+"""(Being built.)"""
+
+MODELADMINS = []
+MENU = []
+urls = []
