@@ -23,6 +23,7 @@ urlpatterns = [
     path("forms/station/", include("stations.urls")),
     path("forms/street-group/", include("stations.street_urls")),
     path("forms/cases/", include("intake.case_urls")),
+    path("forms/visits/", include("intake.visit_urls")),
     path("forms/", include("forms_app.urls")),
     # Citizens, without an account: never cached (intake/public.py).
     path("mailbox/", include("intake.mailbox_urls")),
