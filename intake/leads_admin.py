@@ -97,7 +97,7 @@ class CaseLeadAdmin(ModelAdmin):
         return forbidden(request, LEAD_REFUSAL)
 
     def create_view(self, request):
-        return forbidden(request, "线索由诉求件形成（诉求件页面的“形成线索”），不在这里新建。")
+        return forbidden(request, "线索由研究室从诉求件形成，不在这里新建。")
 
 
 # --- 社情民意报送
