@@ -84,7 +84,11 @@ def mailbox(request):
                     )
             except Throttled as refusal:
                 return throttled_response(request, refusal)
-            request.session[RECEIPT_KEY] = {"number": case.number, "code": code}
+            request.session[RECEIPT_KEY] = {
+                "number": case.number,
+                "code": code,
+                "at": timezone.localtime(now).strftime("%Y年%m月%d日 %H:%M"),
+            }
             return redirect("mailbox_receipt")
     else:
         form = MailboxForm()
@@ -179,7 +183,7 @@ def status(request):
                 "may_rate": case.status in (Case.Status.REPLIED, Case.Status.CLOSED)
                 and case.reply_state == Case.ReplyState.APPROVED
                 and not case.satisfaction,
-                "reopened": case.reopened and case.status in (Case.Status.ASSIGNED, Case.Status.HANDLING),
+                "reopened": case.reopened and case.status not in (Case.Status.REPLIED, Case.Status.CLOSED),
             }
         )
     return render(request, "intake/mailbox/status.html", context)

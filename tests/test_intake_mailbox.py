@@ -7,10 +7,10 @@ import re
 
 import pytest
 from captcha.models import CaptchaStore
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from intake import cases, public
+from intake import cases, mailbox_views, public
 from intake.models import Case, CaseEvent, Category, Channel, Submission
 from tests.intake_helpers import CITIZEN, captcha_answer, intake_people, new_case  # noqa: F401
 
@@ -254,7 +254,7 @@ def test_a_rating_needs_a_looked_up_case_and_an_answered_one(intake_people):
     assert client.post(STATUS, {"action": "rate", "satisfied": "yes"}).status_code == 200
     look_up(client, case.number, code)
     assert "您对答复满意吗" not in text_of(client.get(STATUS))
-    client.post(STATUS, {"action": "rate", "satisfied": "yes"})
+    assert "答复后才能评价。" in text_of(client.post(STATUS, {"action": "rate", "satisfied": "yes"}))
     case.refresh_from_db()
     assert case.satisfaction == "" and not case.events.filter(action=CaseEvent.Action.RATE).exists()
 
@@ -265,6 +265,11 @@ def test_the_public_views_are_never_cached_and_need_csrf():
     for path in (MAILBOX, STATUS, RECEIPT):
         cache_control = client.get(path)["Cache-Control"]
         assert "no-cache" in cache_control and "no-store" in cache_control and "private" in cache_control
+    # The POST stays out of error reports (sensitive_post_parameters), whatever the answer.
+    for view in (mailbox_views.mailbox, mailbox_views.status, mailbox_views.receipt):
+        request = RequestFactory().post("/mailbox/", {"name": CITIZEN["name"]})
+        view(request)
+        assert request.sensitive_post_parameters == "__ALL__"
     strict = Client(enforce_csrf_checks=True)
     page = strict.get(MAILBOX)
     assert strict.post(MAILBOX, {**letter(), **captcha_answer(page.content)}).status_code == 403
