@@ -27,7 +27,7 @@ from content.models import WorkstationPage
 from . import cases
 from .mailbox import STATUS_WORDS, STEPS, LookupForm, MailboxForm, RateForm
 from .models import Case, Channel, IntakeSettings
-from .public import LOOKUP_WRONG, Throttled, admit, check_limit, code_matches, throttled_response
+from .public import LOOKUP, LOOKUP_WRONG, Throttled, admit, check_limit, code_matches, throttled_response
 from .rules import IntakeError
 
 RECEIPT_KEY = "intake.mailbox.receipt"
@@ -149,12 +149,12 @@ def status(request):
             # The half hour is over (or another browser): look the letter up again.
             lookup_error = "查询已超时，请重新输入受理编号和查询码。"
         else:
-            # Lookups count toward the same per-IP limit as submissions, but only the failed
-            # ones: admit(request, "lookup") records each wrong number/code, so guessing codes is
-            # limited to 5 an hour and 20 a day per address, while a citizen who types their
-            # code right is never counted.
+            # Failed lookups have their own per-IP limit: admit(request, LOOKUP) records each
+            # wrong number/code, so guessing codes is limited to 5 an hour and 20 a day per
+            # address, while a citizen who types their code right is never counted (and one who
+            # mistypes can still write a letter).
             try:
-                check_limit(request)
+                check_limit(request, kind=LOOKUP)
             except Throttled as refusal:
                 return throttled_response(request, refusal)
             lookup_form = LookupForm(request.POST)
@@ -165,7 +165,7 @@ def status(request):
                     return redirect("mailbox_status")
                 try:
                     with transaction.atomic():
-                        admit(request, "lookup")
+                        admit(request, LOOKUP)
                 except Throttled as refusal:
                     return throttled_response(request, refusal)
                 # The number is kept, the code is typed again.

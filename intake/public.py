@@ -25,6 +25,7 @@ from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -116,16 +117,25 @@ def ip_hash(ip):
     return salted_hmac("lianxin.intake.ip", ip or "-", algorithm="sha256").hexdigest()
 
 
-def _recent(key, now):
-    recent = Submission.objects.filter(ip_hash=key, at__gt=now - datetime.timedelta(days=1))
+LOOKUP = "lookup"
+
+
+def _counted(kind):
+    """Failed look-ups (guessing a 查询码) and submissions are limited apart, so a citizen who
+    mistypes a code five times can still write."""
+    return Q(kind=LOOKUP) if kind == LOOKUP else ~Q(kind=LOOKUP)
+
+
+def _recent(key, now, kind):
+    recent = Submission.objects.filter(_counted(kind), ip_hash=key, at__gt=now - datetime.timedelta(days=1))
     return recent.count() >= PER_DAY or recent.filter(at__gt=now - datetime.timedelta(hours=1)).count() >= PER_HOUR
 
 
-def check_limit(request, now=None):
+def check_limit(request, now=None, kind="submission"):
     """Raise Throttled if this IP is over its limits, writing nothing: a view calls it before it
     validates the form (so an over-limit POST spends no CAPTCHA), admit() checks again under
     the lock."""
-    if _recent(ip_hash(client_ip(request)), now or timezone.now()):
+    if _recent(ip_hash(client_ip(request)), now or timezone.now(), kind):
         raise Throttled(THROTTLED)
 
 
@@ -136,7 +146,7 @@ def admit(request, kind, now=None):
     key = ip_hash(client_ip(request))
     RateBucket.objects.get_or_create(ip_hash=key)
     locked_row(RateBucket.objects.all(), ip_hash=key)
-    if _recent(key, now):
+    if _recent(key, now, kind):
         raise Throttled(THROTTLED)
     Submission.objects.create(ip_hash=key, kind=kind, at=now)
 

@@ -246,6 +246,12 @@ def test_guessing_codes_is_limited_per_address():
     refused = look_up(client, case.number, code)
     assert refused.status_code == 429 and public.THROTTLED in text_of(refused)
     assert Submission.objects.filter(kind="lookup").count() == 5
+    # Guessing is limited apart from writing: the same address may still send a letter.
+    from django.test import RequestFactory
+
+    public.check_limit(RequestFactory().post("/mailbox/"))
+    with pytest.raises(public.Throttled):
+        public.check_limit(RequestFactory().post("/mailbox/status/"), kind=public.LOOKUP)
 
 
 def test_a_rating_needs_a_looked_up_case_and_an_answered_one(intake_people):
