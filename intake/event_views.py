@@ -52,9 +52,13 @@ class SignUpForm(SignUpFields, CitizenFormMixin):
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(label="报名号", max_length=20, widget=forms.TextInput(attrs={"placeholder": "B2026-000001"}))
+    number = forms.CharField(
+        label="报名号", max_length=20, widget=forms.TextInput(attrs={"placeholder": "B2026-000001"})
+    )
     code = forms.CharField(
-        label="查询码", max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"})
+        label="查询码",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
 

@@ -83,7 +83,9 @@ class Decision:
     @property
     def warning(self):
         if self.over:
-            return f"已入选 {self.selected} 人，超出名额 {self.places} 人 {self.over} 人；系统只作提醒，不阻止，请核实。"
+            return (
+                f"已入选 {self.selected} 人，超出名额 {self.places} 人 {self.over} 人；系统只作提醒，不阻止，请核实。"
+            )
         return ""
 
 
