@@ -4,6 +4,7 @@ role's page permissions and then runs people.roles.AFTER_SYNC, where this is app
 page created between syncs gets them when it is first saved."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.models import GroupPagePermission
@@ -27,6 +28,9 @@ def _grant(group, page_ids):
 
 
 def sync_event_page_permissions():
+    # sync_roles() runs after every migrate, also one that stops before intake's tables exist.
+    if EventIndexPage._meta.db_table not in connection.introspection.table_names():
+        return
     group = Group.objects.filter(name=roles.DISTRICT_OFFICE).first()
     if group is None:
         return

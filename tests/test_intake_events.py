@@ -3,8 +3,10 @@ CAPTCHA and keeps 报名号 + 查询码; late sign-ups are refused; 区政协办
 publishes events under the index; the citizen reads the result."""
 
 import datetime
+import io
 import re
 
+import openpyxl
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -263,6 +265,12 @@ def test_the_office_sees_the_sign_ups_and_selects_with_a_warning_beyond_the_plac
     client.post(url, {"action": "reset", "signup": [first.pk, second.pk]})
     assert set(SignUp.objects.values_list("status", flat=True)) == {SignUp.Status.PENDING}
 
+    export = client.get(reverse("intake_event_signups_xlsx", args=[event.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("报名号", "姓名", "电话") and len(rows) == 3
+    assert rows[1][:3] == (first.number, "欧阳娜娜", "13987654321") and rows[1][-1] == "待确定"
+
 
 @pytest.mark.parametrize("who", ["editor", "teacher", "research"])
 def test_editors_members_and_research_may_not_select(client, login, intake_people, who):
@@ -276,6 +284,8 @@ def test_editors_members_and_research_may_not_select(client, login, intake_peopl
     assert page.status_code in (302, 403) and "欧阳娜娜" not in text(page)
     assert client.get(reverse("intake_events")).status_code in (302, 403)
     assert client.post(url, {"action": "select", "signup": [signup.pk]}).status_code in (302, 403)
+    export = client.get(reverse("intake_event_signups_xlsx", args=[event.pk]))
+    assert export.status_code in (302, 403) and b"13987654321" not in export.content
     if who == "editor":
         assert reverse("intake_events") not in text(client.get("/admin/"))
         assert page.status_code == 403 and "区政协办公室确定" in text(page)
