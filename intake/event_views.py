@@ -111,8 +111,10 @@ def event_signup(request, event_id):
 def event_signup_done(request, event_id):
     """The receipt, once: the 查询码 leaves the session as it is shown."""
     event = _event_or_404(event_id)
-    receipt = request.session.pop(RECEIPT_KEY, None)
-    if not receipt or receipt.get("event") != event.pk:
+    receipt = request.session.get(RECEIPT_KEY)
+    if receipt and receipt.get("event") == event.pk:
+        del request.session[RECEIPT_KEY]
+    else:
         receipt = None
     return render(request, "intake/events/done.html", {"event": event, "receipt": receipt})
 
