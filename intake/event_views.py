@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from . import events
 from .models import SignUp
 from .public import (
+    LOOKUP,
     LOOKUP_WRONG,
     CitizenFormMixin,
     PhoneField,
@@ -125,7 +126,7 @@ def event_result(request):
     signup = None
     if request.method == "POST":
         try:
-            check_limit(request)
+            check_limit(request, kind=LOOKUP)
         except Throttled as refusal:
             return throttled_response(request, refusal)
         form = LookupForm(request.POST)
@@ -134,7 +135,7 @@ def event_result(request):
             if signup is None:
                 try:
                     with transaction.atomic():
-                        admit(request, "lookup")
+                        admit(request, LOOKUP)
                 except Throttled as refusal:
                     return throttled_response(request, refusal)
                 form.add_error(None, LOOKUP_WRONG)
