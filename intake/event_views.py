@@ -18,7 +18,6 @@ from .public import (
     PhoneField,
     Throttled,
     admit,
-    char_errors,
     check_limit,
     throttled_response,
 )
@@ -44,12 +43,6 @@ class SignUpFields(forms.Form):
 
 class SignUpForm(SignUpFields, CitizenFormMixin):
     """The sign-up's own fields, then the consent box and the CAPTCHA (CitizenFormMixin last)."""
-
-    field_order = ["name", "phone", "sector_or_job", "topic", "consent", "captcha"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        char_errors(self)
 
 
 class LookupForm(forms.Form):

@@ -8,25 +8,12 @@ unless the whole form is valid."""
 import re
 import unicodedata
 
-from captcha.fields import CaptchaTextInput
 from django import forms
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from people.models import Sector
 
 from .models import CONTENT_MAX, Case, Category
 from .public import CitizenFormMixin, PhoneField, char_errors
-
-
-class CaptchaWidget(CaptchaTextInput):
-    """The CAPTCHA's picture, key, answer box and 换一张 (templates/intake/mailbox/captcha_widget.html),
-    rendered by the site's template engine: the form renderer does not read templates/."""
-
-    template_name = "intake/mailbox/captcha_widget.html"
-
-    def _render(self, template_name, context, renderer=None):
-        return mark_safe(render_to_string(template_name, context))
 
 
 class LongText(forms.CharField):
@@ -91,17 +78,7 @@ class LetterForm(forms.Form):
 
 
 class MailboxForm(LetterForm, CitizenFormMixin):
-    """The letter, then (last) the consent box and the CAPTCHA. Django collects a mixin's
-    fields first whichever base comes last, so field_order puts them at the end (errors, too,
-    then read from the top of the form down)."""
-
-    field_order = [*LetterForm.base_fields, "consent", "captcha"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        char_errors(self)
-        old = self.fields["captcha"].widget
-        self.fields["captcha"].widget = CaptchaWidget(attrs=old.attrs)
+    """The letter, then (last) the consent box and the CAPTCHA."""
 
 
 def normalise_number(value):

@@ -27,8 +27,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 
 from lianxin_site.db import locked_row
 
@@ -76,9 +78,23 @@ class PhoneField(forms.CharField):
         return clean_phone(super().clean(value))
 
 
+class CaptchaWidget(CaptchaTextInput):
+    """The CAPTCHA's picture, key, answer box and 换一张 (templates/intake/includes/captcha_widget.html),
+    rendered by the site's template engine: the form renderer does not read templates/."""
+
+    template_name = "intake/includes/captcha_widget.html"
+
+    def _render(self, template_name, context, renderer=None):
+        return mark_safe(render_to_string(template_name, context))
+
+
 class CitizenFormMixin(forms.Form):
-    """The consent box and the CAPTCHA, last in the form, with the committee's messages. The
-    CAPTCHA allows one attempt: a form shown again carries a new one, the other fields kept."""
+    """The consent box and the CAPTCHA, last in the form, with the committee's messages, and the
+    long-text messages of char_errors. The CAPTCHA allows one attempt: a form shown again
+    carries a new one, the other fields kept. Put it as the last base; Django collects a
+    mixin's fields first, so __init__ moves these two to the end."""
+
+    LAST = ("consent", "captcha")
 
     consent = forms.BooleanField(
         label="我已阅读并同意《个人信息处理说明》",
@@ -87,8 +103,13 @@ class CitizenFormMixin(forms.Form):
     captcha = CaptchaField(
         label="验证码",
         error_messages={"invalid": CAPTCHA_WRONG, "required": CAPTCHA_WRONG, "incomplete": CAPTCHA_WRONG},
-        widget=CaptchaTextInput(attrs={"autocomplete": "off", "inputmode": "latin", "placeholder": "看图填写"}),
+        widget=CaptchaWidget(attrs={"autocomplete": "off", "inputmode": "latin", "placeholder": "看图填写"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name not in self.LAST] + list(self.LAST))
+        char_errors(self)
 
 
 def char_errors(form):
