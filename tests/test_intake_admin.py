@@ -294,6 +294,17 @@ def test_the_overdue_list_pages_and_asks_the_same_queries_for_any_number_of_rows
         first = c.get(OVERDUE)
     assert text(first).count("data-case=") == 50 and "第 1 / 2 页" in text(first)
     assert text(c.get(OVERDUE, {"p": 2})).count("data-case=") == 10
+    # The case list too: no query per row (the inspect link, the holder, the time limit).
+    c.get(INDEX)
+    with django_assert_max_num_queries(20):
+        listing = c.get(INDEX)
+    assert text(listing).count("诉求5") >= 10
+    edu = as_user(client, p["edu_office"])
+    for number in Case.objects.values_list("pk", flat=True)[:30]:
+        cases.assign(Case.objects.get(pk=number), p["office"], station=p["edu_station"])
+    edu.get(INDEX)
+    with django_assert_max_num_queries(20):
+        assert edu.get(INDEX).status_code == 200
 
 
 def test_the_time_limits_save_and_refuse_a_short_retention_in_chinese(client, intake_people):
