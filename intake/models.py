@@ -277,7 +277,11 @@ class Case(models.Model):
         verbose_name = _("诉求件")
         verbose_name_plural = _("诉求件")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "step_started_at"]), models.Index(fields=["status", "closed_at"])]
+        indexes = [
+            models.Index(fields=["status", "step_started_at"]),
+            models.Index(fields=["status", "closed_at"]),
+            models.Index(fields=["-created_at", "-id"], name="intake_case_newest_first"),
+        ]
         permissions = [
             ("manage_cases", _("登记、分办诉求件，审核答复，办结（区政协办公室）")),
             ("view_personal_data", _("查看群众的姓名、电话、邮箱、地址")),
