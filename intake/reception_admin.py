@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -125,6 +126,17 @@ class ReceptionDayForm(WagtailAdminModelForm):
                     "on_duty",
                     f"值班委员须是“{station.title}”的负责人或参与委员：{'、'.join(strangers)} 不是该工作室的委员。",
                 )
+        if not self.instance.pk and data.get("date") and data["date"] < timezone.localdate():
+            self.add_error("date", "日期不能早于今天")
+        start, end, minutes = data.get("start"), data.get("end"), data.get("slot_minutes")
+        if (
+            start
+            and end
+            and minutes
+            and end > start
+            and not ReceptionDay(start=start, end=end, slot_minutes=minutes).slots()
+        ):
+            self.add_error("slot_minutes", "每个时段的分钟数超过了接待时间，至少要能分出一个时段")
         if self.instance.pk:
             self._keep_bookings(data, station)
         return data

@@ -339,6 +339,11 @@ def test_a_committee_office_arranges_only_its_stations_days(client, intake_peopl
     stranger = client.post(create, day_form(p["edu_station"], [teacher, p["doctor"].profile.member]))
     assert "值班委员须是所选工作室的负责人或参与委员" in stranger.content.decode()
     assert ReceptionDay.objects.count() == count
+    past = client.post(create, day_form(p["edu_station"], [teacher], date="2026-03-01"))
+    assert "日期不能早于今天" in past.content.decode()
+    short = client.post(create, day_form(p["edu_station"], [teacher], end="09:20"))
+    assert "至少要能分出一个时段" in short.content.decode()
+    assert ReceptionDay.objects.count() == count
     assert client.post(create, day_form(p["edu_station"], [teacher])).status_code == 302
     made = ReceptionDay.objects.latest("pk")
     assert made.station_id == p["edu_station"].pk and list(made.on_duty.all()) == [teacher]
