@@ -33,7 +33,8 @@ NOTE = "保存期限届满，已清除群众的姓名、电话、邮箱、地址
 def cutoff(now=None, settings_row=None):
     """The moment before which personal data is no longer kept."""
     now = now or timezone.now()
-    row = settings_row or IntakeSettings.load()
+    # Read, not IntakeSettings.load(), which would write the row (a dry run writes nothing).
+    row = settings_row or IntakeSettings.objects.filter(pk=1).first() or IntakeSettings()
     return now - datetime.timedelta(days=max(row.retention_days, MINIMUM_DAYS))
 
 

@@ -175,10 +175,12 @@ def test_the_command_dry_run_counts_and_writes_nothing_then_the_real_run_clears(
     Submission.objects.create(ip_hash="a" * 64, kind="mailbox", at=now - datetime.timedelta(days=8))
     events = CaseEvent.objects.count()
 
+    IntakeSettings.objects.all().delete()  # the defaults apply; a dry run does not write the row
     text = run("--dry-run")
     assert "将清除 1 件诉求件" in text and "将删除 1 条" in text and "试运行" in text
     assert personal(old) == KEPT and old.anonymised_at is None
     assert CaseEvent.objects.count() == events and Submission.objects.count() == 1
+    assert not IntakeSettings.objects.exists()
 
     text = run()
     assert "已清除 1 件诉求件" in text and "已删除 1 条" in text
