@@ -10,6 +10,7 @@ from contacts.demo import seed_contacts
 from content.demo import seed_content
 from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
 from forms_app.demo import seed_activity_days, seed_applications, seed_filings
+from intake.demo import seed_intake
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
 from performance.demo import seed_performance
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         seed_performance()
         seed_contacts()
         station_accounts = seed_stations(password)
+        station_accounts += seed_intake(password)
 
         self.stdout.write(
             self.style.SUCCESS(
