@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from lianxin_site.dates import this_year
+from lianxin_site.refusals import refused as shared_refused
 from people.models import ChairRole, Member
 
 from . import rules as contacts_rules
@@ -38,7 +39,12 @@ PAIRING_WORDS = {
 
 
 def refused(request, reason):
-    return render(request, "contacts/front/refused.html", {"reason": reason}, status=403)
+    back = (
+        [(reverse("contacts_dashboard"), "进入管理后台 › 三联系")]
+        if request.user.has_perm("wagtailadmin.access_admin")
+        else []
+    )
+    return shared_refused(request, reason, back=back)
 
 
 def member_page(view):

@@ -10,10 +10,12 @@ pages hold citizens' names and phones."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from lianxin_site.refusals import refused as shared_refused
 from people.services import account_of
 
 from . import cases, rules
@@ -30,7 +32,8 @@ PERSONAL = ("name", "phone", "email", "address")
 
 
 def refused(request, reason, status=403):
-    return render(request, "intake/cases/refused.html", {"reason": reason}, status=status)
+    back = [(reverse("cases_home"), "我承办的诉求件")] if request.user.has_perm("intake.handle_cases") else []
+    return shared_refused(request, reason, status=status, back=back)
 
 
 def may_use(user):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from lianxin_site.refusals import refused
 from people.services import account_of
 
 from . import rules, visit_log
@@ -28,10 +29,6 @@ NOT_ON_DUTY = "只有接待日值班委员和社情民意联系点联络员可�
 PAST_DAYS = 30
 COMING_DAYS = 14
 RECENT_VISITS = 20
-
-
-def refused(request, reason):
-    return render(request, "intake/visits/refused.html", {"reason": reason}, status=403)
 
 
 def visits_page(view):

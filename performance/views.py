@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from forms_app.five_ones.models import FiveOnesFiling
 from lianxin_site.dates import this_year, year_param
+from lianxin_site.refusals import refused
 
 from . import rules
 from .forms import LeaveForm, ObjectionForm, YearForm
@@ -38,10 +39,6 @@ from .models import (
 from .scoring import ABSENCE, CAPPED, scheme_in_force
 
 NOT_A_MEMBER = "只有委员本人可以查看履职档案：这个账号没有对应的委员。如有疑问，请联系委员联络室。"
-
-
-def refused(request, reason):
-    return render(request, "performance/front/refused.html", {"reason": reason}, status=403)
 
 
 def _number(value):

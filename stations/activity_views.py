@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from forms_app.fields import DateInput, chosen, required
 from lianxin_site.dates import this_year, year_param
+from lianxin_site.refusals import refused
 from people.models import Member
 
 from . import rules, street_activities, transfer
@@ -39,10 +40,6 @@ NO_GROUP = (
 def front(view):
     """login_required and never cached."""
     return login_required(never_cache(view))
-
-
-def refused(request, reason):
-    return render(request, "stations/activities/refused.html", {"reason": reason}, status=403)
 
 
 class PlanItemChoice(forms.ModelChoiceField):

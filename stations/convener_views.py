@@ -16,16 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from content import drafts
+from lianxin_site.refusals import refused
 
 from . import convener
 from .convener_forms import PlanFormSet, PostForm
 
 NOT_A_CONVENER = "只有工作室召集人可以使用这个页面：这个账号没有召集的委员工作室。如有疑问，请联系委员联络室。"
 PICTURES_AGAIN = "为安全起见，浏览器不会保留已选的图片：请重新选择图片。"
-
-
-def refused(request, reason):
-    return render(request, "stations/convener/refused.html", {"reason": reason}, status=403)
 
 
 def convener_page(view):

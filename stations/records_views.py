@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 
 from forms_app.fields import DateInput
 from lianxin_site.admin_helpers import MAX_ID, id_or_404
+from lianxin_site.refusals import refused
 from people.models import Member
 
 from . import records, stats
@@ -32,10 +33,6 @@ NOT_A_CONVENER = (
     "只有委员工作室的召集人可以记录季度例会和履职日志：这个账号没有对应的工作室。如有疑问，请联系委员联络室。"
 )
 LIST_LIMIT = 50
-
-
-def refused(request, reason):
-    return render(request, "stations/records/refused.html", {"reason": reason}, status=403)
 
 
 def convener_page(view):

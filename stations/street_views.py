@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 
 from lianxin_site.dates import this_year
+from lianxin_site.refusals import refused
 from people import street_groups as posts
 from people.models import Member
 
@@ -25,10 +26,6 @@ from .models import ActivityKind, StreetGroupPlan
 
 NOT_A_LIAISON = "这个账号不是街道小组联络员，或还没有指定联络的街道活动小组。如有疑问，请联系委员联络室。"
 BLANK_ROWS = 3
-
-
-def refused(request, reason):
-    return render(request, "stations/street/refused.html", {"reason": reason}, status=403)
 
 
 def liaison_page(view):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.downloads import xlsx_response
 from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
+from lianxin_site.refusals import refused
 
 from . import rules, sheets, street_activities
 from .models import SignInImport
@@ -104,12 +105,7 @@ def sign_in_preview(request, pk):
     record = _record(request, pk)
     if request.method == "POST":
         if not record.sent_by(request.user):
-            return render(
-                request,
-                "stations/activities/refused.html",
-                {"reason": "只有上传这份签到表的人可以确认导入。"},
-                status=403,
-            )
+            return refused(request, "只有上传这份签到表的人可以确认导入。")
         return confirm_and_tell(
             request,
             record.pk,
