@@ -21,11 +21,9 @@ both sizes, which must be equal;
 import argparse
 import datetime
 import random
-import tempfile
 import time
-from pathlib import Path
 
-from fresh_site import median_ms, page_and_floor, print_figures, recreate_postgres, use_site
+from fresh_site import fresh_database, median_ms, page_and_floor, print_figures, use_site
 
 YEAR = 2026
 TARGETS = {"dashboard": 200, "monthly": 200, "member": 50, "import": 5000, "pdf": 1500, "pdf_kb": 400}
@@ -285,12 +283,7 @@ def main():
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL database URL (dropped and created)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
-    if args.postgres:
-        recreate_postgres(args.postgres)
-        database_url = args.postgres
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    workdir, database_url = fresh_database(args.postgres)
     use_site(database_url, workdir)
     from django.core.management import call_command
     from django.db import connection

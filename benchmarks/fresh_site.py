@@ -41,9 +41,19 @@ def recreate_postgres(url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def fresh_site():
+def fresh_database(postgres=None):
+    """(workdir, database URL): a temporary folder, and the PostgreSQL database named by
+    `postgres` dropped and created again, or a new SQLite file in the folder."""
     workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
-    use_site(f"sqlite:///{workdir / 'bench.sqlite3'}", workdir)
+    if postgres:
+        recreate_postgres(postgres)
+        return workdir, postgres
+    return workdir, f"sqlite:///{workdir / 'bench.sqlite3'}"
+
+
+def fresh_site():
+    workdir, database_url = fresh_database()
+    use_site(database_url, workdir)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

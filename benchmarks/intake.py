@@ -29,11 +29,9 @@ import datetime
 import importlib
 import re
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from fresh_site import FLOOR, _floor, capture, median_ms, print_figures, recreate_postgres, route_floor, use_site
+from fresh_site import FLOOR, _floor, capture, fresh_database, median_ms, print_figures, route_floor, use_site
 
 TARGETS = {"submit": 100, "lookup": 30, "overdue": 200, "xlsx": 1000, "pdf": 3000, "anonymise": 30_000}
 NOT_READY = "未就绪"
@@ -303,12 +301,7 @@ def main():
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL database URL (dropped and created)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
-    if args.postgres:
-        recreate_postgres(args.postgres)
-        database_url = args.postgres
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    workdir, database_url = fresh_database(args.postgres)
     use_site(database_url, workdir)  # puts the project first on sys.path: `intake` is the app
     from django.conf import settings
 

@@ -31,12 +31,10 @@ The ranking and member pages are timed by their own benchmarks.
 import argparse
 import datetime
 import random
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-from fresh_site import median_ms, page_and_floor, print_figures, recreate_postgres, use_site
+from fresh_site import fresh_database, median_ms, page_and_floor, print_figures, use_site
 
 YEAR = 2025  # the synthetic ledger's year
 SYNC_YEAR = 2024  # the sources' year
@@ -275,12 +273,7 @@ def main():
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL database URL (dropped and created)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
-    if args.postgres:
-        recreate_postgres(args.postgres)
-        database_url = args.postgres
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    workdir, database_url = fresh_database(args.postgres)
     use_site(database_url, workdir)
     from django.core.management import call_command
     from django.db import connection

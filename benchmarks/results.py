@@ -30,11 +30,10 @@ import json
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from fresh_site import median_ms, page_and_floor, print_figures, recreate_postgres, use_site
+from fresh_site import fresh_database, median_ms, page_and_floor, print_figures, use_site
 
 STATISTICS = "/admin/results/reports/statistics/"
 ZERO = "/admin/results/reports/zero/"
@@ -188,12 +187,7 @@ def main():
     if args.child:
         return child(args)
 
-    workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
-    if args.postgres:
-        recreate_postgres(args.postgres)
-        database_url = args.postgres
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    workdir, database_url = fresh_database(args.postgres)
     out = subprocess.run(
         [
             sys.executable,
