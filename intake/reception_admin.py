@@ -11,7 +11,6 @@ and phones only to 区政协办公室 (intake.view_personal_data), "（已隐去
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,10 +22,9 @@ from django.views.decorators.http import require_GET
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.views import CreateView, DeleteView
+from wagtail_modeladmin.views import CreateView
 
 from lianxin_site.admin_helpers import ModelAdmin, id_or_404
-from lianxin_site.cache import clear_public_cache
 from people import roles
 from people.models import Member
 from people.services import account_of
@@ -161,11 +159,6 @@ class ReceptionDayForm(WagtailAdminModelForm):
         if data.get("date") and data["date"] != self.instance.date:
             self.add_error("date", "已有群众预约，不能改日期；如需调整，请将本接待日标为“已取消”并另行安排。")
 
-    def save(self, commit=True):
-        day = super().save(commit=commit)
-        transaction.on_commit(clear_public_cache)  # the workstation pages list the coming days
-        return day
-
 
 class DayPermissionHelper(PermissionHelper):
     def _in_scope(self, user, obj):
@@ -198,12 +191,6 @@ class DayCreateView(CreateView):
         return super().form_valid(form)
 
 
-class DayDeleteView(DeleteView):
-    def delete_instance(self):
-        super().delete_instance()
-        transaction.on_commit(clear_public_cache)
-
-
 class ReceptionDayAdmin(ModelAdmin):
     model = ReceptionDay
     menu_label = _("委员接待日")
@@ -214,7 +201,6 @@ class ReceptionDayAdmin(ModelAdmin):
     list_per_page = 50
     permission_helper_class = DayPermissionHelper
     create_view_class = DayCreateView
-    delete_view_class = DayDeleteView
     edit_handler = ObjectList(
         [
             FieldPanel("station"),

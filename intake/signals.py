@@ -1,17 +1,21 @@
-"""区政协办公室 publishes the 请群众走进政协 events: page permissions (add, change, publish) on each
+"""The public page cache follows the 委员接待日 (the workstation pages list the coming days),
+whoever changes them: the admin, a command, the shell.
+
+区政协办公室 publishes the 请群众走进政协 events: page permissions (add, change, publish) on each
 EventIndexPage, never on the root (the role has none there on purpose). sync_roles() wipes a
 role's page permissions and then runs people.roles.AFTER_SYNC, where this is appended; an index
 page created between syncs gets them when it is first saved."""
 
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
-from django.db.models.signals import post_save
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import GroupPagePermission
 
+from lianxin_site.cache import clear_public_cache
 from people import roles
 
-from .models import EventIndexPage
+from .models import EventIndexPage, ReceptionDay
 
 EVENT_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 
@@ -48,3 +52,15 @@ def event_index_saved(sender, instance, created, raw=False, **kwargs):
     group = Group.objects.filter(name=roles.DISTRICT_OFFICE).first()
     if group is not None:
         _grant(group, [instance.pk])
+
+
+def _reception_days_changed(sender, raw=False, **kwargs):
+    if not raw:
+        transaction.on_commit(clear_public_cache)
+
+
+post_save.connect(_reception_days_changed, sender=ReceptionDay, dispatch_uid="intake-reception-day-saved")
+post_delete.connect(_reception_days_changed, sender=ReceptionDay, dispatch_uid="intake-reception-day-deleted")
+m2m_changed.connect(
+    _reception_days_changed, sender=ReceptionDay.on_duty.through, dispatch_uid="intake-reception-day-on-duty"
+)
