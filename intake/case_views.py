@@ -2,7 +2,9 @@
 the cases 区政协办公室 gave them: 接收 or 退回 (with the reason), 办理记录, the 答复 drafted and
 submitted for approval. 界别组长 enter their sector's people's opinions (/forms/cases/new/).
 
-Which cases come from rules.cases_handled_by / cases_visible_to, who may act from rules.holds,
+Which cases come from rules.cases_handled_by (the front end shows only what was ever given to
+this account, whose assignees read the citizen; 研究室 reads the others in the admin, with the
+personal data stripped), who may act from rules.holds,
 the citizen's details only through rules.shown. Every POST is one call to intake/cases.py; its
 refusal is shown on the page (403, with the typed text kept), never a 500. Never cached: the
 pages hold citizens' names and phones."""
@@ -171,7 +173,9 @@ def detail_context(request, case, forms=None, error=""):
         "note_form": forms.get("note") or NoteForm(),
         "reply_form": forms.get("reply") or ReplyForm(initial={"reply": case.reply}),
         "can_accept": holds and case.status == Status.ASSIGNED,
-        "can_send_back": holds and case.status in (Status.ASSIGNED, Status.HANDLING),
+        "can_send_back": holds
+        and case.status in (Status.ASSIGNED, Status.HANDLING)
+        and case.reply_state != Reply.SUBMITTED,
         "can_work": holds and case.status == Status.HANDLING,
         "reply_submitted": case.status == Status.HANDLING and case.reply_state == Reply.SUBMITTED,
     }
@@ -187,7 +191,7 @@ def detail_context(request, case, forms=None, error=""):
 
 def visible_case(user, number):
     return (
-        rules.cases_visible_to(user)
+        rules.cases_handled_by(user)
         .select_related("assignment", "sector", "station", "contact_point")
         .filter(number=number)
         .first()

@@ -10,7 +10,17 @@ from wagtail_modeladmin.menus import GroupMenuItem
 
 class IndexView(views.IndexView):
     """An admin list that answers a filter it cannot apply (?year=abc, a hand-edited link) by
-    showing the whole list with a message, where wagtail-modeladmin answers 500."""
+    showing the whole list with a message, where wagtail-modeladmin answers 500.
+
+    Only the list's own filters (list_filter) may narrow it: wagtail-modeladmin would apply any
+    other query parameter as a lookup (?name=…, ?phone__startswith=1398), letting a role that
+    reads 「（已隐去）」 find a hidden name or phone letter by letter."""
+
+    def get_filters(self, request):
+        filter_specs, has_filters, remaining, use_distinct = super().get_filters(request)
+        if remaining:
+            raise IncorrectLookupParameters(f"not a filter of this list: {', '.join(remaining)}")
+        return filter_specs, has_filters, remaining, use_distinct
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -21,9 +31,29 @@ class IndexView(views.IndexView):
 
 
 class ModelAdmin(options.ModelAdmin):
-    """The project's modeladmin base: every list is an IndexView above."""
+    """The project's modeladmin base: every list is an IndexView above, and an inspect, edit or
+    delete link with a hand-edited id (`abc`, a number past any column) is "not found", where
+    wagtail-modeladmin answers 500."""
 
     index_view_class = IndexView
+
+    def _checked(self, instance_pk):
+        from django.db.models import AutoField, BigAutoField
+
+        if isinstance(self.model._meta.pk, (AutoField, BigAutoField)):
+            id_or_404(instance_pk)
+
+    def inspect_view(self, request, instance_pk):
+        self._checked(instance_pk)
+        return super().inspect_view(request, instance_pk)
+
+    def edit_view(self, request, instance_pk):
+        self._checked(instance_pk)
+        return super().edit_view(request, instance_pk)
+
+    def delete_view(self, request, instance_pk):
+        self._checked(instance_pk)
+        return super().delete_view(request, instance_pk)
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):

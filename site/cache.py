@@ -9,11 +9,16 @@ def clear_public_cache(**kwargs):
     caches[settings.CACHE_MIDDLEWARE_ALIAS].clear()
 
 
+NEVER_SHARED = ("/admin/", "/captcha/")
+
+
 class AnonymousFetchFromCacheMiddleware(FetchFromCacheMiddleware):
     """Only visitors without a session share cached pages; the admin is never cached."""
 
     def process_request(self, request):
-        if request.path.startswith("/admin/") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # /captcha/: each visitor's picture and key are their own (a shared cached refresh would hand
+        # everyone one key, dead once the first of them answers).
+        if request.path.startswith(NEVER_SHARED) or settings.SESSION_COOKIE_NAME in request.COOKIES:
             request._cache_update_cache = False
             return None
         return super().process_request(request)

@@ -45,6 +45,9 @@ STORAGES = {
 # X-Forwarded-For: django-axes locks that address, not the proxy's.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 1))
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The same proxy count for the public forms' per-address limits (intake/public.py): without it
+# every citizen would share nginx's address and one limit.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", AXES_IPWARE_PROXY_COUNT))
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
 
