@@ -75,7 +75,11 @@ OFFICES = [(v, label) for v, label in CaseAssignment.Office.choices if v]
 
 class AssignForm(forms.Form):
     member = forms.ModelChoiceField(
-        label="委员", queryset=Member.objects.none(), required=False, empty_label="（不选）"
+        label="委员",
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="（不选）",
+        help_text="只列出有平台账号的委员：分办后由委员本人在前台接收、办理。",
     )
     station = forms.ModelChoiceField(
         label="委员工作室", queryset=WorkstationPage.objects.none(), required=False, empty_label="（不选）"
@@ -92,7 +96,14 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.order_by("name")
+        # Only members who can log in to take the case (rules.assignments_of reads Profile.member).
+        self.fields["member"].queryset = (
+            Member.objects.filter(
+                account__user__is_active=True, account__user__groups__permissions__codename="handle_cases"
+            )
+            .distinct()
+            .order_by("name")
+        )
         self.fields["station"].queryset = WorkstationPage.objects.live().order_by("title")
         self.fields["committee"].queryset = SpecialCommittee.objects.all()
 

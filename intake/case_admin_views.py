@@ -6,12 +6,9 @@ Every page starts from rules.cases_visible_to: a case outside it is "not found" 
 account may not take is 403 with the reason; a step out of order (two people at once, a second
 审核) is a message on the inspect page, never a 500."""
 
-import datetime
-
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case as When_
-from django.db.models import DateTimeField, F, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,20 +64,6 @@ def inspect_url(pk):
     return reverse("intake_case_modeladmin_inspect", args=[pk])
 
 
-def with_due(queryset, settings_row=None):
-    """Each open case annotated with `due`, when its step is due (None once 办结): one query."""
-    days = cases.step_days(settings_row)
-    due = When_(
-        *(
-            When(status=status, then=F("step_started_at") + Value(datetime.timedelta(days=n)))
-            for status, n in days.items()
-        ),
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
-    return queryset.annotate(due=due)
-
-
 def late_text(delta):
     """How late, as the office reads it: "3 天", "5 小时"."""
     if delta.days >= 1:
@@ -131,7 +114,7 @@ class CaseInspectView(InspectView):
             due=cases.due_at(case),
             events=events,
             assignments=[{"a": a, "reason": text(a.return_reason)} for a in assignments],
-            may_assign=registrar and case.status == Status.REGISTERED,
+            may_assign=registrar and case.status in (Status.REGISTERED, Status.ASSIGNED),
             may_review=registrar and case.status == Status.HANDLING and case.reply_state == Case.ReplyState.SUBMITTED,
             may_close=registrar and case.status == Status.REPLIED,
             lead_kinds=[(kind, label) for kind, label in CaseLead.Kind.choices if kind not in leads_made]
@@ -263,7 +246,13 @@ def register_case(request):
             return render(
                 request,
                 "intake/admin/case_registered.html",
-                {"title": "已登记", "case": case, "code": code, "inspect": inspect_url(case.pk)},
+                {
+                    "title": "已登记",
+                    "case": case,
+                    "code": code,
+                    "inspect": inspect_url(case.pk),
+                    "status_url": settings.PUBLIC_URL + reverse("mailbox_status"),
+                },
             )
     return render(request, "intake/admin/case_register.html", {"title": "登记诉求件", "form": form})
 

@@ -12,7 +12,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Case as When_
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import DateTimeField, F, Q, Value, When
 from django.utils import timezone
 
 from lianxin_site.db import locked_row
@@ -96,11 +96,12 @@ def assign(
     note="",
     now=None,
 ):
-    """区政协办公室 gives a registered case to one member, workstation or office."""
+    """区政协办公室 gives a registered case to one member, workstation or office; or gives a case
+    not yet accepted to another (改派: the first assignee no longer holds it, but still reads it)."""
     rules.require_registrar(user)
     now = now or timezone.now()
     case = _locked(case)
-    _need(case, Status.REGISTERED)
+    _need(case, Status.REGISTERED, Status.ASSIGNED)
     given = [x for x in (member, station, office) if x]
     if len(given) != 1:
         raise IntakeError("请选择一位委员、一个委员工作室或一个部门承办。")
@@ -108,6 +109,8 @@ def assign(
         raise IntakeError("分办给专委会工作室时，请选择专委会。")
     if office != CaseAssignment.Office.COMMITTEE:
         committee = None
+    if case.assignment_id:
+        CaseAssignment.objects.filter(pk=case.assignment_id).update(returned_at=now, return_reason="区政协办公室改派")
     assignment = CaseAssignment.objects.create(
         case=case,
         mode=mode,
@@ -157,6 +160,8 @@ def send_back(case, user, reason, now=None):
     case = _locked(case)
     rules.require_holder(user, case)
     _need(case, Status.ASSIGNED, Status.HANDLING)
+    if case.reply_state == Reply.SUBMITTED:
+        raise rules.NotYours("答复已提交区政协办公室审核，不能再退回；如需退回，请等审核退回修改后再操作。")
     assignment = case.assignment
     CaseAssignment.objects.filter(pk=assignment.pk).update(returned_at=now, return_reason=reason)
     case.assignment = None
@@ -319,27 +324,32 @@ def holder_label(case):
     return case.assignment.assignee_label() if case.assignment_id else OFFICE
 
 
-def overdue(now=None, settings_row=None, cases=None):
-    """The open cases past their step's time limit, most late first, each annotated with `due`
-    (when the step was due). One query whatever the number of cases."""
-    now = now or timezone.now()
-    days = step_days(settings_row)
-    cases = Case.objects.all() if cases is None else cases
-    late = Q()
-    for status, n in days.items():
-        late |= Q(status=status, step_started_at__lt=now - datetime.timedelta(days=n))
+def with_due(queryset, settings_row=None):
+    """Each case annotated with `due`, when its current step is due (None once 办结): one query."""
     due = When_(
         *(
             When(status=status, then=F("step_started_at") + Value(datetime.timedelta(days=n)))
-            for status, n in days.items()
+            for status, n in step_days(settings_row).items()
         ),
+        default=Value(None),
         output_field=DateTimeField(),
     )
+    return queryset.annotate(due=due)
+
+
+def overdue(now=None, settings_row=None, cases=None):
+    """The open cases past their step's time limit, most late first (earliest due), each annotated with `due`
+    (when the step was due). One query whatever the number of cases."""
+    now = now or timezone.now()
+    settings_row = settings_row or IntakeSettings.load()
+    late = Q()
+    for status, n in step_days(settings_row).items():
+        late |= Q(status=status, step_started_at__lt=now - datetime.timedelta(days=n))
+    cases = Case.objects.all() if cases is None else cases
     return (
-        cases.filter(late)
-        .annotate(due=ExpressionWrapper(due, output_field=DateTimeField()))
+        with_due(cases.filter(late), settings_row)
         .select_related("assignment__member", "assignment__station", "assignment__committee")
-        .order_by("step_started_at", "pk")
+        .order_by("due", "pk")  # most late first, whatever each step's limit
     )
 
 

@@ -92,7 +92,7 @@ def convert(visit, user, *, subject, phone="", now=None):
         where = {"channel": Channel.RECEPTION, "station": visit.day.station}
     else:
         where = {"channel": Channel.CONTACT_POINT, "contact_point": visit.contact_point}
-    case, _code = cases.register(
+    case, code = cases.register(
         name=visit.name,
         phone=phone,
         address=visit.address,
@@ -106,7 +106,7 @@ def convert(visit, user, *, subject, phone="", now=None):
     visit.case = case
     visit.phone = phone
     visit.save(update_fields=["case", "phone"])
-    return case
+    return case, code
 
 
 def default_subject(visit, length=30):

@@ -142,7 +142,7 @@ def visit_convert(request, pk):
         form = ConvertForm(request.POST)
         if form.is_valid():
             try:
-                case = visit_log.convert(
+                case, code = visit_log.convert(
                     visit, request.user, subject=form.cleaned_data["subject"], phone=form.cleaned_data["phone"]
                 )
             except NotYours as refusal:
@@ -150,8 +150,8 @@ def visit_convert(request, pk):
             except IntakeError as refusal:
                 messages.error(request, str(refusal))
                 return redirect("visits_home")
-            messages.success(request, f"已转为诉求件，受理编号 {case.number}，等待区政协办公室分办。")
-            return redirect("visits_home")
+            # The 查询码 is shown once, on this answer to the POST, for the visitor to keep.
+            return render(request, "intake/visits/converted.html", {"case": case, "code": code})
     else:
         if visit.case_id is not None:
             messages.error(request, f"该来访已转为诉求件（受理编号 {visit.case.number}），不能重复转办。")
