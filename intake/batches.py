@@ -70,30 +70,37 @@ def _next_order(batch):
     return (batch.items.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
+TAKEN = "所选线索中有的已编入其他报送，请刷新后重新选择。"
+
+
 def add_leads(batch, user, leads, *, source=DEFAULT_SOURCE):
-    """Add `leads` as items, in the order given; a lead already in a batch is refused."""
+    """Add `leads` as items, in the order given; a lead already in a batch is refused. Two people
+    adding one lead to two batches at once: the database keeps a lead in one batch only
+    (a_lead_in_one_batch_only), and the second is told so."""
     _require(user)
     source = (source or "").strip() or DEFAULT_SOURCE
-    with transaction.atomic():
-        batch = _open_batch(batch)
-        ids = [lead.pk for lead in leads]
-        taken = set(BatchItem.objects.filter(lead_id__in=ids).values_list("lead_id", flat=True))
-        if taken:
-            raise IntakeError("所选线索中有的已编入其他报送，请刷新后重新选择。")
-        order = _next_order(batch)
-        items = [
-            BatchItem(
-                batch=batch,
-                lead=lead,
-                order=order + i,
-                title=lead.title,
-                content=lead.content,
-                source=source[:100],
-                category=lead.category,
-            )
-            for i, lead in enumerate(leads)
-        ]
-        BatchItem.objects.bulk_create(items)
+    try:
+        with transaction.atomic():
+            batch = _open_batch(batch)
+            ids = [lead.pk for lead in leads]
+            if BatchItem.objects.filter(lead_id__in=ids).exists():
+                raise IntakeError(TAKEN)
+            order = _next_order(batch)
+            items = [
+                BatchItem(
+                    batch=batch,
+                    lead=lead,
+                    order=order + i,
+                    title=lead.title,
+                    content=lead.content,
+                    source=source[:100],
+                    category=lead.category,
+                )
+                for i, lead in enumerate(leads)
+            ]
+            BatchItem.objects.bulk_create(items)
+    except IntegrityError:
+        raise IntakeError(TAKEN) from None
     return items
 
 

@@ -75,7 +75,7 @@ def event_signup(request, event_id):
         return _closed(request, event)
     if request.method == "POST":
         try:
-            check_limit(request)
+            check_limit(request, kind="signup")
         except Throttled as refusal:
             return throttled_response(request, refusal)
         form = SignUpForm(request.POST)

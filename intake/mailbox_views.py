@@ -58,7 +58,7 @@ def mailbox(request):
     station = preset_station(request)
     if request.method == "POST":
         try:
-            check_limit(request)
+            check_limit(request, kind="mailbox")
         except Throttled as refusal:
             return throttled_response(request, refusal)
         form = MailboxForm(request.POST)
@@ -172,6 +172,8 @@ def status(request):
                 lookup_form = LookupForm(initial={"number": lookup_form.cleaned_data["number"]})
                 lookup_error = LOOKUP_WRONG
             case = None
+    if case is not None and case.reopened:
+        rate_form.fields["reason"].help_text = "本件已重新办理过一次，再次不满意将记录在案，由区政协办公室回访。"
     context = {"lookup_form": lookup_form, "lookup_error": lookup_error, "case": case}
     if case is not None:
         context.update(

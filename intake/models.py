@@ -456,7 +456,7 @@ class Visit(models.Model):
     point's 联络员; "转为诉求件" links the case it opened."""
 
     day = models.ForeignKey(
-        ReceptionDay, verbose_name=_("接待日"), null=True, blank=True, on_delete=models.CASCADE, related_name="visits"
+        ReceptionDay, verbose_name=_("接待日"), null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
     )
     booking = models.OneToOneField(
         Booking, verbose_name=_("预约"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visit"
@@ -533,6 +533,11 @@ class BatchItem(models.Model):
         verbose_name = _("报送条目")
         verbose_name_plural = _("报送条目")
         ordering = ["batch", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead"], condition=models.Q(lead__isnull=False), name="a_lead_in_one_batch_only"
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -22,10 +22,10 @@ import re
 import secrets
 
 from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.models import CaptchaStore
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -88,6 +88,24 @@ class CaptchaWidget(CaptchaTextInput):
         return mark_safe(render_to_string(template_name, context))
 
 
+class OnceCaptchaField(CaptchaField):
+    """django-simple-captcha's field, spent atomically: its own clean() reads the key and then
+    deletes it, so two posts at once with one solved picture could both pass. Here the answer
+    counts only for the request whose DELETE removed the matching row; the key is gone after
+    one attempt, right or wrong."""
+
+    def clean(self, value):
+        forms.MultiValueField.clean(self, value)  # required / incomplete
+        key, response = value[0], (value[1] or "").strip().lower()
+        CaptchaStore.remove_expired()
+        live = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now())
+        matched, _ = live.filter(response=response).delete()
+        live.delete()
+        if not matched:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 class CitizenFormMixin(forms.Form):
     """The consent box and the CAPTCHA, last in the form, with the committee's messages, and the
     long-text messages of char_errors. The CAPTCHA allows one attempt: a form shown again
@@ -100,7 +118,7 @@ class CitizenFormMixin(forms.Form):
         label="我已阅读并同意《个人信息处理说明》",
         error_messages={"required": CONSENT_REQUIRED},
     )
-    captcha = CaptchaField(
+    captcha = OnceCaptchaField(
         label="验证码",
         error_messages={"invalid": CAPTCHA_WRONG, "required": CAPTCHA_WRONG, "incomplete": CAPTCHA_WRONG},
         widget=CaptchaWidget(attrs={"autocomplete": "off", "inputmode": "latin", "placeholder": "看图填写"}),
@@ -141,18 +159,14 @@ def ip_hash(ip):
 LOOKUP = "lookup"
 
 
-def _counted(kind):
-    """Failed look-ups (guessing a 查询码) and submissions are limited apart, so a citizen who
-    mistypes a code five times can still write."""
-    return Q(kind=LOOKUP) if kind == LOOKUP else ~Q(kind=LOOKUP)
-
-
 def _recent(key, now, kind):
-    recent = Submission.objects.filter(_counted(kind), ip_hash=key, at__gt=now - datetime.timedelta(days=1))
+    # Each form (letters, bookings, sign-ups, failed look-ups) has its own limit, so a family
+    # or a public Wi-Fi that books a slot can still write a letter.
+    recent = Submission.objects.filter(kind=kind, ip_hash=key, at__gt=now - datetime.timedelta(days=1))
     return recent.count() >= PER_DAY or recent.filter(at__gt=now - datetime.timedelta(hours=1)).count() >= PER_HOUR
 
 
-def check_limit(request, now=None, kind="submission"):
+def check_limit(request, kind, now=None):
     """Raise Throttled if this IP is over its limits, writing nothing: a view calls it before it
     validates the form (so an over-limit POST spends no CAPTCHA), admit() checks again under
     the lock."""

@@ -177,11 +177,13 @@ class DayPermissionHelper(PermissionHelper):
         return False
 
     def user_can_delete_obj(self, user, obj):
-        # A day with bookings is marked 已取消 instead: the citizens keep their receipts' meaning.
+        # A day with bookings is marked 已取消 instead: the citizens keep their receipts' meaning;
+        # a day with 来访登记 keeps them (Visit.day is PROTECT).
         return (
             super().user_can_delete_obj(user, obj)
             and self._in_scope(user, obj)
             and not obj.bookings.filter(cancelled_at__isnull=True).exists()
+            and not obj.visits.exists()
         )
 
 

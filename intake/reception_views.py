@@ -90,7 +90,7 @@ def reception_book(request, day_id):
     if request.method != "POST":
         return _book_page(request, day, BookingForm(day=day))
     try:
-        check_limit(request)
+        check_limit(request, kind="booking")
     except Throttled as refusal:
         return throttled_response(request, refusal)
     form = BookingForm(request.POST, day=day)

@@ -249,7 +249,7 @@ def test_guessing_codes_is_limited_per_address():
     # Guessing is limited apart from writing: the same address may still send a letter.
     from django.test import RequestFactory
 
-    public.check_limit(RequestFactory().post("/mailbox/"))
+    public.check_limit(RequestFactory().post("/mailbox/"), kind="mailbox")
     with pytest.raises(public.Throttled):
         public.check_limit(RequestFactory().post("/mailbox/status/"), kind=public.LOOKUP)
 
