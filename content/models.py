@@ -191,6 +191,14 @@ class HomePage(PublicPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["latest_stories"] = StoryPage.objects.live().public().with_card_data().order_by("-date", "-pk")[:6]
         context["workstations"] = WorkstationPage.objects.live().public().order_by("title")
+        # 请群众走进政协 (intake.EventIndexPage), found by its type's name: content imports nothing above it.
+        context["events_index"] = (
+            Page.objects.child_of(self)
+            .live()
+            .public()
+            .filter(content_type__app_label="intake", content_type__model="eventindexpage")
+            .first()
+        )
         context["upcoming"] = (
             PlanItem.objects.filter(workstation__live=True, date__gte=timezone.localdate())
             .select_related("workstation")

@@ -55,6 +55,10 @@ class ReplyForm(ChineseForm):
         help_text="写给群众的答复。提交后由区政协办公室审核，审核通过群众才能看到。",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].needed = True  # a draft may be saved empty; 提交审核 needs it
+
 
 # --- 界别组长: an opinion of the sector's people
 
@@ -101,10 +105,16 @@ class VisitForm(ChineseForm):
 
     def __init__(self, *args, bookings=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Not optional, though the form lets them be blank when a booking is picked (its own
+        # name and matter are taken): the label must not say （选填）.
+        for name in ("name", "matter"):
+            self.fields[name].needed = True
         if bookings is None:
             del self.fields["booking"]
         else:
             self.fields["booking"].queryset = bookings
+            for name in ("name", "matter"):
+                self.fields[name].help_text = "选了预约的可不填，取预约时填写的内容。"
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "")

@@ -53,7 +53,7 @@ class CaseAdmin(ModelAdmin):
     def get_queryset(self, request):
         personal = Value(request.user.has_perm("intake.view_personal_data"), output_field=BooleanField())
         return (
-            views.with_due(rules.cases_visible_to(request.user), IntakeSettings.load())
+            cases.with_due(rules.cases_visible_to(request.user), IntakeSettings.load())
             .annotate(sees_personal=personal)
             .select_related(*self.list_select_related)
         )

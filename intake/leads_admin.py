@@ -65,14 +65,12 @@ class CaseLeadAdmin(ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("case").prefetch_related("batch_items__batch")
 
-    @staticmethod
-    def source_number(obj):
+    def source_number(self, obj):
         return obj.case.number if obj.case_id else "—"
 
     source_number.short_description = "来源受理编号"
 
-    @staticmethod
-    def in_batch(obj):
+    def in_batch(self, obj):
         issues = [item.batch.issue_no for item in obj.batch_items.all()]
         return "、".join(issues) if issues else "未编入"
 

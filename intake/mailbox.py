@@ -132,6 +132,7 @@ class RateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         char_errors(self)
+        self.fields["reason"].needed = True  # required with 不满意 (clean), so never （选填）
 
     def clean(self):
         data = super().clean()

@@ -45,6 +45,7 @@ def main_nav(context):
         ("首页", "/"),
         ("委员风采", sections.get("stories")),
         ("委员工作室", sections.get("workstations")),
+        ("委员信箱", "/mailbox/"),  # intake's public form (a plain view, never cached)
     ):
         if not url:
             continue
