@@ -195,7 +195,7 @@ def test_bad_input_is_told_at_the_field_and_nothing_written(client, day, clock, 
 def test_too_many_from_one_address_answer_429(client, day, clock):
     for minute in range(5):
         Submission.objects.create(
-            ip_hash=ip_hash("127.0.0.1"), kind="mailbox", at=NOW - datetime.timedelta(minutes=minute)
+            ip_hash=ip_hash("127.0.0.1"), kind="booking", at=NOW - datetime.timedelta(minutes=minute)
         )
     response = citizen_books(client, day)
     assert response.status_code == 429 and "提交过于频繁，请 1 小时后再试" in response.content.decode()
