@@ -27,7 +27,6 @@ from wagtail_modeladmin.views import CreateView
 from lianxin_site.admin_helpers import ModelAdmin, id_or_404
 from people import roles
 from people.models import Member
-from people.services import account_of
 from results.admin import forbidden
 
 from . import reception, rules
@@ -41,24 +40,8 @@ def _active(user):
     return user.is_authenticated and user.is_active
 
 
-def stations_managed_by(user):
-    """The workstations whose 接待日 this account arranges (the same split as
-    rules.reception_days_managed_by): all for 区政协办公室, its committee's for a 专委会工作室."""
-    from content.models import WorkstationPage
-
-    stations = WorkstationPage.objects.all().order_by("title")
-    if not _active(user):
-        return stations.none()
-    if user.has_perm("intake.manage_cases"):
-        return stations
-    account = account_of(user)
-    if roles.COMMITTEE_OFFICE in account.roles and account.committee is not None:
-        return stations.filter(committee=account.committee)
-    return stations.none()
-
-
 def may_arrange(user):
-    return _active(user) and user.has_perm("intake.view_receptionday") and stations_managed_by(user).exists()
+    return _active(user) and user.has_perm("intake.view_receptionday") and rules.stations_managed_by(user).exists()
 
 
 def sees_booking_personal(user):
@@ -85,7 +68,7 @@ class ReceptionDayForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        stations = stations_managed_by(self.for_user)
+        stations = rules.stations_managed_by(self.for_user)
         self.fields["station"] = StationChoice(
             label="委员工作室",
             queryset=stations,
@@ -168,7 +151,7 @@ class DayPermissionHelper(PermissionHelper):
         return may_arrange(user)
 
     def user_can_create(self, user):
-        return super().user_can_create(user) and stations_managed_by(user).exists()
+        return super().user_can_create(user) and rules.stations_managed_by(user).exists()
 
     def user_can_edit_obj(self, user, obj):
         return super().user_can_edit_obj(user, obj) and self._in_scope(user, obj)
@@ -232,7 +215,7 @@ class ReceptionDayAdmin(ModelAdmin):
         return super().index_view(request)
 
     def create_view(self, request):
-        if not (request.user.has_perm("intake.add_receptionday") and stations_managed_by(request.user).exists()):
+        if not (request.user.has_perm("intake.add_receptionday") and rules.stations_managed_by(request.user).exists()):
             return forbidden(request, DAY_REFUSAL)
         return super().create_view(request)
 

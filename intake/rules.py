@@ -114,18 +114,29 @@ def require_registrar(user):
 # --- 接待日 and 联系点
 
 
-def reception_days_managed_by(user):
-    """The 接待日 an account may arrange: all for 区政协办公室, its committee's stations for a
-    专委会工作室."""
-    days = ReceptionDay.objects.all()
+def stations_managed_by(user):
+    """The workstations whose 接待日 an account arranges: all for 区政协办公室, its committee's
+    stations for a 专委会工作室."""
+    from content.models import WorkstationPage
+
+    stations = WorkstationPage.objects.all().order_by("title")
     if not _active(user):
-        return days.none()
+        return stations.none()
     if user.has_perm("intake.manage_cases"):
-        return days
+        return stations
     account = account_of(user)
     if roles.COMMITTEE_OFFICE in account.roles and account.committee is not None:
-        return days.filter(station__committee=account.committee)
-    return days.none()
+        return stations.filter(committee=account.committee)
+    return stations.none()
+
+
+def reception_days_managed_by(user):
+    """The 接待日 an account may arrange: those of stations_managed_by(user)."""
+    if not _active(user):
+        return ReceptionDay.objects.none()
+    if user.has_perm("intake.manage_cases"):
+        return ReceptionDay.objects.all()
+    return ReceptionDay.objects.filter(station__in=stations_managed_by(user).values("pk"))
 
 
 def reception_days_on_duty(user):
