@@ -179,7 +179,13 @@ class HomePage(PublicPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1
-    subpage_types = ["content.StoryIndexPage", "content.WorkstationIndexPage", "intake.EventIndexPage"]
+    subpage_types = [
+        "content.StoryIndexPage",
+        "content.WorkstationIndexPage",
+        "intake.EventIndexPage",
+        "notices.NoticeIndexPage",
+        "schedule.CalendarPage",
+    ]
 
     class Meta:
         verbose_name = _("首页")

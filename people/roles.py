@@ -180,6 +180,13 @@ INTAKE_RESEARCH = (
 # A 专委会工作室 arranges its stations' 接待日 and handles what is assigned to it in the front end.
 INTAKE_COMMITTEE = HANDLE_CASES + tuple(f"intake.{a}_receptionday" for a in ("add", "change", "view"))
 
+# 年度活动安排 (schedule/): 区政协办公室 and 委员联络室 plan the whole year; a 专委会工作室 its own
+# committee's entries and those of the sectors it contacts (row scope in schedule/rules.py).
+SCHEDULE = tuple(
+    f"schedule.{a}_{m}" for m in ("scheduleentry", "scheduleimport") for a in ("add", "change", "view", "delete")
+)
+SCHEDULE_ALL = SCHEDULE + ("schedule.edit_all_schedule",)
+
 ROLES = (
     Role(
         EDITOR,
@@ -226,7 +233,8 @@ ROLES = (
         + ("performance.record_activities",)
         + CONTACTS_OFFICE
         + STATIONS_COMMITTEE
-        + INTAKE_COMMITTEE,
+        + INTAKE_COMMITTEE
+        + SCHEDULE,
     ),
     Role(
         ARCHIVE_OFFICE,
@@ -247,7 +255,8 @@ ROLES = (
         + ("performance.manage_performance",)
         + CONTACTS_LIAISON
         + STATIONS_LIAISON
-        + HANDLE_CASES,
+        + HANDLE_CASES
+        + SCHEDULE_ALL,
         collection_permissions=IMAGES,
     ),
     Role(
@@ -293,7 +302,7 @@ ROLES = (
     Role(
         DISTRICT_OFFICE,
         "登记群众诉求件并分办，审核答复、办结，查看逾期；安排委员接待日，维护社情民意联系点，发布请群众走进政协活动并确定报名群众，设置办理时限。",
-        permissions=INTAKE_OFFICE,
+        permissions=INTAKE_OFFICE + SCHEDULE_ALL,
     ),
     Role(
         POINT_LIAISON,
@@ -324,7 +333,8 @@ ROLES = (
         + tuple(
             f"auth.{action}_{model}" for model in ("user", "group") for action in ("add", "change", "delete", "view")
         )
-        + ("performance.view_all_records", "performance.reopen_year"),
+        + ("performance.view_all_records", "performance.reopen_year")
+        + ("notices.view_failed_delivery", "notices.view_notification", "notices.change_noticesettings"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
 )

@@ -32,6 +32,10 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("results/", include("results.urls")),
     path("my/record/", include("performance.urls")),
+    # 我的工作台 and the account's 消息 (notices/); the iCal feeds (schedule/); the page of the same
+    # address (/calendar/) is the CalendarPage, served by Wagtail below.
+    path("my/", include("notices.my_urls")),
+    path("calendar/", include("schedule.feed_urls")),
     # The front end's own way in: members, 界别组长 and reporting units are not admin users.
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),

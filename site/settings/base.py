@@ -50,7 +50,11 @@ INSTALLED_APPS = [
     "contacts",
     "stations",
     "intake",
+    "schedule",
+    "notices",
     "captcha",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",
@@ -248,6 +252,15 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 # PostgreSQL's "simple" configuration: no English stemming; Chinese is indexed as
 # bigrams by content/cjk.py, which both databases then match the same way.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+
+# Background work (mail, reminders, Wagtail's own index and reference updates) runs in the worker,
+# `manage.py db_worker`, which reads its queue from the database: no other server. Tests run tasks
+# at once (ImmediateBackend, settings/test.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Mail: the console in development; SMTP from the environment in production (settings/production.py).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{COMMITTEE_NAME} <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

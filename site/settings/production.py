@@ -1,6 +1,7 @@
 """Production: every secret and host comes from the environment; HTTPS everywhere.
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL (PostgreSQL), PUBLIC_URL.
+Mail: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL, DEFAULT_FROM_EMAIL.
 `DJANGO_SETTINGS_MODULE=lianxin_site.settings.production python manage.py check --deploy`
 is clean with those set.
 """
@@ -48,6 +49,16 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # The same proxy count for the public forms' per-address limits (intake/public.py): without it
 # every citizen would share nginx's address and one limit.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", AXES_IPWARE_PROXY_COUNT))
+
+# Mail goes out through the committee's SMTP server, from the worker only (notices/tasks.py).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
 

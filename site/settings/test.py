@@ -11,6 +11,9 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="lianxin-test-media-")
 PRIVATE_ROOT = tempfile.mkdtemp(prefix="lianxin-test-private-")
 STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_ROOT}}}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inside the call that enqueues them; the worker tests start `db_worker` themselves
+# with the database backend (tests/test_notices_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Serve static files from the app folders (no collectstatic outside production).
 WHITENOISE_USE_FINDERS = True

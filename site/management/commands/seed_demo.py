@@ -11,10 +11,12 @@ from content.demo import seed_content
 from content.models import HomePage, StoryPage, WorkstationPage, WorkstationPostPage
 from forms_app.demo import seed_activity_days, seed_applications, seed_filings
 from intake.demo import seed_intake
+from notices.demo import seed_notices
 from people import demo, roles
 from people.models import Member, Party, Profile, Sector, SpecialCommittee
 from performance.demo import seed_performance
 from results.demo import seed_results
+from schedule.demo import seed_schedule
 from stations.demo import seed_stations
 
 # (username, display name, role, profile scope)
@@ -57,6 +59,8 @@ class Command(BaseCommand):
         seed_contacts()
         station_accounts = seed_stations(password)
         station_accounts += seed_intake(password)
+        seed_schedule()
+        seed_notices()
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,89 @@
+"""Writing notifications: the one way any feature tells an account (or a citizen's address) that
+something happened or waits for them. Mail is left to the worker: notify() only writes rows and,
+once the transaction commits, enqueues notices.tasks.deliver with their ids."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import EmailMode, EmailState, Notification, Preference
+
+# One task sends at most this many mails over one SMTP connection.
+BATCH = 200
+
+
+def email_modes(users, kind):
+    """{user id: EmailMode} for `kind`; an account that chose nothing gets its mail at once."""
+    chosen = dict(Preference.objects.filter(user__in=[u.pk for u in users], kind=kind).values_list("user_id", "mode"))
+    return {user.pk: chosen.get(user.pk, EmailMode.INSTANT) for user in users}
+
+
+def _state(user, mode):
+    if not user.email or mode == EmailMode.NONE:
+        return EmailState.NOT_SENT
+    return EmailState.DIGEST if mode == EmailMode.DIGEST else EmailState.PENDING
+
+
+def notify(users, kind, title, link="", body=""):
+    """Tell each of `users` (inactive accounts and repeats skipped) about one thing. Returns the
+    Notification rows written."""
+    unique = {}
+    for user in users:
+        if user is not None and user.is_active:
+            unique.setdefault(user.pk, user)
+    users = list(unique.values())
+    if not users:
+        return []
+    modes = email_modes(users, kind)
+    now = timezone.now()
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                link=link,
+                created=now,
+                email_state=_state(user, modes[user.pk]),
+            )
+            for user in users
+        ]
+    )
+    enqueue_pending([row.pk for row in rows if row.email_state == EmailState.PENDING])
+    return rows
+
+
+def notify_address(email, kind, title, link="", body=""):
+    """Mail one citizen's address (no account, nothing shown in the site)."""
+    if not email:
+        return None
+    row = Notification.objects.create(
+        email=email, kind=kind, title=title[:200], body=body, link=link, email_state=EmailState.PENDING
+    )
+    enqueue_pending([row.pk])
+    return row
+
+
+def enqueue_pending(ids):
+    """After commit, one deliver task per BATCH ids."""
+    if not ids:
+        return
+    from .tasks import deliver
+
+    def enqueue():
+        for start in range(0, len(ids), BATCH):
+            deliver.enqueue(ids[start : start + BATCH])
+
+    transaction.on_commit(enqueue)
+
+
+def unread_for(user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def mark_read(user, ids=None):
+    """Mark the user's own notifications read (all, or those ids); another's are never touched."""
+    rows = unread_for(user)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())
