@@ -21,7 +21,7 @@ from intake import cases as intake_cases
 from people.services import home_url
 
 from . import recipients
-from .events import tell
+from .events import STEP_WORDS, tell
 from .models import Kind, SentReminder
 
 MONTH_ERROR = "月份应写成 YYYY-MM，如 2026-11"
@@ -39,6 +39,10 @@ def digest_key(month):
     return f"digest:{month:%Y-%m}"
 
 
+def _day(date):
+    return f"{date.month}月{date.day}日"
+
+
 def _counts(counter, order=None):
     keys = order or sorted(counter)
     return "，".join(f"{key} {counter[key]}" for key in keys if counter.get(key))
@@ -49,14 +53,14 @@ def filings_part(year, today):
     order = ["未提交", *[str(label) for label in five_ones.Status.labels]]
     line = _counts(board["counts"], [key for key in order if key in board["counts"]]) or "无"
     overdue = f"；已过截止日期仍未报送 {board['overdue']} 个" if board["overdue"] else ""
-    return f"一、{year} 年五个一活动备案表（报送截止 {board['deadline']:%m月%d日}）：{line}{overdue}。"
+    return f"一、{year} 年五个一活动备案表（报送截止 {_day(board['deadline'])}）：{line}{overdue}。"
 
 
 def applications_part():
     open_ones = WorkstationApplication.objects.filter(
         status__in=[WorkstationApplication.Status.IN_REVIEW, WorkstationApplication.Status.RETURNED]
     )
-    waiting = Counter(founding.waiting_label(application) for application in open_ones)
+    waiting = Counter(founding.waiting_label(application) for application in open_ones.order_by("stage", "status"))
     line = "，".join(f"{label} {n} 件" for label, n in waiting.items()) or "无在办申请"
     return f"二、委员工作室建立申请（在办，按所在环节）：{line}。"
 
@@ -66,18 +70,19 @@ def activity_days_part(year, today):
     for day in ActivityDay.objects.filter(date__year=year).order_by("date", "pk"):
         board = activity_day.roll_up(day, today)
         if board["missing"]:
-            word = "逾期未报" if today > day.deadline else f"未报（{day.deadline:%m月%d日}截止）"
+            word = "逾期未报" if today > day.deadline else "未报"
             names = "、".join(unit.name for unit in board["missing"])
-            lines.append(f"{day.name}：{word} {len(board['missing'])} 个单位（{names}）")
+            lines.append(f"{day.name}（{_day(day.deadline)}截止）：{word} {len(board['missing'])} 个单位（{names}）")
     return "三、委员活动日统计表：" + ("；".join(lines) if lines else f"{year} 年各活动日均已报送") + "。"
 
 
 def cases_part(now):
-    late = Counter(case.get_status_display() for case in intake_cases.overdue(now))
+    late = Counter(f"待{STEP_WORDS[case.status]}" for case in intake_cases.overdue(now))
     total = sum(late.values())
     if not total:
         return "四、群众诉求件：没有逾期的诉求件。"
-    return f"四、群众诉求件：逾期 {total} 件（按所在环节：{_counts(late)}）。"
+    order = [f"待{word}" for word in STEP_WORDS.values()]
+    return f"四、群众诉求件：逾期 {total} 件（{_counts(late, order)}）。"
 
 
 def digest_text(month, now=None):

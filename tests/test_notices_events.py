@@ -404,6 +404,25 @@ def test_an_approved_reply_mails_the_citizen_the_number_and_the_status_link_only
         assert personal not in text, personal
 
 
+def test_a_reply_sent_back_or_reopened_goes_back_to_its_assignee(accounts, committed):
+    a = accounts
+    case, _code = new_case()
+    cases.assign(case, a["district"], member=a["banker"].profile.member)
+    cases.accept(case, a["banker"])
+    cases.save_reply(case, a["banker"], "已转交街道。", submit=True)
+    fresh()
+    committed(cases.return_reply, case, a["district"], "请写明修复时间。")
+    row = Notification.objects.get()
+    assert (row.recipient, row.title) == (a["banker"], f"诉求件 {case.number}的答复被退回修改")
+    assert "请写明修复时间" in row.body
+
+    cases.save_reply(case, a["banker"], "本周五前修复。", submit=True)
+    cases.approve_reply(case, a["district"])
+    fresh()
+    committed(cases.rate, case, False, "路灯还是不亮。")
+    assert told() == {"banker": [f"诉求件 {case.number}群众不满意，请重新办理答复"]}
+
+
 def test_a_citizen_without_email_gets_nothing(accounts, committed):
     a = accounts
     case, _code = new_case(email="")
@@ -453,7 +472,7 @@ def test_the_monthly_digest_reaches_the_chairs_meeting_once_a_month(accounts, re
     assert row.recipient == a["chairs"], "the inactive 主席会议 account gets nothing"
     assert row.title == "2026年11月主席会议月度报告"
     assert "2026 年五个一活动备案表" in row.body and "已提交 1" in row.body
-    assert "逾期 1 件" in row.body
+    assert "逾期 1 件（待分办 1）" in row.body
     assert row.link == reverse("wagtailadmin_home")
 
     call_command("send_monthly_digest", "--month", "2026-11")
