@@ -301,22 +301,25 @@ def notify_late_cases(now=None):
             told[key].add(user_id)
     holders = {}  # cases held by the same office or assignee tell the same accounts
     rows = []
-    for case in late:
-        key = keys[case.pk]
-        holder = holder_of(case)
-        if holder not in holders:
-            holders[holder] = recipients.case_holders(case)
-        users = [user for user in holders[holder] if user.pk not in told[key]]
-        if not users:
-            continue
-        step = "审核答复" if case.reply_state == Case.ReplyState.SUBMITTED else STEP_WORDS.get(case.status, "办理")
-        due = timezone.localtime(case.due)
-        title = f"诉求件 {case.number} 已超过{step}时限"
-        body = f"应于 {due:%Y-%m-%d %H:%M} 前{step}，请尽快办理。"
-        with transaction.atomic():
-            SentReminder.objects.bulk_create(
-                [SentReminder(deadline_key=key, deadline=due.date(), recipient=user, days_before=0) for user in users],
-                ignore_conflicts=True,
-            )
-            rows += tell(Kind.CASE, [(user, title, case_link(user, case), body) for user in users])
+    with transaction.atomic():  # one commit for the run; each notice's mail is enqueued after it
+        for case in late:
+            rows += _tell_late(case, keys[case.pk], told, holders)
     return rows
+
+
+def _tell_late(case, key, told, holders):
+    holder = holder_of(case)
+    if holder not in holders:
+        holders[holder] = recipients.case_holders(case)
+    users = [user for user in holders[holder] if user.pk not in told[key]]
+    if not users:
+        return []
+    step = "审核答复" if case.reply_state == Case.ReplyState.SUBMITTED else STEP_WORDS.get(case.status, "办理")
+    due = timezone.localtime(case.due)
+    title = f"诉求件 {case.number} 已超过{step}时限"
+    body = f"应于 {due:%Y-%m-%d %H:%M} 前{step}，请尽快办理。"
+    SentReminder.objects.bulk_create(
+        [SentReminder(deadline_key=key, deadline=due.date(), recipient=user, days_before=0) for user in users],
+        ignore_conflicts=True,
+    )
+    return tell(Kind.CASE, [(user, title, case_link(user, case), body) for user in users])
