@@ -13,6 +13,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from content.drafts import draft_workstation_page
@@ -39,6 +40,22 @@ OFFICE_STAGES = list(STAGE_PERMISSIONS)
 
 class ApplicationError(DomainError):
     """An application or a box's signature refused now; the message is for the user."""
+
+
+# Sent once the transaction that moved an application commits (never for one rolled back), with
+# `application` (as it now stands), `decision` (the StageOpinion.Decision just recorded) and
+# `stage` (the box signed). forms_app does not import notices: notices listens, to tell whoever
+# must act next.
+application_moved = Signal()
+
+
+def _announce(application, decision, stage):
+    transaction.on_commit(
+        lambda: application_moved.send(
+            sender=WorkstationApplication, application=application, decision=decision, stage=stage
+        ),
+        robust=True,
+    )
 
 
 # --- who applies
@@ -237,6 +254,7 @@ def sign(application_id, user, stage, decision, text="", signed_on=None, approve
         application.furthest_stage = max(application.furthest_stage, application.stage)
     application.waiting_since = now
     application.save()
+    _announce(application, decision, stage)
     return application
 
 
@@ -297,6 +315,7 @@ def submit_application(user, data, participants, application=None):
         signer_name=application.signature,
         signed_on=application.signed_on,
     )
+    _announce(application, decision, Stage.APPLICANT)
     return application
 
 
