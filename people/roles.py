@@ -223,7 +223,7 @@ ROLES = (
     ),
     Role(
         COMMITTEE_OFFICE,
-        "查看本专委会及其联系界别的委员，接收并转交界别报来的表格，填报本专委会的委员活动日统计表。",
+        "查看本专委会及其联系界别的委员，接收并转交界别报来的表格，填报本专委会的委员活动日统计表；安排、导入本专委会及其联系界别的年度活动安排。",
         permissions=ADMIN_ACCESS
         + VIEW_REFERENCE
         + ("people.view_member", "forms_app.view_fiveonesfiling", "forms_app.receive_filing")
@@ -246,7 +246,7 @@ ROLES = (
     ),
     Role(
         LIAISON_OFFICE,
-        "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请，组织委员活动日并汇总统计表。",
+        "维护委员名册（导入、导出、增删改）和街道活动小组，审查委员工作室申请，组织委员活动日并汇总统计表；维护全部年度活动安排。",
         permissions=MANAGE_ROSTER
         + ("people.change_streetgroup", "forms_app.view_workstationapplication", "forms_app.review_as_liaison_office")
         + ACTIVITY_DAY_ORGANISER
@@ -301,7 +301,7 @@ ROLES = (
     ),
     Role(
         DISTRICT_OFFICE,
-        "登记群众诉求件并分办，审核答复、办结，查看逾期；安排委员接待日，维护社情民意联系点，发布请群众走进政协活动并确定报名群众，设置办理时限。",
+        "登记群众诉求件并分办，审核答复、办结，查看逾期；安排委员接待日，维护社情民意联系点，发布请群众走进政协活动并确定报名群众，设置办理时限；维护全部年度活动安排。",
         permissions=INTAKE_OFFICE + SCHEDULE_ALL,
     ),
     Role(
