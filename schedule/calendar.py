@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,8 +137,9 @@ def entries_of(body=None):
 
 def with_display_data(entries):
     """Entries ready to show: bodies and their rows, the number of invited members."""
+    bodies = EntryBody.objects.select_related("committee", "sector", "party", "street_group")
     return entries.annotate(invited_count=Count("invited", distinct=True)).prefetch_related(
-        "bodies__committee", "bodies__sector", "bodies__party", "bodies__street_group"
+        Prefetch("bodies", queryset=bodies)
     )
 
 

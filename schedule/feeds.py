@@ -38,7 +38,7 @@ from lianxin_site.committee import committee_name
 from notices.deadlines import deadlines_for
 
 from . import calendar
-from .models import CalendarFeedToken, CalendarPage, EntryKind, _month_end
+from .models import BodyKind, CalendarFeedToken, CalendarPage, EntryKind, _month_end
 
 TZID = "Asia/Shanghai"
 SHANGHAI = ZoneInfo(TZID)
@@ -76,9 +76,14 @@ def entry_summary(entry):
     return f"{entry.content}{batch}"
 
 
-def entry_description(entry):
-    bodies = "、".join(str(body) for body in entry.bodies.all())
-    lines = [f"{EntryKind(entry.kind).label} · {entry.months_label}"]
+def labels():
+    """The Chinese names of entry and body kinds, translated once per feed rather than once per event."""
+    return {value: str(label) for value, label in (*EntryKind.choices, *BodyKind.choices)}
+
+
+def entry_description(entry, names):
+    bodies = "、".join(body.row.name if body.row is not None else names[body.kind] for body in entry.bodies.all())
+    lines = [f"{names[entry.kind]} · {entry.months_label}"]
     if bodies:
         lines.append(f"活动主体：{bodies}")
     invited = getattr(entry, "invited_count", None)
@@ -89,41 +94,49 @@ def entry_description(entry):
     return "\n".join(lines)
 
 
-def entry_event(entry, host, page_url=""):
+def entry_event(entry, host, names, page_url=""):
+    """One VEVENT; Component.add() rather than Event.new(), which validates and converts each value
+    again (half the time of a 500-entry feed)."""
     start, end = entry_span(entry)
-    event = Event.new(
-        uid=f"schedule-entry-{entry.pk}@{host}",
-        summary=entry_summary(entry),
-        description=entry_description(entry),
-        location=entry.place or None,
-        start=start,
-        end=end,
-        stamp=entry.updated_at,
-        categories=[str(EntryKind(entry.kind).label)],
-        url=f"{page_url}?year={entry.year}#entry-{entry.pk}" if page_url else None,
-    )
+    event = Event()
+    event.add("uid", f"schedule-entry-{entry.pk}@{host}")
+    event.add("dtstamp", entry.updated_at)
+    event.add("dtstart", start)
+    if end is not None:
+        event.add("dtend", end)
+    event.add("summary", entry_summary(entry))
+    event.add("description", entry_description(entry, names))
+    if entry.place:
+        event.add("location", entry.place)
+    event.add("categories", [names[entry.kind]])
+    if page_url:
+        event.add("url", f"{page_url}?year={entry.year}#entry-{entry.pk}")
     return event
 
 
 def deadline_event(deadline, host, stamp):
-    return Event.new(
-        uid=f"deadline-{deadline.key}@{host}",
-        summary=deadline.title,
-        start=deadline.date,
-        end=deadline.date + datetime.timedelta(days=1),
-        stamp=stamp,
-        url=settings.PUBLIC_URL.rstrip("/") + deadline.link if deadline.link else None,
-    )
+    event = Event()
+    event.add("uid", f"deadline-{deadline.key}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", deadline.date)
+    event.add("dtend", deadline.date + datetime.timedelta(days=1))
+    event.add("summary", deadline.title)
+    if deadline.link:
+        event.add("url", settings.PUBLIC_URL.rstrip("/") + deadline.link)
+    return event
 
 
 def build_calendar(name, uid, events):
     """A VCALENDAR named `name` (NAME and X-WR-CALNAME), with the Shanghai VTIMEZONE when any event
     is timed."""
-    feed = Calendar.new(name=name, prodid=PRODID, uid=uid, refresh_interval=datetime.timedelta(hours=6))
+    feed = Calendar.new(name=name, prodid=PRODID, uid=uid)
+    # How often subscribers' apps should fetch again: RFC 7986's property, and the one Outlook reads.
+    feed.add("REFRESH-INTERVAL", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    feed.add("X-PUBLISHED-TTL", "PT6H")
     feed["X-WR-TIMEZONE"] = TZID
     timed = False
     for event in events:
-        timed = timed or isinstance(event.start, datetime.datetime)
+        timed = timed or isinstance(event["DTSTART"].dt, datetime.datetime)
         feed.add_component(event)
     if timed:
         feed.subcomponents.insert(0, shanghai_vtimezone())
@@ -144,13 +157,14 @@ def calendar_page_url():
 def plan_calendar(body=None):
     """The VCALENDAR of the plan as `body` sees it (every entry when None)."""
     host = domain()
+    names = labels()
     page_url = calendar_page_url()
     entries = calendar.with_display_data(calendar.entries_of(body)).order_by("first_month", "start_date", "pk")
     title = body.name if body is not None else "全部"
     return build_calendar(
         f"{committee_name()} · {title} 活动安排",
         f"schedule-{body.kind + '-' + str(body.row_id or '') if body else 'all'}@{host}",
-        (entry_event(entry, host, page_url) for entry in entries),
+        (entry_event(entry, host, names, page_url) for entry in entries),
     )
 
 
