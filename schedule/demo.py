@@ -60,6 +60,7 @@ def seed_002_sheet(year):
 def seed_schedule():
     """Idempotent: the import matches its rows to the entries already planned, and the batched
     activity is looked up by its 活动内容."""
+    seed_calendar_page()
     user = planner()
     if user is None or not Sector.objects.exists():
         return
@@ -97,3 +98,25 @@ def seed_batched_activity(user, year):
         place="景山社区活动中心",
     )
     services.save_entry(user, second, [EntryBody(kind=BodyKind.SECTOR, sector=sector)], [guest] if guest else [])
+
+
+def seed_calendar_page():
+    """The published 年度活动安排 page under 首页 (slug "calendar", so it sits beside its feeds at
+    /calendar/). Idempotent."""
+    from content.models import HomePage
+
+    from .models import CalendarPage
+
+    if CalendarPage.objects.exists():
+        return CalendarPage.objects.first()
+    home = HomePage.objects.first()
+    if home is None:
+        return None
+    page = CalendarPage(
+        title="年度活动安排",
+        slug="calendar",
+        intro="<p>区政协全年“双走进”及各项履职活动安排，按月份列出，可按活动主体筛选，并可订阅到手机日历。</p>",
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page

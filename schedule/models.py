@@ -249,3 +249,11 @@ class CalendarPage(PublicPageMixin, Page):
 
     def summary_text(self):
         return plain_text(self.intro)
+
+    def get_context(self, request, *args, **kwargs):
+        """The year by month for the query string's year and 活动主体 (schedule/calendar.py)."""
+        from .calendar import page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(page_context(request.GET))
+        return context

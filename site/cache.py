@@ -9,7 +9,8 @@ def clear_public_cache(**kwargs):
     caches[settings.CACHE_MIDDLEWARE_ALIAS].clear()
 
 
-NEVER_SHARED = ("/admin/", "/captcha/")
+# /calendar/my/: each account's private deadline feed and the page that shows its address.
+NEVER_SHARED = ("/admin/", "/captcha/", "/calendar/my/")
 
 
 class AnonymousFetchFromCacheMiddleware(FetchFromCacheMiddleware):

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from content.models import StoryIndexPage, WorkstationIndexPage
 
@@ -16,7 +16,7 @@ SITE_NAME = "连心"
 
 @register.simple_tag(takes_context=True)
 def site_sections(context):
-    """URLs of the two public sections for the navigation. Kept in the cache, which is
+    """URLs of the public sections for the navigation. Kept in the cache, which is
     cleared whenever a page is published (content/signals.py)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
@@ -29,6 +29,15 @@ def site_sections(context):
         for name, model in (("stories", StoryIndexPage), ("workstations", WorkstationIndexPage)):
             page = model.objects.live().descendant_of(site.root_page).first()
             sections[name] = page.get_url(request) if page else None
+        # 年度活动安排 (schedule.CalendarPage), found by its type's name: content imports nothing above it.
+        calendar = (
+            Page.objects.live()
+            .public()
+            .descendant_of(site.root_page)
+            .filter(content_type__app_label="schedule", content_type__model="calendarpage")
+            .first()
+        )
+        sections["calendar"] = calendar.get_url(request) if calendar else None
         cache.set(key, sections, None)
     return sections
 
@@ -45,6 +54,7 @@ def main_nav(context):
         ("首页", "/"),
         ("委员风采", sections.get("stories")),
         ("委员工作室", sections.get("workstations")),
+        ("年度活动安排", sections.get("calendar")),
         ("委员信箱", "/mailbox/"),  # intake's public form (a plain view, never cached)
     ):
         if not url:
