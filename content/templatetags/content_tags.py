@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from content.models import StoryIndexPage, WorkstationIndexPage
 
@@ -29,6 +29,14 @@ def site_sections(context):
         for name, model in (("stories", StoryIndexPage), ("workstations", WorkstationIndexPage)):
             page = model.objects.live().descendant_of(site.root_page).first()
             sections[name] = page.get_url(request) if page else None
+        # 通知公告 (notices.NoticeIndexPage), found by its type's name: content imports nothing above it.
+        notices = (
+            Page.objects.live()
+            .descendant_of(site.root_page)
+            .filter(content_type__app_label="notices", content_type__model="noticeindexpage")
+            .first()
+        )
+        sections["notices"] = notices.get_url(request) if notices else None
         cache.set(key, sections, None)
     return sections
 
@@ -45,6 +53,7 @@ def main_nav(context):
         ("首页", "/"),
         ("委员风采", sections.get("stories")),
         ("委员工作室", sections.get("workstations")),
+        ("通知公告", sections.get("notices")),
         ("委员信箱", "/mailbox/"),  # intake's public form (a plain view, never cached)
     ):
         if not url:
