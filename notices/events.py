@@ -1,0 +1,1 @@
+"""Receivers that turn events elsewhere (a filing submitted, a case registered…) into notifications."""
