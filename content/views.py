@@ -16,12 +16,28 @@ from wagtail.models import Page
 from .cjk import WORD, query_terms, snippet
 from .models import StoryPage, WorkstationPage, WorkstationPostPage
 
-# The ?type= filter of the search page, in the order it is offered.
+# The ?type= filter of the search page, in the order it is offered. Apps above content add their
+# page types with register_search_type() from their AppConfig.ready() (content imports nothing above it).
 SEARCH_TYPES = {"story": StoryPage, "workstation": WorkstationPage, "post": WorkstationPostPage}
-SEARCHABLE = tuple(SEARCH_TYPES.values())
 
 
-def search_pages(query, types=SEARCHABLE):
+def register_search_type(key, model):
+    """Offer `model` (a CJKSearchMixin page with search_body_parts) in the site search as ?type=`key`."""
+    SEARCH_TYPES[key] = model
+
+
+def _shown_date():
+    """The date a result shows, from whichever searchable type the page is that has one."""
+    return Coalesce(
+        *(
+            f"{model._meta.model_name}__date"
+            for model in SEARCH_TYPES.values()
+            if any(field.name == "date" for field in model._meta.concrete_fields)
+        )
+    )
+
+
+def search_pages(query, types=None):
     """Live public pages of the given types matching a query, Chinese included, best first:
     pages with more of the query's words in their title, then stories, then the rest, each
     newest first (by the date the page shows).
@@ -29,6 +45,7 @@ def search_pages(query, types=SEARCHABLE):
     Ordering is by plain column expressions, not the backend's relevance score: relevance on
     SQLite runs one FTS match per candidate page, which takes seconds once a word appears on
     thousands of pages (benchmarks/public_pages.py)."""
+    types = types or tuple(SEARCH_TYPES.values())
     terms = query_terms(query)
     if not terms:
         return Page.objects.none()
@@ -41,7 +58,7 @@ def search_pages(query, types=SEARCHABLE):
     )
     story_type = ContentType.objects.get_for_model(StoryPage).pk
     is_story = Case(When(content_type_id=story_type, then=1), default=0, output_field=IntegerField())
-    shown_date = Coalesce("storypage__date", "workstationpostpage__date")
+    shown_date = _shown_date()
     pages = (
         Page.objects.live()
         .public()
@@ -78,6 +95,10 @@ def result_rows(pages, query):
         for post in posts:
             post.workstation = parents.get(post.workstation_id)
             loaded[post.pk] = post
+    for model, pks in ids.items():
+        if model not in (StoryPage, WorkstationPage, WorkstationPostPage):
+            related = getattr(model, "search_select_related", ())
+            loaded.update((p.pk, p) for p in model.objects.filter(pk__in=pks).select_related(*related))
     rows = []
     for page in pages:
         result = loaded.get(page.pk)
@@ -86,7 +107,7 @@ def result_rows(pages, query):
         rows.append(
             {
                 "page": result,
-                "type": result._meta.verbose_name,
+                "type": result.type_label,
                 "date": getattr(result, "date", None),
                 "member": getattr(result, "member", None),
                 "workstation": getattr(result, "workstation", None),

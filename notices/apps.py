@@ -7,4 +7,12 @@ class NoticesConfig(AppConfig):
     verbose_name = "通知与提醒"
 
     def ready(self):
-        from . import events  # noqa: F401  (tell whoever must act next: notices/events.py)
+        from content.api import LIST_PREFETCH
+        from content.views import register_search_type
+
+        from . import events, signals  # noqa: F401  (receivers: who is told what; 活动通知 drafts)
+        from .models import NoticePage
+
+        # 通知公告 are found by the site search and listed by the API like stories.
+        register_search_type("notice", NoticePage)
+        LIST_PREFETCH[NoticePage] = lambda qs: qs.select_related("party")

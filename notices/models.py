@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -30,8 +31,13 @@ class NoticeColumn(models.TextChoices):
     PARTY = "party", _("党派活动")
 
 
-class NoticeIndexPage(PublicPageMixin, Page):
-    """通知公告: every notice, newest first, with an RSS feed."""
+# The slug of seed 000's 委员基层日 notice, which carries the blank 备案表 (S000-17): the five-ones
+# wizard links to it by this, so an editor retitling the notice does not break the link.
+FILING_NOTICE_SLUG = "weiyuan-jicengri-beianbiao"
+
+
+class NoticeIndexPage(RoutablePageMixin, PublicPageMixin, Page):
+    """通知公告: every notice, newest first, filtered by column (and party), with an RSS feed."""
 
     intro = RichTextField(_("导语"), blank=True)
 
@@ -39,12 +45,44 @@ class NoticeIndexPage(PublicPageMixin, Page):
     parent_page_types = ["content.HomePage"]
     subpage_types = ["notices.NoticePage"]
     max_count = 1
+    per_page = 15
 
     class Meta:
         verbose_name = _("通知公告栏目")
 
     def summary_text(self):
         return plain_text(self.intro)
+
+    def notices(self):
+        """The live public notices, newest first (by the date they show, then the latest added)."""
+        return NoticePage.objects.child_of(self).live().public().select_related("party").order_by("-date", "-pk")
+
+    @path("")
+    def index(self, request):
+        from django.core.paginator import Paginator
+
+        from .forms import NoticeFilterForm
+
+        form = NoticeFilterForm(request.GET or None)
+        notices = form.filter(self.notices())
+        page_obj = Paginator(notices, self.per_page).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(
+            request,
+            context_overrides={
+                "notices": page_obj,
+                "form": form,
+                "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+                "filter_query": query.urlencode(),
+            },
+        )
+
+    @path("feed/")
+    def feed(self, request):
+        from .feeds import NoticeFeed
+
+        return NoticeFeed(self)(request)
 
 
 class NoticePage(CJKSearchMixin, PublicPageMixin, Page):
@@ -127,15 +165,39 @@ class NoticePage(CJKSearchMixin, PublicPageMixin, Page):
         return labels
 
     @property
+    def type_label(self):
+        """What a search result calls it: 通知公告 and its column, e.g. "通知公告 · 公告栏"."""
+        return f"{self._meta.verbose_name} · {self.get_column_display()}"
+
+    # What a list of search results loads with each notice.
+    search_select_related = ("party",)
+
+    def public_attachments(self):
+        """The attachments anyone may download: documents in no collection with a view restriction
+        (a private collection's document would answer a visitor with a login page)."""
+        from wagtail.models import CollectionViewRestriction
+
+        items = list(self.attachments.select_related("document__collection"))
+        if not items:
+            return []
+        restricted = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+        return [item for item in items if not any(item.document.collection.path.startswith(p) for p in restricted)]
+
+    @property
     def party_name(self):
         return self.party.name if self.party_id else ""
 
     @property
     def attachment_list(self):
-        """Each attachment's title and download address, for the API."""
+        """Each public attachment's title, file type, size and download address, for the API."""
         return [
-            {"title": item.title or item.document.title, "url": item.document.url}
-            for item in self.attachments.select_related("document")
+            {
+                "title": item.display_title,
+                "file_type": item.file_type,
+                "file_size": item.document.get_file_size(),
+                "url": item.document.url,
+            }
+            for item in self.public_attachments()
         ]
 
 
@@ -147,6 +209,15 @@ class NoticeAttachment(Orderable):
     title = models.CharField(_("显示名称"), max_length=100, blank=True)
 
     panels = [FieldPanel("document"), FieldPanel("title")]
+
+    @property
+    def display_title(self):
+        return self.title or self.document.title
+
+    @property
+    def file_type(self):
+        """The file's type as readers know it: PDF, XLSX, DOCX."""
+        return self.document.file_extension.upper()
 
     class Meta(Orderable.Meta):
         verbose_name = _("附件")

@@ -29,15 +29,20 @@ def site_sections(context):
         for name, model in (("stories", StoryIndexPage), ("workstations", WorkstationIndexPage)):
             page = model.objects.live().descendant_of(site.root_page).first()
             sections[name] = page.get_url(request) if page else None
-        # 年度活动安排 (schedule.CalendarPage), found by its type's name: content imports nothing above it.
-        calendar = (
-            Page.objects.live()
-            .public()
-            .descendant_of(site.root_page)
-            .filter(content_type__app_label="schedule", content_type__model="calendarpage")
-            .first()
-        )
-        sections["calendar"] = calendar.get_url(request) if calendar else None
+        # 年度活动安排 and 通知公告 (schedule.CalendarPage, notices.NoticeIndexPage), found by their types'
+        # names: content imports nothing above it.
+        for name, app_label, model in (
+            ("calendar", "schedule", "calendarpage"),
+            ("notices", "notices", "noticeindexpage"),
+        ):
+            page = (
+                Page.objects.live()
+                .public()
+                .descendant_of(site.root_page)
+                .filter(content_type__app_label=app_label, content_type__model=model)
+                .first()
+            )
+            sections[name] = page.get_url(request) if page else None
         cache.set(key, sections, None)
     return sections
 
@@ -54,6 +59,7 @@ def main_nav(context):
         ("首页", "/"),
         ("委员风采", sections.get("stories")),
         ("委员工作室", sections.get("workstations")),
+        ("通知公告", sections.get("notices")),
         ("年度活动安排", sections.get("calendar")),
         ("委员信箱", "/mailbox/"),  # intake's public form (a plain view, never cached)
     ):

@@ -14,3 +14,8 @@ def filing_pdf(filing):
             "reflections": filing.reflections.select_related("member"),
         },
     )
+
+
+def blank_filing_pdf():
+    """The blank 备案表 for the 公告栏 (seed 000 附件 注 1): the same layout, every box empty."""
+    return render_pdf("forms_app/five_ones/pdf.html", {"blank": True})
