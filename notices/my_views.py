@@ -14,7 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from forms_app.activity_day import rules as activity_day
 from forms_app.views import forms_context
+from intake import rules as intake
 from people.services import account_of
 from stations import rules as stations
 
@@ -53,6 +55,13 @@ def belongs_to(user):
         rows.append(("委员工作室", station.title))
     if account.street_group:
         rows.append(("街道小组", account.street_group.name))
+    units = "、".join(activity_day.units_for(user).values_list("name", flat=True))
+    if units:
+        rows.append(("填报单位", units))
+    # 区政协办公室 may log visits at every point; only a 联络员's own points are where it belongs.
+    points = "" if intake.is_registrar(user) else "、".join(str(p) for p in intake.contact_points_of(user))
+    if points:
+        rows.append(("联系点", points))
     return rows
 
 
@@ -99,7 +108,7 @@ def my_notices(request):
     return render(
         request,
         "notices/my_notices.html",
-        {"page": page, "unread_count": services.unread_for(request.user).count()},
+        {"notices_page": page, "unread_count": services.unread_for(request.user).count()},
     )
 
 

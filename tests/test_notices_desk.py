@@ -14,6 +14,7 @@ from forms_app.five_ones import rules as five_ones
 from forms_app.founding import rules as founding
 from forms_app.models import ActivityDay, ActivityReport, FiveOnesFiling, ReportingUnit, Stage, TableVariant
 from intake import cases
+from intake.models import CaseAssignment
 from lianxin_site.accounts import ADMIN_IS_FOR_STAFF
 from notices.models import EmailMode, Kind, NoticeIndexPage, NoticePage, Notification, Preference
 from notices.my_forms import ACCOUNT_KINDS, BAD_CHOICE
@@ -199,7 +200,9 @@ def test_a_unit_is_told_what_it_has_not_reported_and_the_office_which_units_are_
         deadline=TODAY - datetime.timedelta(days=20),
     )
     closed_day.units.set(units)
-    ActivityReport.objects.create(day=open_day, unit=units[0], **dict.fromkeys(stats.COUNT_FIELDS, 0))
+    ActivityReport.objects.create(
+        day=open_day, unit=units[0], reported_on=TODAY, **dict.fromkeys(stats.COUNT_FIELDS, 0)
+    )
 
     (item,) = [i for i in pending_for(reporter) if i.source == "activity_day"]
     client.force_login(reporter)
@@ -229,7 +232,9 @@ def test_case_counts_equal_the_lists_of_the_office_and_of_the_holder(client, int
     late, _ = new_case(now=long_ago, subject="王丽逾期未接收")
     cases.assign(late, p["office"], member=teacher_member, now=long_ago)
     to_office, _ = new_case(subject="交给教科文卫体委")
-    cases.assign(to_office, p["office"], office="committee", committee=p["edu_office"].profile.committee)
+    cases.assign(
+        to_office, p["office"], office=CaseAssignment.Office.COMMITTEE, committee=p["edu_office"].profile.committee
+    )
 
     office = counts(p["office"], "intake")
     assert office["诉求件待分办"][0] == 2
@@ -277,7 +282,12 @@ def notice_board():
     from content.models import HomePage
 
     index = publish(HomePage.objects.get(), NoticeIndexPage(title="通知公告", slug="notices"))
-    return publish(index, NoticePage(title="关于开展2026年委员基层日活动的通知", slug="jicengri", date=TODAY))
+    return publish(
+        index,
+        NoticePage(
+            title="关于开展2026年委员基层日活动的通知", slug="jicengri", date=TODAY, body="<p>请各界别做好准备。</p>"
+        ),
+    )
 
 
 def test_a_member_lands_on_my_desk_and_sees_who_they_are_their_returned_application_and_a_notice(
