@@ -76,6 +76,7 @@ def build():
         copy.pk = None
         copy.name = f"基准委员工作室{i:04d}"
         copy.committee = committee
+        copy.applicant = office.user  # not the demo 委员 measured on /my/: one applicant, one or two applications
         copy.status = WorkstationApplication.Status.IN_REVIEW
         copy.stage = copy.furthest_stage = stages[i % len(stages)]
         copy.waiting_since = now - datetime.timedelta(days=i % 30)
@@ -147,7 +148,7 @@ def measure_desk(runs=20):
     panel_ms = median_ms(fresh_panel, runs)
     panel_floor = median_ms(lambda: render_to_string(panel.template_name, context), runs)
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(member_user)
     my_ms, my_floor = page_and_floor(my_views, client, "/my/", runs)
     held = next((i.count for i in pending_for(member_user) if i.label == "诉求件待办理"), 0)

@@ -6,7 +6,6 @@ Counts only: each source runs a few COUNT queries whatever the number of open it
 
 from dataclasses import dataclass
 
-from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,11 +49,10 @@ def five_ones_pending(user, today=None):
 def founding_pending(user, today=None):
     """申请表 waiting at a box this account signs, with the longest wait (founding.waited)."""
     to_sign = founding.applications_to_sign(user)
-    found = to_sign.aggregate(oldest=Min("waiting_since"))
-    if found["oldest"] is None:
+    oldest = to_sign.only("status", "waiting_since").order_by("waiting_since", "pk").first()
+    if oldest is None:
         return []
     count = to_sign.count()
-    oldest = to_sign.filter(waiting_since=found["oldest"]).first()
     days = founding.waited(oldest)
     url = f"{_admin_index('forms_app_workstationapplication')}?to_sign=1"
     return [Pending("founding", "工作室申请待签署", count, url, note=f"最长已等待 {days} 天")]
