@@ -167,6 +167,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /forms/",
+        "Disallow: /my/",
         "Disallow: /login/",
         "Disallow: /search/",
         "",

@@ -107,13 +107,13 @@ def members_visible_to(user):
 
 
 def home_url(user):
-    """Where an account's work is: the admin for the offices and editors, the front end's forms
-    for members, 界别组长 and reporting units (who may not enter the admin), and for a 工作室召集人,
+    """Where an account's work is: the admin for the offices and editors, 我的工作台 (/my/) for
+    members, 界别组长 and reporting units (who may not enter the admin), and for a 工作室召集人,
     who works on a phone (the admin is only where their station's photos and plan can also be edited)."""
     from django.urls import reverse
 
     if user.is_authenticated and account_of(user).workstation_id:
-        return reverse("forms_home")
+        return reverse("my_home")
     if user.is_authenticated and user.has_perm("wagtailadmin.access_admin"):
         return reverse("wagtailadmin_home")
-    return reverse("forms_home")
+    return reverse("my_home")

@@ -1,5 +1,6 @@
-"""The front end's way in: its login page sends each account to where its work is, and a
-front-end account that finds itself in the admin is taken to its forms instead of a refusal."""
+"""The front end's way in: its login page sends each account to where its work is (staff to the
+admin, everyone else to 我的工作台, people.services.home_url), and a front-end account that finds
+itself in the admin is taken to 我的工作台 instead of a refusal."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,6 +9,7 @@ from django.shortcuts import redirect
 from people.services import home_url
 
 ADMIN_PREFIX = "/admin/"
+ADMIN_IS_FOR_STAFF = "管理后台供机关各室和编辑使用；你的待办事项、消息和表格都在“我的工作台”。"
 ADMIN_OPEN_TO_ALL = ("/admin/login/", "/admin/logout/", "/admin/password_reset/")
 
 
@@ -20,7 +22,7 @@ class LoginView(auth_views.LoginView):
 
 class FrontEndAccountsMiddleware:
     """Members, 界别组长 and reporting units work in the front end. When one of them opens the
-    admin (its address is the one most people know), send them to their forms with a word of
+    admin (its address is the one most people know), send them to 我的工作台 with a word of
     why, instead of Wagtail's bare "no permission"."""
 
     def __init__(self, get_response):
@@ -35,6 +37,6 @@ class FrontEndAccountsMiddleware:
             and user.is_authenticated
             and not user.has_perm("wagtailadmin.access_admin")
         ):
-            messages.info(request, "管理后台供机关各室和编辑使用；你的账号在这里填写和查看表格。")
+            messages.info(request, ADMIN_IS_FOR_STAFF)
             return redirect(home_url(user))
         return self.get_response(request)

@@ -320,7 +320,7 @@ def test_units_report_only_for_themselves(setup, client, make_user):
     assert client.get(url_for(setup)).status_code == 403
     home = client.get(reverse("activity_day_home")).content.decode()
     assert "长沙市政协" in home and "教科文卫体委员会" not in home
-    assert "填报委员活动日统计表" in client.get(reverse("forms_home")).content.decode()
+    assert "填报委员活动日统计表" in client.get(reverse("my_home")).content.decode()
     client.force_login(make_user(roles.MEMBER))
     assert client.get(url_for(setup, "city")).status_code == 403
 

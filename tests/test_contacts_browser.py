@@ -27,7 +27,7 @@ def test_a_member_records_two_contacts_on_a_phone(browser, live_server, make_use
     Pairing.of(year, PairingKind.STANDING, standing, teacher).save()
     user = _with_password(make_user(roles.MEMBER, member=standing))
 
-    context, page = login_in(browser, live_server, user, PASSWORD, "/forms/", width=390)
+    context, page = login_in(browser, live_server, user, PASSWORD, "/my/", width=390)
     page.get_by_role("link", name="三联系").click()
     page.wait_for_url("**/forms/contacts/")
     assert "0/4" in page.locator("[data-quota=联系活动]").inner_text()

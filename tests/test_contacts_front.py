@@ -239,8 +239,8 @@ def test_an_account_without_a_member_is_refused_and_anonymous_must_log_in(people
     assert response.status_code == 302 and "login" in response["Location"]
 
     # Only accounts naming a member see the way in on the front-end home.
-    assert HOME in client_for(people["wang"]).get(reverse("forms_home")).content.decode()
-    assert HOME not in client_for(people["leader"]).get(reverse("forms_home")).content.decode()
+    assert HOME in client_for(people["wang"]).get(reverse("my_home")).content.decode()
+    assert HOME not in client_for(people["leader"]).get(reverse("my_home")).content.decode()
 
 
 def test_a_standing_member_flags_a_collective_forum_with_two_paired_members(people, members):

@@ -245,10 +245,10 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 def test_a_filed_year_cannot_be_filed_twice(client, leader, edu_members):
     client.force_login(leader)
-    assert "填报 %d 年" % YEAR in client.get(reverse("forms_home")).content.decode()
+    assert "填报 %d 年" % YEAR in client.get(reverse("my_home")).content.decode()
     walk(client, edu_members)
     post(client, "review", edu_members)
-    home = client.get(reverse("forms_home")).content.decode()
+    home = client.get(reverse("my_home")).content.decode()
     assert f"{YEAR} 年的备案表已提交（已提交）" in home and "填报 %d 年" % YEAR not in home
     response = client.get(URL)
     assert response.status_code == 302

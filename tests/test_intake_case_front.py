@@ -259,6 +259,6 @@ def test_a_sector_leader_enters_an_opinion_of_the_sectors_people(client, intake_
 
 def test_the_front_home_links_to_the_cases(client, intake_people):
     client.force_login(intake_people["teacher"])
-    assert 'href="/forms/cases/"' in text(client.get("/forms/"))
+    assert 'href="/forms/cases/"' in text(client.get("/my/"))
     client.force_login(intake_people["editor"])
-    assert 'href="/forms/cases/"' not in text(client.get("/forms/"))
+    assert 'href="/forms/cases/"' not in text(client.get("/my/"))

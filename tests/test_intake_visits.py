@@ -70,7 +70,7 @@ def test_the_member_on_duty_sees_the_bookings_logs_a_booked_and_a_walk_in_visit_
 ):
     r = reception
     client.force_login(r["teacher"])
-    assert 'href="/forms/visits/"' in text(client.get("/forms/"))
+    assert 'href="/forms/visits/"' in text(client.get("/my/"))
     home = client.get("/forms/visits/")
     assert home.status_code == 200 and home["Cache-Control"].startswith("max-age=0")
     assert "司马光明" in text(home) and "13911112222" in text(home) and "学校门口早高峰拥堵" in text(home)
@@ -121,7 +121,7 @@ def test_a_point_liaison_logs_and_converts_visits_at_their_own_point_only(client
     client.force_login(r["point_liaison"])
     home = text(client.get("/forms/visits/"))
     assert "东华门街道社情民意联系点" in home and "景山街道社情民意联系点" not in home and "司马光明" not in home
-    assert 'href="/forms/visits/"' in text(client.get("/forms/"))
+    assert 'href="/forms/visits/"' in text(client.get("/my/"))
 
     client.post(
         f"/forms/visits/point/{r['point'].pk}/new/",

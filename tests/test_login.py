@@ -76,13 +76,13 @@ def test_a_good_login_clears_the_count(client, account):
 @pytest.mark.parametrize(
     "role, scope, home",
     [
-        (roles.SECTOR_LEADER, "sector", "/forms/"),
-        (roles.MEMBER, "member", "/forms/"),
-        (roles.UNIT_REPORTER, None, "/forms/"),
+        (roles.SECTOR_LEADER, "sector", "/my/"),
+        (roles.MEMBER, "member", "/my/"),
+        (roles.UNIT_REPORTER, None, "/my/"),
         (roles.LIAISON_OFFICE, None, "/admin/"),
         (roles.EDITOR, None, "/admin/"),
-        (roles.CONVENER, "station", "/forms/"),  # works on a phone, though it may enter the admin
-        (roles.STREET_LIAISON, "street_group", "/forms/"),
+        (roles.CONVENER, "station", "/my/"),  # works on a phone, though it may enter the admin
+        (roles.STREET_LIAISON, "street_group", "/my/"),
     ],
 )
 def test_each_account_lands_where_its_work_is(client, make_user, reference, members, role, scope, home):
@@ -102,14 +102,14 @@ def test_each_account_lands_where_its_work_is(client, make_user, reference, memb
     ), "a ?next= address wins"
 
 
-def test_a_front_end_account_opening_the_admin_is_taken_to_its_forms(client, account):
+def test_a_front_end_account_opening_the_admin_is_taken_to_my_desk(client, account):
     user = account()
     response = attempt(client, "/admin/login/", user.username, PASSWORD)
     assert response.status_code == 302
     landing = client.get("/admin/", follow=True)
-    assert landing.redirect_chain[-1][0] == "/forms/"
+    assert landing.redirect_chain[-1][0] == "/my/"
     text = landing.content.decode()
-    assert "你的账号在这里填写和查看表格" in text and "您没有权限" not in text
+    assert "你的待办事项、消息和表格都在“我的工作台”" in text and "您没有权限" not in text
 
 
 def test_front_end_pages_say_who_is_logged_in_and_offer_logout(client, account):
@@ -117,10 +117,10 @@ def test_front_end_pages_say_who_is_logged_in_and_offer_logout(client, account):
     user.first_name = "王丽"
     user.save()
     attempt(client, "/login/", user.username, PASSWORD)
-    page = client.get(reverse("forms_home")).content.decode()
+    page = client.get(reverse("my_home")).content.decode()
     assert "已登录：王丽" in page and 'action="/logout/"' in page
     client.post("/logout/")
-    assert client.get(reverse("forms_home"))["Location"].startswith("/login/?next=")
+    assert client.get(reverse("my_home"))["Location"].startswith("/login/?next=")
 
 
 def test_anonymous_visitors_of_any_front_end_form_meet_the_same_login_page(client):

@@ -37,7 +37,7 @@ def test_a_sector_leader_logs_in_on_the_front_end_and_sees_who_is_logged_in(
 
     page.get_by_label("密码").fill("pw-lianxin-123")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/forms/")
+    page.wait_for_url("**/my/")  # /forms/ leads to 我的工作台
     header = page.locator(".account-bar").inner_text()
     assert "已登录：王丽" in header and "退出" in header
     assert page.evaluate("document.documentElement.scrollWidth") <= width

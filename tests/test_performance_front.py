@@ -239,9 +239,9 @@ def test_an_objection_cannot_name_another_members_entry(client, member_user, mem
 
 def test_the_forms_home_links_the_members_record(client, member_user, roles_synced, make_user):
     client.force_login(member_user)
-    assert f'href="{URL}">我的履职档案</a>' in client.get(reverse("forms_home")).content.decode()
+    assert f'href="{URL}">我的履职档案</a>' in client.get(reverse("my_home")).content.decode()
     client.force_login(make_user(roles.UNIT_REPORTER))
-    assert "我的履职档案" not in client.get(reverse("forms_home")).content.decode()
+    assert "我的履职档案" not in client.get(reverse("my_home")).content.decode()
 
 
 def _fill(member, count):

@@ -635,10 +635,10 @@ def test_my_results_costs_the_same_queries_for_many_entries(people, members, uni
 
 def test_the_forms_home_links_to_the_registry_for_members_and_leaders(people, make_user):
     for user in (people["wang"], people["edu_leader"]):
-        page = login(user).get(reverse("forms_home")).content.decode()
+        page = login(user).get(reverse("my_home")).content.decode()
         assert 'href="%s"' % reverse("my_results") in page and "履职成果" in page
     reporter = make_user(roles.UNIT_REPORTER)
-    assert 'href="%s"' % reverse("my_results") not in login(reporter).get(reverse("forms_home")).content.decode()
+    assert 'href="%s"' % reverse("my_results") not in login(reporter).get(reverse("my_home")).content.decode()
     assert login(reporter).get(NEW).status_code == 403
 
 

@@ -193,7 +193,7 @@ def test_a_leader_account_without_a_sector_sees_no_one(make_user, members):
 def test_sector_leader_cannot_enter_the_admin(make_user, members, reference, login):
     client = login(make_user(roles.SECTOR_LEADER, sector=reference["education"]))
     response = client.get("/admin/")
-    assert response.status_code == 302 and response["Location"] == "/forms/", "sent to where their work is"
+    assert response.status_code == 302 and response["Location"] == "/my/", "sent to where their work is"
 
 
 def test_committee_office_lists_and_opens_only_its_members(make_user, members, reference, login):

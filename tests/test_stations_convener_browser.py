@@ -54,7 +54,7 @@ def test_a_convener_posts_from_a_phone_and_a_reviewer_publishes_it(
     PILImage.new("RGB", (1200, 900), (40, 140, 90)).save(buffer, "JPEG")
     photo.write_bytes(buffer.getvalue())
 
-    context, page = login_in(browser, live_server, convener_user, PASSWORD, "/forms/", width=390)
+    context, page = login_in(browser, live_server, convener_user, PASSWORD, "/my/", width=390)
     page.get_by_role("link", name="东四街道委员工作室").click()
     page.wait_for_url("**/forms/station/")
     page.locator(".station-actions").get_by_role("link", name="发动态").click()

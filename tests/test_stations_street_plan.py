@@ -218,7 +218,7 @@ def test_the_liaison_writes_and_submits_on_a_phone_and_the_office_returns_it(bro
     from .test_browser import ARTIFACTS, _with_password, login_in
 
     liaison = _with_password(setup["liaison"])
-    context, page = login_in(browser, live_server, liaison, "pw-lianxin-123", "/forms/", width=390)
+    context, page = login_in(browser, live_server, liaison, "pw-lianxin-123", "/my/", width=390)
     page.get_by_role("link", name="东华门街道活动小组").click()
     page.wait_for_url("**/forms/street-group/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

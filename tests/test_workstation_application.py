@@ -302,7 +302,7 @@ def test_no_applicant_sees_another_applicants_application(people, members, refer
     for name in ("workstation_application_detail", "workstation_application_pdf"):
         assert client.get(reverse(name, args=[theirs.pk])).status_code == 404
     assert client.get(f"{URL}?application={theirs.pk}").status_code == 404
-    home = client.get(reverse("forms_home")).content.decode()
+    home = client.get(reverse("my_home")).content.decode()
     assert "东四教育委员工作室" in home and "金融服务委员工作室" not in home
 
 

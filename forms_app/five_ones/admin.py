@@ -112,12 +112,27 @@ class FilingInspectView(InspectView):
         return context
 
 
+class AwaitingFilter(admin.SimpleListFilter):
+    """待我处理 on the dashboard links here: the filings this user may 接收, 转交 or 存档 now."""
+
+    title = _("待我处理")
+    parameter_name = "awaiting"
+
+    def lookups(self, request, model_admin):
+        return list(rules.AWAITING.items())
+
+    def queryset(self, request, queryset):
+        if self.value() not in rules.AWAITING:
+            return queryset
+        return queryset.filter(pk__in=rules.filings_awaiting(request.user, self.value()).values("pk"))
+
+
 class FiveOnesFilingAdmin(ModelAdmin):
     model = FiveOnesFiling
     menu_label = _("备案表")
     menu_icon = "doc-full"
     list_display = ("year", "filer", "leader_name", "status", "submitted_at")
-    list_filter = ("year", "status")
+    list_filter = (AwaitingFilter, "year", "status")
     search_fields = ("theme", "leader_name", "sector__name", "party__name")
     inspect_view_enabled = True
     inspect_view_class = FilingInspectView

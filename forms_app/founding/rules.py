@@ -189,6 +189,22 @@ def can_sign(user, application, stage=None):
     return True
 
 
+def applications_to_sign(user):
+    """can_sign() for a whole list at once (待我处理 and the admin's 待我签署 filter): the applications
+    in review waiting at a box this user may sign. tests/test_notices_desk.py checks it against can_sign."""
+    scope = Q(pk__in=[])
+    for stage, permission in STAGE_PERMISSIONS.items():
+        if not user.has_perm(permission):
+            continue
+        if stage == Stage.COMMITTEE_OFFICE and not user.is_superuser:
+            committee = account_of(user).committee
+            if committee:
+                scope |= Q(stage=stage, committee=committee)
+        else:
+            scope |= Q(stage=stage)
+    return WorkstationApplication.objects.filter(scope, status=Status.IN_REVIEW)
+
+
 def _locked(pk):
     return locked_row(WorkstationApplication.objects, pk=pk)
 

@@ -217,7 +217,7 @@ AXES_VERBOSE = False
 # Every front-end view meets an anonymous user the same way: @login_required (or the wizards'
 # LoginRequiredMixin) sends them to the front end's login page, which brings them back.
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "forms_home"
+LOGIN_REDIRECT_URL = "my_home"
 
 # Uploaded rosters can be large spreadsheets.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -71,7 +71,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("网站首页：http://127.0.0.1:8000/")
         self.stdout.write("")
-        self.stdout.write("表格填报（委员、界别组长、活动日填报单位）：http://127.0.0.1:8000/login/")
+        self.stdout.write(
+            "我的工作台（委员、界别组长、活动日填报单位、联系点联络员）：http://127.0.0.1:8000/login/ 登录后进入 http://127.0.0.1:8000/my/"
+        )
         self.stdout.write("管理后台（机关各室、编辑）：http://127.0.0.1:8000/admin/")
         self.stdout.write(f"  超级管理员  用户名 admin  密码 {password}")
         for username, label, _role, _scope in DEMO_ACCOUNTS:
