@@ -7,7 +7,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -25,8 +25,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
+    caches["fragments"].clear()
 
 
 def month(year, number):
@@ -320,6 +322,30 @@ def test_public_feeds_are_cached_and_cleared_when_the_plan_changes(client, plan,
     with django_capture_on_commit_callbacks(execute=True):
         added.save()  # committed: the cache is cleared
     assert uid(added) in uids(parse(client.get("/calendar/all.ics")))
+
+
+def test_kept_event_text_follows_what_the_event_says(client, plan, reference):
+    """Each event's serialised text is kept under a hash of its content (schedule/feeds.py), in a cache
+    the page cache's clearing does not touch: a renamed sector or an edited entry shows at once, and the
+    entries nobody changed come back the same."""
+    sector_feed = f"/calendar/sector/{reference['education'].pk}.ics"
+    before = parse(client.get(sector_feed))
+    descriptions = {str(e["UID"]): str(e["DESCRIPTION"]) for e in before.walk("VEVENT")}
+    assert "活动主体：教育界" in descriptions[uid(plan["education"])]
+
+    reference["education"].name = "教育与科技界"
+    reference["education"].save()
+    edited = plan["health"]
+    edited.content = "医药卫生界义诊（改期）"
+    edited.save()
+    cache.clear()  # what a committed change does to the page cache (schedule/signals.py)
+
+    after = parse(client.get(sector_feed))
+    descriptions = {str(e["UID"]): str(e["DESCRIPTION"]) for e in after.walk("VEVENT")}
+    assert "活动主体：教育与科技界" in descriptions[uid(plan["education"])]
+    summaries = {str(e["UID"]): str(e["SUMMARY"]) for e in parse(client.get("/calendar/all.ics")).walk("VEVENT")}
+    assert summaries[uid(edited)] == "医药卫生界义诊（改期）"
+    assert summaries[uid(plan["members"])] == "全体委员学习会"
 
 
 # --- the private deadline feed

@@ -114,7 +114,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
+    # Pieces keyed by a hash of their own content (an iCal event's text: schedule/feeds.py). A key
+    # never goes stale, so this cache is not cleared on publish as the page cache is, and each
+    # process may keep its own copy (memory: writing 500 small files would cost more than it saves).
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 CACHE_MIDDLEWARE_ALIAS = "default"
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("CACHE_MIDDLEWARE_SECONDS", 300))
