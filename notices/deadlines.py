@@ -31,8 +31,7 @@ class Deadline:
 
 
 def _active_users(users):
-    User = get_user_model()
-    found = User.objects.filter(is_active=True)
+    found = get_user_model().objects.filter(is_active=True)
     if users is not None:
         found = found.filter(pk__in=[u.pk for u in users] if isinstance(users, list | tuple) else users.values("pk"))
     return found
@@ -79,9 +78,242 @@ def filing_deadlines(today, users=None):
     return list(found.items())
 
 
-# Every source, in the order 我的工作台 lists them. Later sources (activity-day reports, station
-# 动态 uploads, application boxes waiting, case steps near their due date) are added here.
-SOURCES = [filing_deadlines]
+def _with_perm(perm):
+    """Accounts holding `perm` through their roles (superuser technical accounts are not reminded)."""
+    return get_user_model().objects.with_perm(
+        perm, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+    )
+
+
+def _date(value):
+    return timezone.localtime(value).date()
+
+
+def activity_day_reports(today, users=None):
+    """委员活动日统计表 (seed 001): each reporter of a unit that has not reported for a day whose
+    ActivityDay.deadline is still ahead (or today). Four queries whatever the number of days."""
+    from forms_app.activity_day.models import ActivityDay, ActivityReport, ReportingUnit
+
+    days = {day.pk: day for day in ActivityDay.objects.filter(deadline__gte=today)}
+    if not days:
+        return []
+    pairs = list(
+        ActivityDay.units.through.objects.filter(activityday_id__in=list(days)).values_list(
+            "activityday_id", "reportingunit_id"
+        )
+    )
+    reported = set(ActivityReport.objects.filter(day_id__in=list(days)).values_list("day_id", "unit_id"))
+    units = {unit.pk: unit for unit in ReportingUnit.objects.filter(pk__in={unit for _, unit in pairs})}
+    reporters = {}
+    for unit_id, user_id in ReportingUnit.reporters.through.objects.filter(
+        reportingunit_id__in=list(units), user__in=_active_users(users)
+    ).values_list("reportingunit_id", "user_id"):
+        reporters.setdefault(unit_id, []).append(user_id)
+    found = []
+    for day_id, unit_id in sorted(pairs):
+        if (day_id, unit_id) in reported or not reporters.get(unit_id):
+            continue
+        day, unit = days[day_id], units[unit_id]
+        deadline = Deadline(
+            key=f"activity_day:{day_id}:unit:{unit_id}",
+            date=day.deadline,
+            title=f"{unit.name}：{day.name}统计表报送截止",
+            link=reverse("activity_day_report", args=[day_id, unit_id]),
+        )
+        found.append((deadline, sorted(reporters[unit_id])))
+    return found
+
+
+def station_upload_deadlines(today, users=None):
+    """委员活动日“动态” (seed 001 四.3): each 工作室召集人 whose station (linked to a unit of the day,
+    as activity_day.rules.linked_workstations counts it) has uploaded no 动态 for the day by
+    activity_day.rules.upload_deadline(day). A few queries whatever the number of days and units."""
+    from content.models import WorkstationPage
+    from forms_app.activity_day import rules as day_rules
+    from forms_app.activity_day.models import ActivityDay, ReportingUnit
+
+    days = [
+        day
+        for day in ActivityDay.objects.filter(Q(upload_deadline__gte=today) | Q(deadline__gte=today))
+        if day_rules.upload_deadline(day) >= today
+    ]
+    if not days:
+        return []
+    day_units = {}
+    for day_id, unit_id in ActivityDay.units.through.objects.filter(activityday__in=days).values_list(
+        "activityday_id", "reportingunit_id"
+    ):
+        day_units.setdefault(day_id, set()).add(unit_id)
+    unit_ids = set().union(*day_units.values()) if day_units else set()
+    # The same rule as linked_workstations(unit), for every unit at once.
+    unit_committee = dict(ReportingUnit.objects.filter(pk__in=unit_ids).values_list("pk", "committee_id"))
+    listed = {}
+    for unit_id, station_id in ReportingUnit.workstations.through.objects.filter(
+        reportingunit_id__in=unit_ids
+    ).values_list("reportingunit_id", "workstationpage_id"):
+        listed.setdefault(unit_id, set()).add(station_id)
+    committees = {c for c in unit_committee.values() if c}
+    live = {
+        page.pk: page
+        for page in WorkstationPage.objects.live().filter(
+            Q(pk__in=set().union(*listed.values()) if listed else set()) | Q(committee_id__in=committees)
+        )
+    }
+    by_committee = {}
+    for page in live.values():
+        by_committee.setdefault(page.committee_id, set()).add(page.pk)
+    conveners = {}
+    for station_id, user_id in Profile.objects.filter(
+        workstation_id__in=list(live), user__in=_active_users(users)
+    ).values_list("workstation_id", "user_id"):
+        conveners.setdefault(station_id, []).append(user_id)
+    if not conveners:
+        return []
+    uploaded = day_rules.upload_dates(days, list(conveners))
+    found = []
+    for day in days:
+        stations = set()
+        for unit_id in day_units.get(day.pk, ()):
+            stations |= {pk for pk in listed.get(unit_id, ()) if pk in live}
+            stations |= by_committee.get(unit_committee.get(unit_id), set()) if unit_committee.get(unit_id) else set()
+        for station_id in sorted(stations):
+            if station_id not in conveners or (day.pk, station_id) in uploaded:
+                continue
+            deadline = Deadline(
+                key=f"upload:{day.pk}:station:{station_id}",
+                date=day_rules.upload_deadline(day),
+                title=f"{live[station_id].title}：上传{day.name}活动“动态”截止",
+                link=reverse("station_post"),
+            )
+            found.append((deadline, sorted(conveners[station_id])))
+    return found
+
+
+def application_box_deadlines(today, users=None):
+    """工作室建立申请 (seed 003 附件1): an application waiting at an office's box is due there within
+    NoticeSettings.box_wait_days; everyone for whom founding.rules.can_sign holds is reminded (the
+    role holders, not superuser technical accounts). Keyed per application, box and arrival, so a
+    box reached again after a return is a new deadline."""
+    from forms_app.founding.models import Stage, WorkstationApplication
+    from forms_app.founding.rules import STAGE_PERMISSIONS
+
+    from .models import NoticeSettings
+
+    wait = datetime.timedelta(days=NoticeSettings.load().box_wait_days)
+    waiting = [
+        application
+        for application in WorkstationApplication.objects.filter(
+            status=WorkstationApplication.Status.IN_REVIEW, stage__in=list(STAGE_PERMISSIONS)
+        ).only("pk", "name", "stage", "committee_id", "waiting_since")
+        if _date(application.waiting_since + wait) >= today
+    ]
+    if not waiting:
+        return []
+    active = _active_users(users)
+    signers = {}
+    for stage in {application.stage for application in waiting}:
+        holders = _with_perm(STAGE_PERMISSIONS[stage]).filter(pk__in=active)
+        if stage == Stage.COMMITTEE_OFFICE:
+            signers[stage] = {}
+            for user_id, committee_id in holders.values_list("pk", "profile__committee_id"):
+                if committee_id:
+                    signers[stage].setdefault(committee_id, []).append(user_id)
+        else:
+            signers[stage] = list(holders.values_list("pk", flat=True))
+    found = []
+    for application in waiting:
+        holders = signers[application.stage]
+        if application.stage == Stage.COMMITTEE_OFFICE:
+            holders = holders.get(application.committee_id, [])
+        if not holders:
+            continue
+        arrived = _date(application.waiting_since)
+        deadline = Deadline(
+            key=f"box:{application.pk}:{application.stage}:{arrived:%Y%m%d}",
+            date=_date(application.waiting_since + wait),
+            title=f"工作室建立申请“{application.name}”待{Stage(application.stage).label}",
+            link=reverse("workstation_application_detail", args=[application.pk]),
+        )
+        found.append((deadline, sorted(set(holders))))
+    return found
+
+
+def case_step_deadlines(today, users=None):
+    """群众诉求件 (the intake issue): each open case's step is due at intake.cases.due_at; whoever holds
+    it is reminded: 区政协办公室 for 登记, a submitted reply and 反馈, else the accounts the current
+    assignment answers to (the same reading as intake.rules.assignments_of, for all cases at once)."""
+    from intake import cases as case_rules
+    from intake.models import Case, CaseAssignment
+    from people import roles
+
+    cases = [
+        case
+        for case in case_rules.with_due(Case.objects.filter(status__in=Case.OPEN)).select_related("assignment__station")
+        if case.due is not None and _date(case.due) >= today
+    ]
+    if not cases:
+        return []
+    active = _active_users(users)
+    office = list(_with_perm("intake.manage_cases").filter(pk__in=active).values_list("pk", flat=True))
+    handlers_by_member = dict(
+        _with_perm("intake.handle_cases")
+        .filter(pk__in=active, profile__member__isnull=False)
+        .values_list("profile__member_id", "pk")
+    )
+    committee_staff, office_staff = {}, {}
+    for user_id, group, committee_id in active.filter(
+        groups__name__in=[roles.COMMITTEE_OFFICE, CaseAssignment.Office.LIAISON, CaseAssignment.Office.RESEARCH]
+    ).values_list("pk", "groups__name", "profile__committee_id"):
+        if group == roles.COMMITTEE_OFFICE:
+            if committee_id:
+                committee_staff.setdefault(committee_id, set()).add(user_id)
+        else:
+            office_staff.setdefault(group, set()).add(user_id)
+    found = []
+    for case in cases:
+        # intake.cases.holder_label's reading, without its query per case for the assignee's name.
+        by_office = (
+            case.assignment_id is None
+            or case.status in (Case.Status.REGISTERED, Case.Status.REPLIED)
+            or case.reply_state == Case.ReplyState.SUBMITTED
+        )
+        assignment = case.assignment
+        holders = set()
+        if by_office:
+            holders = set(office)
+            link = reverse("intake_case_modeladmin_inspect", args=[case.pk])
+        else:
+            if assignment.member_id:
+                holders.add(handlers_by_member.get(assignment.member_id))
+            elif assignment.station_id:
+                holders.add(handlers_by_member.get(assignment.station.lead_member_id))
+                holders |= committee_staff.get(assignment.station.committee_id, set())
+            elif assignment.office == CaseAssignment.Office.COMMITTEE:
+                holders |= committee_staff.get(assignment.committee_id, set())
+            else:
+                holders |= office_staff.get(assignment.office, set())
+            holders.discard(None)
+            link = reverse("case_detail", args=[case.number])
+        if not holders:
+            continue
+        deadline = Deadline(
+            key=f"case:{case.pk}:{case.status}:{timezone.localtime(case.step_started_at):%Y%m%d%H%M}",
+            date=_date(case.due),
+            title=f"诉求件 {case.number}「{case.get_status_display()}」环节办理时限",
+            link=link,
+        )
+        found.append((deadline, sorted(holders)))
+    return found
+
+
+# Every source, in the order 我的工作台 lists them.
+SOURCES = [
+    filing_deadlines,
+    activity_day_reports,
+    station_upload_deadlines,
+    application_box_deadlines,
+    case_step_deadlines,
+]
 
 
 def open_deadlines(today=None, users=None):

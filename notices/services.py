@@ -87,3 +87,31 @@ def mark_read(user, ids=None):
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.update(read_at=timezone.now())
+
+
+def notify_each(messages, kind):
+    """Many different messages of one kind, each to one account, in one go: [(user, title, link,
+    body)] → rows. The same rules as notify() (inactive accounts skipped, email per Preference, one
+    deliver task per BATCH after commit), with one query for the preferences and one insert."""
+    messages = [message for message in messages if message[0] is not None and message[0].is_active]
+    if not messages:
+        return []
+    modes = email_modes(list({user.pk: user for user, *_ in messages}.values()), kind)
+    now = timezone.now()
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                link=link,
+                created=now,
+                email_state=_state(user, modes[user.pk]),
+            )
+            for user, title, link, body in messages
+        ],
+        batch_size=500,
+    )
+    enqueue_pending([row.pk for row in rows if row.email_state == EmailState.PENDING])
+    return rows

@@ -289,3 +289,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Whether Django itself serves uploaded files (dev and tests only).
 SERVE_MEDIA = False
+
+# A mail the server refused is tried again by a new task this many seconds later (3 retries, then
+# 发送失败 for 系统管理员: notices/tasks.py).
+NOTICES_RETRY_SECONDS = int(os.environ.get("NOTICES_RETRY_SECONDS", "60"))
