@@ -23,6 +23,12 @@ def _state(user, mode):
     return EmailState.DIGEST if mode == EmailMode.DIGEST else EmailState.PENDING
 
 
+def one_line(title):
+    """A title on one line and within the column: it becomes the mail's Subject, where a line break
+    (typed into a name a title quotes) would make every send fail with BadHeaderError."""
+    return " ".join(title.split())[:200]
+
+
 def notify(users, kind, title, link="", body=""):
     """Tell each of `users` (inactive accounts and repeats skipped) about one thing. Returns the
     Notification rows written."""
@@ -40,7 +46,7 @@ def notify(users, kind, title, link="", body=""):
             Notification(
                 recipient=user,
                 kind=kind,
-                title=title[:200],
+                title=one_line(title),
                 body=body,
                 link=link,
                 created=now,
@@ -58,7 +64,7 @@ def notify_address(email, kind, title, link="", body=""):
     if not email:
         return None
     row = Notification.objects.create(
-        email=email, kind=kind, title=title[:200], body=body, link=link, email_state=EmailState.PENDING
+        email=email, kind=kind, title=one_line(title), body=body, link=link, email_state=EmailState.PENDING
     )
     enqueue_pending([row.pk])
     return row
