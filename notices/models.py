@@ -232,6 +232,7 @@ class Kind(models.TextChoices):
     CASE = "case", _("群众诉求件")
     REMINDER = "reminder", _("截止提醒")
     DIGEST = "digest", _("月度报告")
+    REVIEW = "review", _("内容审核")
     REPLY = "reply", _("答复群众")  # to a citizen's email, never an account
 
 
