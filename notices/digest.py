@@ -9,7 +9,6 @@ import datetime
 import re
 from collections import Counter
 
-from django.db import transaction
 from django.utils import timezone
 
 from forms_app.activity_day import rules as activity_day
@@ -20,7 +19,7 @@ from forms_app.founding.models import WorkstationApplication
 from intake import cases as intake_cases
 from people.services import home_url
 
-from . import recipients
+from . import recipients, services
 from .events import STEP_WORDS, tell
 from .models import Kind, SentReminder
 
@@ -107,12 +106,12 @@ def send_monthly_digest(month=None, now=None):
     now = now or timezone.now()
     month = month or timezone.localdate(now).replace(day=1)
     key = digest_key(month)
-    sent = set(SentReminder.objects.filter(deadline_key=key).values_list("recipient_id", flat=True))
-    users = [user for user in recipients.chairs_meeting() if user.pk not in sent]
-    if not users:
-        return []
-    title, body = digest_text(month, now)
-    with transaction.atomic():
+    with services.once():
+        sent = set(SentReminder.objects.filter(deadline_key=key).values_list("recipient_id", flat=True))
+        users = [user for user in recipients.chairs_meeting() if user.pk not in sent]
+        if not users:
+            return []
+        title, body = digest_text(month, now)
         SentReminder.objects.bulk_create(
             [SentReminder(deadline_key=key, deadline=month, recipient=user, days_before=0) for user in users],
             ignore_conflicts=True,

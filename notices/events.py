@@ -27,7 +27,7 @@ from forms_app.founding.models import Stage, StageOpinion, WorkstationApplicatio
 from intake import cases as intake_cases
 from intake.models import Case, CaseEvent
 
-from . import recipients
+from . import recipients, services
 from .models import Kind, SentReminder
 from .services import notify, notify_address
 
@@ -164,6 +164,11 @@ def announce_activity_day(day_id):
     if day is None:
         return []
     key = ACTIVITY_DAY_KEY.format(day.pk)
+    with services.once():
+        return _announce_activity_day(day, key)
+
+
+def _announce_activity_day(day, key):
     told = set(SentReminder.objects.filter(deadline_key=key).values_list("recipient_id", flat=True))
     reporters = [user for user in recipients.activity_day_reporters(day) if user.pk not in told]
     told |= {user.pk for user in reporters}
@@ -187,15 +192,14 @@ def announce_activity_day(day_id):
         )
         for user in organisers
     ]
-    with transaction.atomic():
-        SentReminder.objects.bulk_create(
-            [
-                SentReminder(deadline_key=key, deadline=day.deadline, recipient=user, days_before=0)
-                for user, *_rest in messages
-            ],
-            ignore_conflicts=True,
-        )
-        return tell(Kind.ACTIVITY_DAY, messages)
+    SentReminder.objects.bulk_create(
+        [
+            SentReminder(deadline_key=key, deadline=day.deadline, recipient=user, days_before=0)
+            for user, *_rest in messages
+        ],
+        ignore_conflicts=True,
+    )
+    return tell(Kind.ACTIVITY_DAY, messages)
 
 
 # --- 群众诉求件
@@ -295,13 +299,13 @@ def notify_late_cases(now=None):
     keys = {case.pk: late_key(case) for case in late}
     told = defaultdict(set)
     all_keys = list(keys.values())
-    for start in range(0, len(all_keys), 500):
-        sent = SentReminder.objects.filter(deadline_key__in=all_keys[start : start + 500])
-        for key, user_id in sent.values_list("deadline_key", "recipient_id"):
-            told[key].add(user_id)
     holders = {}  # cases held by the same office or assignee tell the same accounts
     rows = []
-    with transaction.atomic():  # one commit for the run; each notice's mail is enqueued after it
+    with services.once():  # one commit for the run; each notice's mail is enqueued after it
+        for start in range(0, len(all_keys), 500):
+            sent = SentReminder.objects.filter(deadline_key__in=all_keys[start : start + 500])
+            for key, user_id in sent.values_list("deadline_key", "recipient_id"):
+                told[key].add(user_id)
         for case in late:
             rows += _tell_late(case, keys[case.pk], told, holders)
     return rows

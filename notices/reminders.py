@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from . import deadlines as deadline_sources
+from . import services
 from .models import EmailState, Kind, NoticeSettings, SentReminder
 from .services import notify_each
 
@@ -41,9 +41,14 @@ def due_today(today, offsets=None):
     return found
 
 
-@transaction.atomic
 def queue_reminders(today=None):
-    """Write today's reminders (in-app at once, mail through the worker after commit)."""
+    """Write today's reminders (in-app at once, mail through the worker after commit). Under
+    services.once(): a second run at the same time waits, then finds every reminder sent."""
+    with services.once():
+        return _queue_reminders(today)
+
+
+def _queue_reminders(today=None):
     today = today or timezone.localdate()
     due = due_today(today)
     outcome = Outcome(today=today, deadlines=len(due))

@@ -2,10 +2,14 @@
 something happened or waits for them. Mail is left to the worker: notify() only writes rows and,
 once the transaction commits, enqueues notices.tasks.deliver with their ids."""
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 
-from .models import EmailMode, EmailState, Notification, Preference
+from lianxin_site.db import locked_row
+
+from .models import EmailMode, EmailState, NoticeSettings, Notification, Preference
 
 # One task sends at most this many mails over one SMTP connection.
 BATCH = 200
@@ -121,3 +125,14 @@ def notify_each(messages, kind):
     )
     enqueue_pending([row.pk for row in rows if row.email_state == EmailState.PENDING])
     return rows
+
+
+@contextmanager
+def once():
+    """The transaction in which a run that tells each account something once reads who was already
+    told (SentReminder) and writes its new rows. It locks the one NoticeSettings row first, so two
+    such runs at once (two offices adding units to one 委员活动日, two cron runs) take turns: the
+    second reads the first's rows and tells nobody twice, on PostgreSQL as on SQLite."""
+    with transaction.atomic():
+        locked_row(NoticeSettings.objects, pk=NoticeSettings.load().pk)
+        yield
