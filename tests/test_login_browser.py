@@ -43,6 +43,6 @@ def test_a_sector_leader_logs_in_on_the_front_end_and_sees_who_is_logged_in(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=ARTIFACTS / f"login-forms-home-{name}.png", full_page=True)
 
-    page.get_by_role("button", name="退出").click()
+    page.locator(".account-bar").get_by_role("button", name="退出").click()
     page.wait_for_url(live_server.url + "/")
     assert "登录" in page.locator(".account-bar").inner_text()
