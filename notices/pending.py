@@ -53,9 +53,9 @@ def founding_pending(user, today=None):
     if oldest is None:
         return []
     count = to_sign.count()
-    days = founding.waited(oldest)
+    waited = founding.waited_words(oldest)
     url = f"{_admin_index('forms_app_workstationapplication')}?to_sign=1"
-    return [Pending("founding", "工作室申请待签署", count, url, note=f"最长已等待 {days} 天")]
+    return [Pending("founding", "工作室申请待签署", count, url, note=f"最长已等待 {waited}")]
 
 
 def activity_day_pending(user, today=None):

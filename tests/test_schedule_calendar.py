@@ -131,8 +131,9 @@ def test_page_lists_the_year_by_month_with_spans_batches_and_invitations(client,
     assert "第1批：3月 · 3月12日 09:00—11:30" in march and "第2批" not in march
     assert "第2批：4月 · 4月16日" in april
     assert "邀请委员 2 人" in march
-    # Body names link to their feeds; the whole plan has its own.
-    assert f'href="/calendar/sector/{reference["education"].pk}.ics"' in march
+    # Body names filter the page; each body's feed is offered in the filter box, the whole plan has its own.
+    assert f'kind=sector&amp;id={reference["education"].pk}"' in march
+    assert f'href="/calendar/sector/{reference["education"].pk}.ics"' in html
     assert 'href="/calendar/all.ics"' in html
     assert 'href="/calendar/group/leaders.ics"' in html
     assert "下年度活动" not in html  # another plan year
@@ -161,6 +162,15 @@ def test_filter_by_body_shows_its_entries_and_the_classes_that_include_it(client
 
     leaders = client.get(f"/calendar/?year={YEAR}&kind=leaders").content.decode()
     assert {name for name, row in plan.items() if row.content in leaders} == {"leaders"}
+
+
+def test_a_body_named_on_an_entry_filters_the_page_to_it(client, page, plan, reference):
+    """Tapping 教育界 on an entry shows 教育界's plan (not a calendar file download)."""
+    html = client.get(f"/calendar/?year={YEAR}").content.decode()
+    link = f'href="?year={YEAR}&amp;kind=sector&amp;id={reference["education"].pk}" title="只看教育界的活动安排"'
+    assert link in html
+    leaders = f'href="?year={YEAR}&amp;kind=leaders"'
+    assert leaders in html
 
 
 @pytest.mark.parametrize(

@@ -23,13 +23,6 @@ from .forms import FoundingYearForm, PlaqueForm, SignOpinionForm
 from .models import FoundingYear, WorkstationApplication
 
 
-def waited_label(application):
-    days = rules.waited(application)
-    if days is None:
-        return "—"
-    return "不到 1 天" if days == 0 else f"{days} 天"
-
-
 class ApplicationPermissionHelper(ReadOnlyPermissionHelper):
     """Applications come from members' wizards: offices read them and sign their own box."""
 
@@ -107,7 +100,7 @@ class ApplicationInspectView(InspectView):
             stage=stage,
             can_sign=can_sign,
             is_chairs_meeting=stage == rules.Stage.CHAIRS_MEETING,
-            waited=waited_label(application),
+            waited=rules.waited_words(application),
         )
         return context
 
@@ -160,7 +153,7 @@ class ApplicationAdmin(ModelAdmin):
 
     @admin.display(description=_("已等待"))
     def waited(self, obj):
-        return waited_label(obj)
+        return rules.waited_words(obj)
 
 
 EXPORT_COLUMNS = [

@@ -364,6 +364,15 @@ def waited(application, now=None):
     return (now - application.waiting_since) // datetime.timedelta(days=1)
 
 
+def waited_words(application, now=None):
+    """The wait as the offices read it: "不到 1 天", "3 天", or "—" once decided. The admin list, the
+    application page and the 待我处理 panel all say it this way."""
+    days = waited(application, now)
+    if days is None:
+        return "—"
+    return "不到 1 天" if days == 0 else f"{days} 天"
+
+
 # --- naming
 
 

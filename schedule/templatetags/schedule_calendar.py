@@ -11,7 +11,10 @@ def calendar_when(entry):
     return calendar.when_label(entry)
 
 
-@register.filter
-def calendar_feed_url(entry_body):
-    """The iCal feed of the 活动主体 an EntryBody row names."""
-    return calendar.body_of_entry_row(entry_body).feed_url
+@register.simple_tag
+def calendar_filter_query(entry_body, year):
+    """ "?year=…&kind=…&id=…": the page filtered to the 活动主体 an EntryBody row names (its name, on
+    an entry, shows that body's plan; its feed is one tap away in the filter box)."""
+    body = calendar.body_of_entry_row(entry_body)
+    query = f"?year={year}&kind={body.kind}"
+    return query + (f"&id={body.row_id}" if body.row_id else "")
