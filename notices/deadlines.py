@@ -44,12 +44,10 @@ def filing_deadlines(today, users=None):
     deadline = FilingYear.deadline_for(year)
     if deadline < today:
         return []
+    # five_ones.rules.is_filer for every account at once: the right to file, and a sector or party.
+    filers = _with_perm("forms_app.add_fiveonesfiling").filter(pk__in=_active_users(users))
     leaders = (
-        Profile.objects.filter(
-            user__in=_active_users(users),
-            user__groups__permissions__content_type__app_label="forms_app",
-            user__groups__permissions__codename="add_fiveonesfiling",
-        )
+        Profile.objects.filter(user__in=filers)
         .filter(Q(sector__isnull=False) | Q(party__isnull=False))
         .distinct()
         .select_related("sector", "party")
