@@ -7,7 +7,6 @@ blank sheet."""
 
 from functools import wraps
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,12 +38,6 @@ def importers_only(view):
     return wrapped
 
 
-def may_see(user, record):
-    """The uploader, and the offices that edit the whole plan: a committee office's upload may name
-    only its own bodies, another committee's office has nothing to read there."""
-    return record.uploaded_by_id == user.pk or rules.edits_all(user)
-
-
 @require_http_methods(["GET", "POST"])
 @importers_only
 def import_upload(request):
@@ -62,11 +55,11 @@ def import_upload(request):
         else:
             record = ScheduleImport.keep(upload, request.user, report, year=year)
             return redirect("schedule_import_preview", pk=record.pk)
-    recent = [r for r in ScheduleImport.objects.select_related("uploaded_by")[: RECENT * 5] if may_see(request.user, r)]
+    recent = rules.imports_visible_to(request.user).select_related("uploaded_by")[:RECENT]
     return render(
         request,
         "schedule/admin/import.html",
-        {"form": form, "recent": recent[:RECENT], "year": this_year(), "aliases": alias_table()},
+        {"form": form, "recent": recent, "year": this_year(), "aliases": alias_table()},
     )
 
 
@@ -79,10 +72,7 @@ def alias_table():
 
 
 def _record_for(request, pk):
-    record = get_object_or_404(ScheduleImport.objects.select_related("uploaded_by"), pk=pk)
-    if not may_see(request.user, record):
-        raise Http404("没有这份导入记录。")
-    return record
+    return get_object_or_404(rules.imports_visible_to(request.user).select_related("uploaded_by"), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])

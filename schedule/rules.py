@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from people.services import account_of
 
-from .models import BodyKind, EntryBody, ScheduleEntry
+from .models import BodyKind, EntryBody, ScheduleEntry, ScheduleImport
 
 
 class ScheduleError(Exception):
@@ -67,3 +67,15 @@ def bodies_allowed(user, bodies):
             raise ScheduleError(f"只能安排本专委会及其联系界别的活动，不能安排“{body}”。")
     if not bodies:
         raise ScheduleError("请至少选择一个活动主体。")
+
+
+def imports_visible_to(user):
+    """The 年度活动安排 uploads `user` may read: their own, and every one for the offices that edit the
+    whole plan (a committee office's upload may name only its own bodies; another committee's office
+    has nothing to read there)."""
+    imports = ScheduleImport.objects.all()
+    if not user.is_authenticated:
+        return imports.none()
+    if edits_all(user):
+        return imports
+    return imports.filter(uploaded_by=user)

@@ -317,3 +317,23 @@ def test_the_demo_seeds_seed_002s_table_once(roles_synced, reference, proposals_
     first, second = plan.filter(content=demo.BATCHED_CONTENT).order_by("batch_number")
     assert (first.batch_number, second.batch_number, second.batch_of) == (1, 2, first)
     assert list(first.invited.all()) == [guest] and guest.sector != reference["education"]
+
+
+def test_the_upload_page_lists_ones_own_imports_however_many_others_sent(client, importers):
+    """The recent-imports list is a selector (schedule.rules.imports_visible_to), not the latest rows
+    filtered afterwards: a committee office still finds its own upload after the liaison office's many."""
+    mine = ScheduleImport.objects.create(
+        original_name="教科文卫体委安排.xlsx", uploaded_by=importers["edu_office"], status="previewed", year=YEAR
+    )
+    ScheduleImport.objects.bulk_create(
+        [
+            ScheduleImport(
+                original_name=f"联络室第{n}版.xlsx", uploaded_by=importers["liaison"], status="previewed", year=YEAR
+            )
+            for n in range(120)
+        ]
+    )
+    page = text(as_user(client, importers["edu_office"]).get(UPLOAD))
+    assert mine.original_name in page
+    assert "联络室第" not in page
+    assert "联络室第119版.xlsx" in text(as_user(client, importers["office"]).get(UPLOAD))
