@@ -1,7 +1,7 @@
 """The deadline sources beyond the 备案表 (issue 18 item 6): an application waiting at an office's box,
 a station's 委员活动日 动态, an intake case's step. Each reaches exactly the accounts that have not
 acted, through the real rules functions; queue_reminders tells them 7, 3, 1 days before and on the
-day, once."""
+day, once; a late case nobody with a login holds goes to 区政协办公室."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from notices.deadlines import (
     open_deadlines,
     station_upload_deadlines,
 )
+from notices.events import notify_late_cases
 from notices.models import Kind, Notification
 from people import roles
 
@@ -242,6 +243,37 @@ def test_a_case_at_a_station_reaches_its_lead_and_its_committee_office(intake, m
     case, _code = new_case(now=at(0))
     cases.assign(case, i["office"], station=edu, now=at(0))
     assert list(who(case_step_deadlines(T0.date())).values()) == [{i["teacher"].pk, i["edu_office"].pk}]
+
+
+# --- a late case nobody with a login holds
+
+
+def test_a_late_case_whose_holder_has_no_login_goes_to_the_district_office(intake, members, reference, make_user):
+    i = intake
+    _stories, index = site_sections()
+    # 前门 station: its lead (members["doctor"]) has no account, and the 科技 committee has no office account.
+    lonely = station(index, members["doctor"], "前门委员工作室", committee=None)
+    case, _code = new_case(now=at(0))
+    cases.assign(case, i["office"], station=lonely, now=at(1))
+    Notification.objects.all().delete()
+
+    rows = notify_late_cases(now=at(10))
+    assert {row.recipient for row in rows} == {i["office"], i["office_2"]}
+    for row in rows:
+        assert row.kind == Kind.CASE
+        assert case.number in row.title and "前门委员工作室" in row.title
+        assert row.link == reverse("intake_case_modeladmin_inspect", args=[case.pk])
+    assert notify_late_cases(now=at(11)) == [], "told once per case and step"
+    for key in ("teacher", "banker", "edu_office", "liaison"):
+        assert not Notification.objects.filter(recipient=i[key]).exists(), key
+
+
+def test_a_late_case_held_by_a_member_with_a_login_is_not_sent_to_the_office(intake, members):
+    i = intake
+    case, _code = new_case(now=at(0))
+    cases.assign(case, i["office"], member=members["teacher"], now=at(1))
+    rows = notify_late_cases(now=at(10))
+    assert [row.recipient for row in rows] == [i["teacher"]]
 
 
 # --- in bulk
