@@ -283,6 +283,7 @@ def test_open_deadlines_reads_each_source_in_a_few_queries(
     upload_day, boxes, members, reference, make_user, django_assert_max_num_queries
 ):
     apply(boxes["applicant"], members["teacher"], reference["edu_committee"])
+    office = make_user(roles.DISTRICT_OFFICE)
     for n in range(30):
         make_user(roles.CONVENER, workstation=upload_day["b"])
         make_user(roles.COMMITTEE_OFFICE, committee=reference["edu_committee"])
@@ -290,4 +291,8 @@ def test_open_deadlines_reads_each_source_in_a_few_queries(
     today = timezone.localdate()
     with django_assert_max_num_queries(40):
         found = open_deadlines(today)
-    assert len(found) >= 30 + 2 + 1
+    # 3 stations' 动态 (a, b, listed), the box, 30 cases in 登记.
+    assert len(found) == 3 + 1 + 30
+    assert sum(1 for _, user_ids in found if user_ids == [office.pk]) == 30
+    [(_, signers)] = [(d, ids) for d, ids in found if d.key.startswith("box:")]
+    assert len(signers) == 31
