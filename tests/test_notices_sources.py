@@ -268,6 +268,19 @@ def test_a_late_case_whose_holder_has_no_login_goes_to_the_district_office(intak
         assert not Notification.objects.filter(recipient=i[key]).exists(), key
 
 
+def test_a_case_step_nobody_with_a_login_holds_reminds_the_district_office(intake, members):
+    i = intake
+    _stories, index = site_sections()
+    lonely = station(index, members["doctor"], "前门委员工作室", committee=None)
+    case, _code = new_case(now=at(0))
+    cases.assign(case, i["office"], station=lonely, now=at(1))
+    [(deadline, user_ids)] = case_step_deadlines(T0.date())
+    assert set(user_ids) == {i["office"].pk, i["office_2"].pk}
+    assert "前门委员工作室" in deadline.title and deadline.date == at(3).date()
+    assert deadline.link == reverse("intake_case_modeladmin_inspect", args=[case.pk])
+    assert [d.key for d in deadlines_for(i["office"], T0.date())] == [deadline.key]
+
+
 def test_a_late_case_held_by_a_member_with_a_login_is_not_sent_to_the_office(intake, members):
     i = intake
     case, _code = new_case(now=at(0))
