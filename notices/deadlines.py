@@ -246,6 +246,8 @@ def case_step_deadlines(today, users=None):
     from intake.models import Case, CaseAssignment
     from people import roles
 
+    from .events import STEP_WORDS
+
     cases = [
         case
         for case in case_rules.with_due(Case.objects.filter(status__in=Case.OPEN)).select_related(
@@ -299,7 +301,10 @@ def case_step_deadlines(today, users=None):
                 holders |= office_staff.get(assignment.office, set())
             holders.discard(None)
             link = reverse("case_detail", args=[case.number])
-        title = f"诉求件 {case.number}「{case.get_status_display()}」环节办理时限"
+        # What the holder must do now (notify_late_cases' words), not the status the case is in:
+        # a case in 分办 waits to be accepted (接收), a submitted reply to be reviewed.
+        step = "审核答复" if case.reply_state == Case.ReplyState.SUBMITTED else STEP_WORDS.get(case.status, "办理")
+        title = f"诉求件 {case.number} {step}时限"
         if not holders and not by_office:
             # Nobody with a login holds it (a station lead without an account, no committee office
             # account): 区政协办公室, who assigned it, is reminded instead, as notify_late_cases does.

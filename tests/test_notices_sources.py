@@ -211,6 +211,7 @@ def test_a_case_step_reminds_whoever_holds_it(intake, members, capsys):
     [(deadline, user_ids)] = case_step_deadlines(day0)
     assert set(user_ids) == {i["office"].pk, i["office_2"].pk}
     assert deadline.date == at(2).date()
+    assert deadline.title == f"诉求件 {case.number} 分办时限"
     assert deadline.link == reverse("intake_case_modeladmin_inspect", args=[case.pk])
     assert [d.key for d in deadlines_for(i["office"], day0)] == [deadline.key]
     assert deadlines_for(i["teacher"], day0) == []
@@ -219,6 +220,7 @@ def test_a_case_step_reminds_whoever_holds_it(intake, members, capsys):
     [(deadline, user_ids)] = case_step_deadlines(day0)
     assert user_ids == [i["teacher"].pk]
     assert deadline.date == at(3).date()
+    assert deadline.title == f"诉求件 {case.number} 接收时限", "the member must accept it, not assign it"
     assert deadline.link == reverse("case_detail", args=[case.number])
     assert deadlines_for(i["office"], day0) == []
     assert deadlines_for(i["banker"], day0) == []
@@ -231,8 +233,9 @@ def test_a_case_step_reminds_whoever_holds_it(intake, members, capsys):
     # Accepted and a reply submitted: 区政协办公室 reviews it; the member who replied owes nothing.
     cases.accept(case, i["teacher"], now=at(2))
     cases.save_reply(case, i["teacher"], "已联系街道修复路灯。", submit=True, now=at(3))
-    rows = who(case_step_deadlines(day0))
-    assert list(rows.values()) == [{i["office"].pk, i["office_2"].pk}]
+    [(deadline, user_ids)] = case_step_deadlines(day0)
+    assert set(user_ids) == {i["office"].pk, i["office_2"].pk}
+    assert deadline.title == f"诉求件 {case.number} 审核答复时限"
     assert deadlines_for(i["teacher"], day0) == []
 
 
