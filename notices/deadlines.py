@@ -244,14 +244,21 @@ def case_step_deadlines(today, users=None):
     from intake.models import Case, CaseAssignment
     from people import roles
 
+    from .events import STEP_WORDS
+
     cases = [
         case
-        for case in case_rules.with_due(Case.objects.filter(status__in=Case.OPEN)).select_related("assignment__station")
+        for case in case_rules.with_due(Case.objects.filter(status__in=Case.OPEN)).select_related(
+            "assignment__station", "assignment__member", "assignment__committee"
+        )
         if case.due is not None and _date(case.due) >= today
     ]
     if not cases:
         return []
-    active = _active_users(users)
+    # Who holds each case is read over every active account, then narrowed to `users`: whether a
+    # case has a holder with a login (else 区政协办公室 is reminded) must not depend on who asks.
+    active = _active_users(None)
+    asking = None if users is None else set(_active_users(users).values_list("pk", flat=True))
     office = list(_with_perm("intake.manage_cases").filter(pk__in=active).values_list("pk", flat=True))
     handlers_by_member = dict(
         _with_perm("intake.handle_cases")
@@ -292,12 +299,24 @@ def case_step_deadlines(today, users=None):
                 holders |= office_staff.get(assignment.office, set())
             holders.discard(None)
             link = reverse("case_detail", args=[case.number])
+        # What the holder must do now (notify_late_cases' words), not the status the case is in:
+        # a case in 分办 waits to be accepted (接收), a submitted reply to be reviewed.
+        step = "审核答复" if case.reply_state == Case.ReplyState.SUBMITTED else STEP_WORDS.get(case.status, "办理")
+        title = f"诉求件 {case.number} {step}时限"
+        if not holders and not by_office:
+            # Nobody with a login holds it (a station lead without an account, no committee office
+            # account): 区政协办公室, who assigned it, is reminded instead, as notify_late_cases does.
+            holders = set(office)
+            link = reverse("intake_case_modeladmin_inspect", args=[case.pk])
+            title += f"（承办：{assignment.assignee_label()}，无可登录的承办人）"
+        if asking is not None:
+            holders &= asking
         if not holders:
             continue
         deadline = Deadline(
             key=f"case:{case.pk}:{case.status}:{timezone.localtime(case.step_started_at):%Y%m%d%H%M}",
             date=_date(case.due),
-            title=f"诉求件 {case.number}「{case.get_status_display()}」环节办理时限",
+            title=title,
             link=link,
         )
         found.append((deadline, sorted(holders)))

@@ -314,13 +314,21 @@ def notify_late_cases(now=None):
 def _tell_late(case, key, told, holders):
     holder = holder_of(case)
     if holder not in holders:
-        holders[holder] = recipients.case_holders(case)
-    users = [user for user in holders[holder] if user.pk not in told[key]]
+        # A holder with no account that can act (a station whose lead has no login and whose
+        # committee has no office account) would leave the late case unseen: 区政协办公室, who
+        # assigned it, is told instead, and the title says who holds it.
+        found = recipients.case_holders(case)
+        orphaned = not found and holder != intake_cases.OFFICE
+        holders[holder] = (recipients.registrars() if orphaned else found, orphaned)
+    accounts, orphaned = holders[holder]
+    users = [user for user in accounts if user.pk not in told[key]]
     if not users:
         return []
     step = "审核答复" if case.reply_state == Case.ReplyState.SUBMITTED else STEP_WORDS.get(case.status, "办理")
     due = timezone.localtime(case.due)
     title = f"诉求件 {case.number} 已超过{step}时限"
+    if orphaned:
+        title += f"（承办：{case.assignment.assignee_label()}，无可登录的承办人，请督办）"
     body = f"应于 {due:%Y-%m-%d %H:%M} 前{step}，请尽快办理。"
     SentReminder.objects.bulk_create(
         [SentReminder(deadline_key=key, deadline=due.date(), recipient=user, days_before=0) for user in users],
