@@ -3,14 +3,14 @@ not yet met a deadline (notices.deadlines, every source) is told 7, 3 and 1 days
 day itself (NoticeSettings). A SentReminder row per (deadline, account, days before) is written with
 the notification, so running it again the same day, or twice by mistake, sends nothing twice."""
 
+import datetime
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from . import deadlines as deadline_sources
-from . import services
+from . import events, services
 from .models import EmailState, Kind, NoticeSettings, SentReminder
 from .services import notify_each
 
@@ -53,7 +53,7 @@ def _queue_reminders(today=None):
     due = due_today(today)
     outcome = Outcome(today=today, deadlines=len(due))
     if not due:
-        _late_cases()
+        _late_cases(today)
         return outcome
     keys = {deadline.key for deadline, _, _ in due}
     already = set(
@@ -81,18 +81,14 @@ def _queue_reminders(today=None):
     )
     outcome.sent = len(rows)
     outcome.emailed = sum(1 for row in rows if row.email_state == EmailState.PENDING)
-    _late_cases()
+    _late_cases(today)
     return outcome
 
 
-def _late_cases():
-    """Tell the holders of cases that went past their time limit (notices.events, when present)."""
-    # notices/events.py is another part of issue 18: reminders work without it. Looked for beside this
-    # file, not through the import system, which in a shared development virtualenv may find
-    # another checkout's copy.
-    if not Path(__file__).with_name("events.py").exists():
-        return
-    from . import events
-
-    if hasattr(events, "notify_late_cases"):
-        events.notify_late_cases()
+def _late_cases(today):
+    """Tell the holders of cases past their time limit (notices.events.notify_late_cases), as of
+    `today` at this time of day: a rerun with --date reads the cases as they were, or will be, then."""
+    now = timezone.now()
+    if today != timezone.localdate(now):
+        now = timezone.make_aware(datetime.datetime.combine(today, timezone.localtime(now).time()))
+    events.notify_late_cases(now)

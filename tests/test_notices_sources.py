@@ -292,6 +292,19 @@ def test_a_late_case_held_by_a_member_with_a_login_is_not_sent_to_the_office(int
     assert [row.recipient for row in rows] == [i["teacher"]]
 
 
+def test_queue_reminders_reads_late_cases_as_of_its_date(intake, members, capsys):
+    """`queue_reminders --date` (a rerun for a missed day, or a look ahead) tells the holders of the
+    cases late on that date, not on the real clock's."""
+    i = intake
+    case, _code = new_case(now=at(0))
+    cases.assign(case, i["office"], member=members["teacher"], now=at(1))
+    Notification.objects.all().delete()
+    run_reminders(capsys, at(1).date())  # within its 接收 time: nobody is told it is late
+    assert not Notification.objects.filter(kind=Kind.CASE).exists()
+    run_reminders(capsys, at(10).date())
+    assert [n.recipient for n in Notification.objects.filter(kind=Kind.CASE)] == [i["teacher"]]
+
+
 # --- in bulk
 
 
