@@ -134,7 +134,8 @@ def parse_months(value, year):
             raise CellError(f"无法识别“{text}”，{month_hint(year)}")
         first, last = datetime.date(y1, m1, 1), datetime.date(y2, m2, 1)
     if last < first:
-        raise CellError(f"“{text}”的结束月份早于起始月份")
+        crossing = f"，跨年请写成“{first.month}月-{first.year + 1}年{last.month}月”" if first.year == last.year else ""
+        raise CellError(f"“{text}”的结束月份早于起始月份{crossing}")
     if not (services.in_plan_year(year, first) and services.in_plan_year(year, last)):
         raise CellError(f"“{text}”不在 {year} 年度计划内，{month_hint(year)}")
     return first, last
