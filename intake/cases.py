@@ -317,11 +317,19 @@ def due_at(case, settings_row=None):
     return None if days is None else case.step_started_at + datetime.timedelta(days=days)
 
 
+def held_by_office(case):
+    """Whether 区政协办公室 must act now: for 登记, reviewing a submitted reply, 反馈, or a case with no
+    assignee; else the assignee must."""
+    return (
+        case.assignment_id is None
+        or case.status in (Status.REGISTERED, Status.REPLIED)
+        or case.reply_state == Reply.SUBMITTED
+    )
+
+
 def holder_label(case):
-    """Who must act now: 区政协办公室 for 登记, a submitted reply and 反馈; else the assignee."""
-    if case.status in (Status.REGISTERED, Status.REPLIED) or case.reply_state == Reply.SUBMITTED:
-        return OFFICE
-    return case.assignment.assignee_label() if case.assignment_id else OFFICE
+    """Who must act now, named: 区政协办公室 (held_by_office), else the assignee."""
+    return OFFICE if held_by_office(case) else case.assignment.assignee_label()
 
 
 def with_due(queryset, settings_row=None):

@@ -64,6 +64,49 @@ def assignments_of(user):
     return scope
 
 
+def accounts_answering(assignments):
+    """{assignment pk: set of active user ids}: assignments_of read the other way round, for many
+    assignments at once (who is told of a case or reminded of its step). A member's account (with
+    intake.handle_cases); a station's lead member's account and the 专委会工作室 of its 对口委室; an
+    office's staff (委员联络室, 研究室, or the 专委会工作室 of the committee named). Three queries,
+    whatever the number of assignments; tests/test_notices_sources.py checks it against assignments_of."""
+    from django.contrib.auth import get_user_model
+
+    assignments = list(assignments)
+    User = get_user_model()
+    users = User.objects.filter(is_active=True)
+    handler_of_member = dict(
+        User.objects.with_perm("intake.handle_cases", backend="django.contrib.auth.backends.ModelBackend")
+        .filter(is_active=True, profile__member__isnull=False)
+        .values_list("profile__member_id", "pk")
+    )
+    office_staff, committee_staff = {}, {}
+    offices = [CaseAssignment.Office.LIAISON.value, CaseAssignment.Office.RESEARCH.value, roles.COMMITTEE_OFFICE]
+    for user_id, group, committee_id in users.filter(groups__name__in=offices).values_list(
+        "pk", "groups__name", "profile__committee_id"
+    ):
+        if group == roles.COMMITTEE_OFFICE:
+            if committee_id:
+                committee_staff.setdefault(committee_id, set()).add(user_id)
+        else:
+            office_staff.setdefault(group, set()).add(user_id)
+    found = {}
+    for assignment in assignments:
+        ids = set()
+        if assignment.member_id:
+            ids.add(handler_of_member.get(assignment.member_id))
+        if assignment.station_id:
+            ids.add(handler_of_member.get(assignment.station.lead_member_id))
+            ids |= committee_staff.get(assignment.station.committee_id, set())
+        if assignment.office == CaseAssignment.Office.COMMITTEE:
+            ids |= committee_staff.get(assignment.committee_id, set())
+        elif assignment.office:
+            ids |= office_staff.get(assignment.office, set())
+        ids.discard(None)
+        found[assignment.pk] = ids
+    return found
+
+
 def holds(user, case):
     """Whether this account holds the case now: the current assignment is theirs."""
     if case.assignment_id is None or not _active(user):

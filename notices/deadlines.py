@@ -239,10 +239,10 @@ def application_box_deadlines(today, users=None):
 def case_step_deadlines(today, users=None):
     """群众诉求件 (the intake issue): each open case's step is due at intake.cases.due_at; whoever holds
     it is reminded: 区政协办公室 for 登记, a submitted reply and 反馈, else the accounts the current
-    assignment answers to (the same reading as intake.rules.assignments_of, for all cases at once)."""
+    assignment answers to (intake.rules.accounts_answering, for all cases at once)."""
     from intake import cases as case_rules
-    from intake.models import Case, CaseAssignment
-    from people import roles
+    from intake import rules as intake_rules
+    from intake.models import Case
 
     from .events import STEP_WORDS
 
@@ -260,44 +260,16 @@ def case_step_deadlines(today, users=None):
     active = _active_users(None)
     asking = None if users is None else set(_active_users(users).values_list("pk", flat=True))
     office = list(_with_perm("intake.manage_cases").filter(pk__in=active).values_list("pk", flat=True))
-    handlers_by_member = dict(
-        _with_perm("intake.handle_cases")
-        .filter(pk__in=active, profile__member__isnull=False)
-        .values_list("profile__member_id", "pk")
-    )
-    committee_staff, office_staff = {}, {}
-    for user_id, group, committee_id in active.filter(
-        groups__name__in=[roles.COMMITTEE_OFFICE, CaseAssignment.Office.LIAISON, CaseAssignment.Office.RESEARCH]
-    ).values_list("pk", "groups__name", "profile__committee_id"):
-        if group == roles.COMMITTEE_OFFICE:
-            if committee_id:
-                committee_staff.setdefault(committee_id, set()).add(user_id)
-        else:
-            office_staff.setdefault(group, set()).add(user_id)
+    answering = intake_rules.accounts_answering(case.assignment for case in cases if case.assignment_id)
     found = []
     for case in cases:
-        # intake.cases.holder_label's reading, without its query per case for the assignee's name.
-        by_office = (
-            case.assignment_id is None
-            or case.status in (Case.Status.REGISTERED, Case.Status.REPLIED)
-            or case.reply_state == Case.ReplyState.SUBMITTED
-        )
+        by_office = case_rules.held_by_office(case)
         assignment = case.assignment
-        holders = set()
         if by_office:
             holders = set(office)
             link = reverse("intake_case_modeladmin_inspect", args=[case.pk])
         else:
-            if assignment.member_id:
-                holders.add(handlers_by_member.get(assignment.member_id))
-            elif assignment.station_id:
-                holders.add(handlers_by_member.get(assignment.station.lead_member_id))
-                holders |= committee_staff.get(assignment.station.committee_id, set())
-            elif assignment.office == CaseAssignment.Office.COMMITTEE:
-                holders |= committee_staff.get(assignment.committee_id, set())
-            else:
-                holders |= office_staff.get(assignment.office, set())
-            holders.discard(None)
+            holders = set(answering[assignment.pk])
             link = reverse("case_detail", args=[case.number])
         # What the holder must do now (notify_late_cases' words), not the status the case is in:
         # a case in 分办 waits to be accepted (接收), a submitted reply to be reviewed.

@@ -282,7 +282,7 @@ def late_key(case):
 
 def holder_of(case):
     """Who holds the case, as a key: 区政协办公室, or the current assignee."""
-    if intake_cases.holder_label(case) == intake_cases.OFFICE:
+    if intake_cases.held_by_office(case):
         return intake_cases.OFFICE
     assignment = case.assignment
     return (assignment.member_id, assignment.station_id, assignment.office, assignment.committee_id)

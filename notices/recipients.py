@@ -16,7 +16,6 @@ from forms_app.five_ones import rules as five_ones
 from forms_app.founding import rules as founding
 from intake import cases as intake_cases
 from intake import rules as intake
-from intake.models import CaseAssignment
 from people import roles
 
 
@@ -114,29 +113,12 @@ def registrars():
 
 
 def assignees(assignment):
-    """The accounts that answer for `assignment` (intake.rules.assignments_of): the member's, the
+    """The accounts that answer for `assignment` (intake.rules.accounts_answering): the member's, the
     station lead's and its committee office's, or the office's."""
     if assignment is None:
         return []
-    wanted = Q(pk__in=[])
-    if assignment.member_id:
-        wanted |= Q(profile__member=assignment.member_id)
-    if assignment.station_id:
-        station = assignment.station
-        if station.lead_member_id:
-            wanted |= Q(profile__member=station.lead_member_id)
-        if station.committee_id:
-            wanted |= Q(profile__committee=station.committee_id)
-    if assignment.office:
-        wanted |= Q(groups__name=assignment.office)
-    if assignment.committee_id:
-        wanted |= Q(profile__committee=assignment.committee_id)
-    candidates = get_user_model().objects.filter(is_active=True).filter(wanted).distinct().order_by("pk")
-    return [
-        user
-        for user in candidates
-        if CaseAssignment.objects.filter(intake.assignments_of(user), pk=assignment.pk).exists()
-    ]
+    ids = intake.accounts_answering([assignment])[assignment.pk]
+    return list(get_user_model().objects.filter(pk__in=ids).order_by("pk"))
 
 
 def case_assigned(case):
@@ -147,7 +129,7 @@ def case_assigned(case):
 def case_holders(case):
     """Whoever must act on the case now (intake.cases.holder_label): 区政协办公室 for 登记, a submitted
     reply and 反馈, else the current assignee."""
-    if intake_cases.holder_label(case) == intake_cases.OFFICE:
+    if intake_cases.held_by_office(case):
         return registrars()
     return assignees(case.assignment)
 

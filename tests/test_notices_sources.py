@@ -308,6 +308,39 @@ def test_queue_reminders_reads_late_cases_as_of_its_date(intake, members, capsys
 # --- in bulk
 
 
+def test_accounts_answering_agrees_with_assignments_of(intake, members, reference):
+    """intake.rules.accounts_answering (many assignments at once, for notices and reminders) is
+    assignments_of (one account's assignments, for its pages) read the other way round."""
+    from django.contrib.auth import get_user_model
+
+    from intake import rules as intake_rules
+    from intake.models import CaseAssignment
+
+    i = intake
+    _stories, index = site_sections()
+    edu = station(index, members["teacher"], "东四教育委员工作室", committee=reference["edu_committee"])
+    made = []
+    for target in (
+        {"member": members["teacher"]},
+        {"member": members["banker"]},
+        {"station": edu},
+        {"office": CaseAssignment.Office.LIAISON},
+        {"office": CaseAssignment.Office.COMMITTEE, "committee": reference["edu_committee"]},
+        {"office": CaseAssignment.Office.COMMITTEE, "committee": reference["econ_committee"]},
+    ):
+        case, _code = new_case(now=at(0))
+        cases.assign(case, i["office"], now=at(0), **target)
+        case.refresh_from_db()
+        made.append(case.assignment)
+    answering = intake_rules.accounts_answering(made)
+    for user in get_user_model().objects.all():
+        mine = set(CaseAssignment.objects.filter(intake_rules.assignments_of(user)).values_list("pk", flat=True))
+        for assignment in made:
+            assert (user.pk in answering[assignment.pk]) == (assignment.pk in mine), (user, assignment)
+    assert answering[made[2].pk] == {i["teacher"].pk, i["edu_office"].pk}
+    assert answering[made[5].pk] == set()  # 经济 has no office account here
+
+
 def test_open_deadlines_reads_each_source_in_a_few_queries(
     upload_day, boxes, members, reference, make_user, django_assert_max_num_queries
 ):
