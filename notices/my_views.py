@@ -28,6 +28,7 @@ from .pending import pending_for
 
 LATEST_NOTICES = 5
 UNREAD_SHOWN = 10
+DEADLINES_SHOWN = 10  # the soonest; all of them at /calendar/my/ (and in the account's feed)
 NOTICES_PER_PAGE = 25
 NO_EMAIL = (
     "你的账号没有登记邮箱，消息只在本站提示（我的工作台、消息列表），不会发邮件。需要邮件提醒请联系委员联络室登记邮箱。"
@@ -83,6 +84,7 @@ def my_home(request):
     user = request.user
     account = account_of(user)
     unread = services.unread_for(user)
+    deadlines = deadlines_for(user)
     context = {
         "account": account,
         "role_names": sorted(account.roles),
@@ -90,7 +92,8 @@ def my_home(request):
         "tasks": pending_for(user),
         "unread": unread[:UNREAD_SHOWN],
         "unread_count": unread.count(),
-        "deadlines": deadlines_for(user),
+        "deadlines": deadlines[:DEADLINES_SHOWN],
+        "deadline_count": len(deadlines),
         "notices": latest_notices(),
         "calendar_feed_url": calendar_feed_url(),
         "admin_url": reverse("wagtailadmin_home") if user.has_perm("wagtailadmin.access_admin") else "",

@@ -358,3 +358,18 @@ def test_open_deadlines_reads_each_source_in_a_few_queries(
     assert sum(1 for _, user_ids in found if user_ids == [office.pk]) == 30
     [(_, signers)] = [(d, ids) for d, ids in found if d.key.startswith("box:")]
     assert len(signers) == 31
+
+
+def test_my_page_lists_the_ten_soonest_deadlines_and_counts_the_rest(client, intake, members):
+    """A member holding many cases sees the soonest ten on 我的工作台 and how many there are, with
+    the way to the full list, not a page as long as their caseload."""
+    i = intake
+    for n in range(12):
+        case, _code = new_case(now=at(n))
+        cases.assign(case, i["office"], member=members["teacher"], now=at(n))
+    client.force_login(i["teacher"])
+    html = client.get("/my/").content.decode()
+    section = html[html.index('id="deadlines"') : html.index("</section>", html.index('id="deadlines"'))]
+    assert section.count("<li>") == 10
+    assert "最近 10 项，共 12 项" in section
+    assert "查看全部截止事项" in section
