@@ -317,14 +317,18 @@ def due_at(case, settings_row=None):
     return None if days is None else case.step_started_at + datetime.timedelta(days=days)
 
 
+OFFICE_STATUSES = (Status.REGISTERED, Status.REPLIED)
+
+
 def held_by_office(case):
     """Whether 区政协办公室 must act now: for 登记, reviewing a submitted reply, 反馈, or a case with no
-    assignee; else the assignee must."""
-    return (
-        case.assignment_id is None
-        or case.status in (Status.REGISTERED, Status.REPLIED)
-        or case.reply_state == Reply.SUBMITTED
-    )
+    assignee; else the assignee must. office_holds() is the same test as a filter."""
+    return case.assignment_id is None or case.status in OFFICE_STATUSES or case.reply_state == Reply.SUBMITTED
+
+
+def office_holds():
+    """held_by_office() as a filter on Case."""
+    return Q(assignment__isnull=True) | Q(status__in=OFFICE_STATUSES) | Q(reply_state=Reply.SUBMITTED)
 
 
 def holder_label(case):

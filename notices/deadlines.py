@@ -236,7 +236,7 @@ def application_box_deadlines(today, users=None):
     return found
 
 
-def case_step_deadlines(today, users=None):
+def case_step_deadlines(today, users=None, soonest=None):
     """群众诉求件 (the intake issue): each open case's step is due at intake.cases.due_at; whoever holds
     it is reminded: 区政协办公室 for 登记, a submitted reply and 反馈, else the accounts the current
     assignment answers to (intake.rules.accounts_answering, for all cases at once)."""
@@ -247,20 +247,27 @@ def case_step_deadlines(today, users=None):
     from .events import STEP_WORDS
 
     open_cases = Case.objects.filter(status__in=Case.OPEN)
-    if users is not None and not _with_perm("intake.manage_cases").filter(pk__in=_active_users(users)).exists():
-        # Accounts that are not 区政协办公室 (我的工作台, a private feed) hold only what is assigned to
-        # them: read those cases, not every open one (a case held by nobody with a login goes to the office).
+    narrowed = users is not None and not _with_perm("intake.manage_cases").filter(pk__in=_active_users(users)).exists()
+    if narrowed:
+        # Accounts that are not 区政协办公室 (我的工作台, a private feed) hold only the cases assigned to
+        # them and not at an office step: read those, not every open one.
         mine = Q(pk__in=[])
         for user in _active_users(users):
             mine |= intake_rules.assignments_of(user)
-        open_cases = open_cases.filter(assignment__in=CaseAssignment.objects.filter(mine))
-    cases = [
-        case
-        for case in case_rules.with_due(open_cases).select_related(
-            "assignment__station", "assignment__member", "assignment__committee"
+        open_cases = open_cases.filter(assignment__in=CaseAssignment.objects.filter(mine)).exclude(
+            case_rules.office_holds()
         )
-        if case.due is not None and _date(case.due) >= today
-    ]
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    cases = (
+        case_rules.with_due(open_cases)
+        .filter(due__gte=start_of_today)
+        .select_related("assignment__station", "assignment__member", "assignment__committee")
+        .order_by("due", "pk")
+    )
+    if narrowed and soonest is not None:
+        # 我的工作台 shows the soonest few: a member holding thousands of cases reads only those.
+        cases = cases[:soonest]
+    cases = list(cases)
     if not cases:
         return []
     # Who holds each case is read over every active account, then narrowed to `users`: whether a
@@ -322,9 +329,14 @@ def open_deadlines(today=None, users=None):
     return found
 
 
-def deadlines_for(user, today=None):
-    """The account's own unmet deadlines, soonest first."""
+def deadlines_for(user, today=None, soonest=None):
+    """The account's own unmet deadlines, soonest first; with `soonest`, only that many (the case
+    source, the one that can hold thousands for one account, then reads only its soonest)."""
     if not user.is_authenticated:
         return []
-    rows = [deadline for deadline, user_ids in open_deadlines(today, [user]) if user.pk in user_ids]
-    return sorted(rows, key=lambda d: (d.date, d.key))
+    today = today or timezone.localdate()
+    found = []
+    for source in SOURCES:
+        found.extend(source(today, [user], soonest) if source is case_step_deadlines else source(today, [user]))
+    rows = sorted((deadline for deadline, user_ids in found if user.pk in user_ids), key=lambda d: (d.date, d.key))
+    return rows if soonest is None else rows[:soonest]

@@ -84,7 +84,8 @@ def my_home(request):
     user = request.user
     account = account_of(user)
     unread = services.unread_for(user)
-    deadlines = deadlines_for(user)
+    # One more than shown: whether there are more to see at /calendar/my/.
+    deadlines = deadlines_for(user, soonest=DEADLINES_SHOWN + 1)
     context = {
         "account": account,
         "role_names": sorted(account.roles),
@@ -93,7 +94,7 @@ def my_home(request):
         "unread": unread[:UNREAD_SHOWN],
         "unread_count": unread.count(),
         "deadlines": deadlines[:DEADLINES_SHOWN],
-        "deadline_count": len(deadlines),
+        "more_deadlines": len(deadlines) > DEADLINES_SHOWN,
         "notices": latest_notices(),
         "calendar_feed_url": calendar_feed_url(),
         "admin_url": reverse("wagtailadmin_home") if user.has_perm("wagtailadmin.access_admin") else "",

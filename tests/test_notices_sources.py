@@ -371,5 +371,5 @@ def test_my_page_lists_the_ten_soonest_deadlines_and_counts_the_rest(client, int
     html = client.get("/my/").content.decode()
     section = html[html.index('id="deadlines"') : html.index("</section>", html.index('id="deadlines"'))]
     assert section.count("<li>") == 10
-    assert "最近 10 项，共 12 项" in section
+    assert "以上是最近的 10 项" in section
     assert "查看全部截止事项" in section
