@@ -198,26 +198,30 @@ def application_box_deadlines(today, users=None):
     from .models import NoticeSettings
 
     wait = datetime.timedelta(days=NoticeSettings.load().box_wait_days)
+    active = _active_users(users)
+    signers = {}
+    for stage, permission in STAGE_PERMISSIONS.items():
+        holders = _with_perm(permission).filter(pk__in=active)
+        if stage == Stage.COMMITTEE_OFFICE:
+            by_committee = {}
+            for user_id, committee_id in holders.values_list("pk", "profile__committee_id"):
+                if committee_id:
+                    by_committee.setdefault(committee_id, []).append(user_id)
+            if by_committee:
+                signers[stage] = by_committee
+        else:
+            ids = list(holders.values_list("pk", flat=True))
+            if ids:
+                signers[stage] = ids
+    if not signers:  # nobody asked about signs a box (a member's 我的工作台): read no applications
+        return []
     waiting = [
         application
         for application in WorkstationApplication.objects.filter(
-            status=WorkstationApplication.Status.IN_REVIEW, stage__in=list(STAGE_PERMISSIONS)
+            status=WorkstationApplication.Status.IN_REVIEW, stage__in=list(signers)
         ).only("pk", "name", "stage", "committee_id", "waiting_since")
         if _date(application.waiting_since + wait) >= today
     ]
-    if not waiting:
-        return []
-    active = _active_users(users)
-    signers = {}
-    for stage in {application.stage for application in waiting}:
-        holders = _with_perm(STAGE_PERMISSIONS[stage]).filter(pk__in=active)
-        if stage == Stage.COMMITTEE_OFFICE:
-            signers[stage] = {}
-            for user_id, committee_id in holders.values_list("pk", "profile__committee_id"):
-                if committee_id:
-                    signers[stage].setdefault(committee_id, []).append(user_id)
-        else:
-            signers[stage] = list(holders.values_list("pk", flat=True))
     found = []
     for application in waiting:
         holders = signers[application.stage]
