@@ -66,7 +66,7 @@ class EntryForm(forms.Form):
         queryset=StreetGroup.objects.all(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         required=False,
-        help_text=_("按住 Ctrl（Mac 为 ⌘）可选多个。"),
+        help_text=_("按住 Ctrl（苹果电脑按 ⌘）可选多个。"),
     )
     invited = forms.CharField(
         label=_("邀请委员"),
