@@ -26,6 +26,12 @@ def _job_for(request, pk):
     return get_object_or_404(jobs_visible_to(request.user), pk=pk)
 
 
+def _back(job):
+    """Where the job was started from (params["back"], a path on this site), for 返回 after a failure."""
+    back = str((job.params or {}).get("back", ""))
+    return back if back.startswith("/") and not back.startswith("//") else ""
+
+
 @require_GET
 @never_cache
 def job_page(request, pk):
@@ -39,6 +45,7 @@ def job_page(request, pk):
             "kind_label": kind.label if kind else job.kind,
             "state": state_of(job),
             "status_url": reverse("jobs_job_status", args=[job.pk]),
+            "back": _back(job),
         },
     )
 

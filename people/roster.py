@@ -29,6 +29,7 @@ from lianxin_site.imports import (
     xlsx_rows,
 )
 from lianxin_site.spreadsheet import safe_cell, unsafe_cell
+from lianxin_site.uploads import UploadRejected, check_xlsx
 
 from .models import ChairRole, Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
 
@@ -510,10 +511,43 @@ def export_roster(queryset=None, fmt="xlsx"):
     return dataset.export("xlsx")
 
 
-def confirm_import(record_id):
+def confirm_import(record_id, progress=None):
     """Import a previewed upload for real, once (lianxin_site.imports.confirm_upload: the record is
     claimed first, so a second click, or a colleague's, is told the import is running or done).
-    Returns (record, report); report is None when the stored file can no longer be read."""
+    Returns (record, report); report is None when the stored file can no longer be read.
+
+    In the worker (people/job_kinds.py) this runs inside the job's transaction, claim included: a
+    worker killed mid-import leaves the upload 待确认 and the roster as it was."""
     return confirm_upload(
-        RosterImport, record_id, lambda data, name: import_roster(data, name, dry_run=False), "这份名册"
+        RosterImport,
+        record_id,
+        lambda data, name: import_roster(data, name, dry_run=False, progress=progress),
+        "这份名册",
     )
+
+
+# ---------------------------------------------------------------------------
+# Large files: read by the worker (people/job_kinds.py)
+
+
+def roster_rows(data):
+    """About how many members a file holds, from a quick look before anything parses it (the
+    .xlsx archive's row tags, the .csv file's lines): 0 for a file that is not a roster, which
+    read_roster then refuses with its reason."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            facts = check_xlsx(
+                data, max_unpacked=settings.UPLOAD_MAX_UNPACKED_BYTES, max_rows=settings.ROSTER_MAX_ROWS, header_rows=1
+            )
+        except UploadRejected:
+            return 0
+        return max(facts.rows - 1, 0)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
+        return 0
+    return max(data.count(b"\n") + (not data.endswith(b"\n")) - 1, 0)
+
+
+def runs_in_worker(rows):
+    """A roster this large is previewed and imported by the worker, the admin watching its
+    progress (settings.ROSTER_WORKER_ROWS); a smaller one stays inside the request."""
+    return rows > settings.ROSTER_WORKER_ROWS
