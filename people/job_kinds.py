@@ -14,7 +14,7 @@ from lianxin_site.errors import DomainError
 from lianxin_site.storage import private_storage
 
 from .models import RosterImport
-from .roster import confirm_import, import_roster
+from .roster import confirm_import, preview_upload
 
 STAGED = "roster_imports/queued/"
 
@@ -45,12 +45,12 @@ def preview(job, progress):
     params = job.params
     progress.note("正在读取名册文件")
     data = staged_data(params)
-    report = import_roster(data, params["name"], dry_run=True, progress=progress)
-    record = RosterImport.keep(ContentFile(data, name=params["name"]), job.created_by, report)
+    record = preview_upload(data, params["name"], job.created_by, progress=progress)
+    report = record.report
     transaction.on_commit(lambda: private_storage().delete(params["file"]))
     return {
         "redirect": reverse("people_roster_preview", args=[record.pk]),
-        "message": f"名册已检查完毕：共 {report.total} 行，发现 {len(report.errors)} 个问题。",
+        "message": f"名册已检查完毕：共 {report['total']} 行，发现 {len(report['errors'])} 个问题。",
         "record": record.pk,
     }
 

@@ -22,7 +22,7 @@ from .roster import (
     RosterFileError,
     confirm_import,
     export_roster,
-    import_roster,
+    preview_upload,
     roster_rows,
     runs_in_worker,
 )
@@ -53,11 +53,10 @@ def roster_import_upload(request):
             )
             return redirect(job_url(job))
         try:
-            report = import_roster(data, upload.name, dry_run=True)
+            record = preview_upload(data, upload.name, request.user)
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
-            record = RosterImport.keep(upload, request.user, report)
             return redirect("people_roster_preview", pk=record.pk)
     return render(request, "people/admin/roster_import.html", {"form": form})
 
