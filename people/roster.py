@@ -11,7 +11,7 @@ import gzip
 import hashlib
 import io
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
@@ -380,6 +380,20 @@ class RosterResource(resources.ModelResource):
             self.updates.append([instance.pk, *values])
         super().save_instance(instance, is_create, row, **kwargs)
 
+    # The preview (dry run) writes nothing, not even to roll it back: what it would write is the
+    # plan (creates, updates) that 确认导入 writes, catching the database's refusals there.
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run:
+            self.create_instances.clear()
+            return
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run:
+            self.update_instances.clear()
+            return
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         if self.progress is not None:
@@ -543,7 +557,14 @@ class RosterPlan:
     VERSION = 1
 
     def dumps(self):
-        body = {"version": self.VERSION, "columns": PLAN_COLUMNS, **asdict(self)}
+        body = {
+            "version": self.VERSION,
+            "columns": PLAN_COLUMNS,
+            "fingerprint": self.fingerprint,
+            "codes": self.codes,
+            "creates": self.creates,
+            "updates": self.updates,
+        }
         return gzip.compress(json.dumps(body, ensure_ascii=False, default=str).encode(), compresslevel=1)
 
     @classmethod
