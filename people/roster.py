@@ -7,12 +7,16 @@ an edited file updates exactly the edited members.
 """
 
 import csv
+import gzip
+import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -29,6 +33,7 @@ from lianxin_site.imports import (
     xlsx_rows,
 )
 from lianxin_site.spreadsheet import safe_cell, unsafe_cell
+from lianxin_site.uploads import UploadRejected, check_xlsx
 
 from .models import ChairRole, Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
 
@@ -308,6 +313,9 @@ class RosterResource(resources.ModelResource):
         self._existing = {}
         self._first_line = {}
         self._before = None
+        # What the import writes, row by row (RosterPlan): the preview keeps it for 确认导入.
+        self.creates = []
+        self.updates = []
 
     # -- line numbers as the spreadsheet shows them
     def line_of(self, number):
@@ -363,6 +371,28 @@ class RosterResource(resources.ModelResource):
             errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        values = [getattr(instance, name) for name in PLAN_COLUMNS]
+        if is_create:
+            self.creates.append(values)
+        else:
+            self.updates.append([instance.pk, *values])
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    # The preview (dry run) writes nothing, not even to roll it back: what it would write is the
+    # plan (creates, updates) that 确认导入 writes, catching the database's refusals there.
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run:
+            self.create_instances.clear()
+            return
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run:
+            self.update_instances.clear()
+            return
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
@@ -421,6 +451,8 @@ class RosterResource(resources.ModelResource):
 
 FIELD_NAMES = RosterResource._meta.fields
 COLUMN_OF = {name: f.column_name for name, f in RosterResource.fields.items()}
+# The member's columns an import writes (foreign keys as their ids).
+PLAN_COLUMNS = tuple(f"{name}_id" if name in FOREIGN_KEYS else name for name in FIELD_NAMES)
 
 
 # ---------------------------------------------------------------------------
@@ -457,14 +489,25 @@ def import_roster(data, filename="", dry_run=True, progress=None):
     # `progress`: optional tqdm-like object (reset(total=…), update(n)).
     """Validate (dry_run) or import a roster file. All or nothing: a report with errors
     means nothing was written. Raises RosterFileError when the file is not a roster."""
+    return _import(data, filename, dry_run, progress)[0]
+
+
+def _import(data, filename, dry_run, progress):
+    """(report, plan): the plan (what the import writes, RosterPlan) is None when the file has
+    errors."""
     report = ImportReport(dry_run=dry_run)
     sheet = read_roster(data, filename)
     if sheet.formula_errors:  # nothing is imported; say which cells before any other check
         report.total = len(sheet.dataset)
         report.errors = sheet.formula_errors
-        return report
+        return report, None
     if progress is not None:
         progress.reset(total=len(sheet.dataset))
+    codes = list(
+        dict.fromkeys(code for code in (_code_of({"委员证号": raw}) for raw in sheet.dataset["委员证号"]) if code)
+    )
+    # Taken before the rows are read, so that a change made meanwhile shows as a change at 确认导入.
+    fingerprint = roster_fingerprint(codes) if dry_run else ""
     resource = RosterResource(lines=sheet.lines, progress=progress)
     with transaction.atomic():
         result = resource.import_data(
@@ -489,7 +532,121 @@ def import_roster(data, filename="", dry_run=True, progress=None):
     report.unchanged = totals[RowResult.IMPORT_TYPE_SKIP]
     report.errors = errors
     report.changes = resource.changes
-    return report
+    plan = None
+    if not errors:
+        plan = RosterPlan(fingerprint, codes, resource.creates, resource.updates)
+    return report, plan
+
+
+# ---------------------------------------------------------------------------
+# 确认导入 applies what the preview found (issue 19: the whole file was validated twice)
+
+
+@dataclass
+class RosterPlan:
+    """What a previewed file writes: the members it creates and the rows it updates (PLAN_COLUMNS'
+    values), with a fingerprint of what the preview read (the file's members as stored, and the
+    界别/党派/专委会/街道活动小组 names): when it still matches at 确认导入, the plan is applied as it
+    is; when anything it read has changed, the file is validated again."""
+
+    fingerprint: str
+    codes: list
+    creates: list
+    updates: list
+
+    VERSION = 1
+
+    def dumps(self):
+        body = {
+            "version": self.VERSION,
+            "columns": PLAN_COLUMNS,
+            "fingerprint": self.fingerprint,
+            "codes": self.codes,
+            "creates": self.creates,
+            "updates": self.updates,
+        }
+        return gzip.compress(json.dumps(body, ensure_ascii=False, default=str).encode(), compresslevel=1)
+
+    @classmethod
+    def loads(cls, data):
+        body = json.loads(gzip.decompress(data))
+        if body.get("version") != cls.VERSION or tuple(body.get("columns", ())) != PLAN_COLUMNS:
+            return None  # made by another version of the code: validate again
+        return cls(body["fingerprint"], body["codes"], body["creates"], body["updates"])
+
+
+def roster_fingerprint(codes):
+    """A digest of everything a roster import reads from the database: the reference data its
+    cells name, and the stored members with the file's 委员证号 (absent ones included)."""
+    digest = hashlib.sha256()
+    for model, columns in ((Sector, ()), (Party, ()), (SpecialCommittee, ()), (StreetGroup, ("street",))):
+        for row in model.objects.order_by("pk").values_list("pk", "name", *columns):
+            digest.update(repr(row).encode())
+    unique = sorted(set(codes))
+    for start in range(0, len(unique), CODE_CHUNK):
+        chunk = unique[start : start + CODE_CHUNK]
+        for row in Member.objects.filter(code__in=chunk).order_by("code").values_list("pk", *PLAN_COLUMNS):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def plan_name(record):
+    return f"{record.file.name}.plan.json.gz"
+
+
+def preview_upload(data, name, user, progress=None):
+    """The preview of an uploaded roster, kept (RosterImport, 待确认 or 有错误，未导入) with its plan
+    for 确认导入. Raises RosterFileError when the file is not a roster."""
+    report, plan = _import(data, name, True, progress)
+    record = RosterImport.keep(ContentFile(data, name=name), user, report)
+    if plan is not None:
+        record.file.storage.save(plan_name(record), ContentFile(plan.dumps()))
+    return record
+
+
+def _apply(plan, report, progress):
+    """Write the plan's members in bulk, all or nothing; the report says what was written."""
+    done = ImportReport(**{**report, "dry_run": False})
+    if progress is not None:
+        progress.reset(total=len(plan.creates) + len(plan.updates))
+    try:
+        with transaction.atomic():
+            for start in range(0, len(plan.creates), CODE_CHUNK):
+                rows = plan.creates[start : start + CODE_CHUNK]
+                Member.objects.bulk_create([Member(**dict(zip(PLAN_COLUMNS, row, strict=True))) for row in rows])
+                if progress is not None:
+                    progress.update(len(rows))
+            fields = [name for name in FIELD_NAMES if name != "code"]
+            for start in range(0, len(plan.updates), CODE_CHUNK):
+                rows = plan.updates[start : start + CODE_CHUNK]
+                members = [Member(pk=row[0], **dict(zip(PLAN_COLUMNS, row[1:], strict=True))) for row in rows]
+                Member.objects.bulk_update(members, fields)
+                if progress is not None:
+                    progress.update(len(rows))
+            from lianxin_site.cache import clear_public_cache
+
+            transaction.on_commit(clear_public_cache)
+    except IntegrityError as exc:
+        done.errors = [_base_error_message(exc)]
+    return done
+
+
+def _confirm_run(record_id, progress):
+    """confirm_upload's `run` for one record: apply the preview's plan while what it read is
+    unchanged, else validate and import the whole file again (as before plans were kept)."""
+
+    def run(data, name):
+        record = RosterImport.objects.get(pk=record_id)
+        storage = record.file.storage
+        plan = None
+        if storage.exists(plan_name(record)):
+            with storage.open(plan_name(record), "rb") as handle:
+                plan = RosterPlan.loads(handle.read())
+        if plan is not None and plan.fingerprint == roster_fingerprint(plan.codes):
+            return _apply(plan, record.report, progress)
+        return import_roster(data, name, dry_run=False, progress=progress)
+
+    return run
 
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -510,10 +667,38 @@ def export_roster(queryset=None, fmt="xlsx"):
     return dataset.export("xlsx")
 
 
-def confirm_import(record_id):
+def confirm_import(record_id, progress=None):
     """Import a previewed upload for real, once (lianxin_site.imports.confirm_upload: the record is
     claimed first, so a second click, or a colleague's, is told the import is running or done).
-    Returns (record, report); report is None when the stored file can no longer be read."""
-    return confirm_upload(
-        RosterImport, record_id, lambda data, name: import_roster(data, name, dry_run=False), "这份名册"
-    )
+    Returns (record, report); report is None when the stored file can no longer be read.
+
+    In the worker (people/job_kinds.py) this runs inside the job's transaction, claim included: a
+    worker killed mid-import leaves the upload 待确认 and the roster as it was."""
+    return confirm_upload(RosterImport, record_id, _confirm_run(record_id, progress), "这份名册")
+
+
+# ---------------------------------------------------------------------------
+# Large files: read by the worker (people/job_kinds.py)
+
+
+def roster_rows(data):
+    """About how many members a file holds, from a quick look before anything parses it (the
+    .xlsx archive's row tags, the .csv file's lines): 0 for a file that is not a roster, which
+    read_roster then refuses with its reason."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            facts = check_xlsx(
+                data, max_unpacked=settings.UPLOAD_MAX_UNPACKED_BYTES, max_rows=settings.ROSTER_MAX_ROWS, header_rows=1
+            )
+        except UploadRejected:
+            return 0
+        return max(facts.rows - 1, 0)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
+        return 0
+    return max(data.count(b"\n") + (not data.endswith(b"\n")) - 1, 0)
+
+
+def runs_in_worker(rows):
+    """A roster this large is previewed and imported by the worker, the admin watching its
+    progress (settings.ROSTER_WORKER_ROWS); a smaller one stays inside the request."""
+    return rows > settings.ROSTER_WORKER_ROWS

@@ -4,15 +4,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jobs.models import Job
+from jobs.services import start_job
+from jobs.views import job_url
 from lianxin_site.downloads import XLSX_TYPE, file_response
 from lianxin_site.imports import ImportRefused, kept_file_response
 
 from .forms import RosterUploadForm
+from .job_kinds import stage_upload
 from .models import RosterImport
-from .roster import EXPORT_FORMATS, RosterFileError, confirm_import, export_roster, import_roster
+from .roster import (
+    EXPORT_FORMATS,
+    RosterFileError,
+    confirm_import,
+    export_roster,
+    preview_upload,
+    roster_rows,
+    runs_in_worker,
+)
 
 CONTENT_TYPES = {
     "xlsx": XLSX_TYPE,
@@ -30,12 +43,20 @@ def roster_import_upload(request):
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
+        rows = roster_rows(data)
+        if runs_in_worker(rows):
+            job = start_job(
+                "roster_preview",
+                user=request.user,
+                params={**stage_upload(data, upload.name), "back": reverse("people_roster_import")},
+                title=f"名册预览：{upload.name}（约 {rows:,} 行）",
+            )
+            return redirect(job_url(job))
         try:
-            report = import_roster(data, upload.name, dry_run=True)
+            record = preview_upload(data, upload.name, request.user)
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
-            record = RosterImport.keep(upload, request.user, report)
             return redirect("people_roster_preview", pk=record.pk)
     return render(request, "people/admin/roster_import.html", {"form": form})
 
@@ -55,18 +76,46 @@ def roster_import_preview(request, pk):
         if not is_uploader:
             raise PermissionDenied
         return _confirm(request, record.pk)
+    running = _import_job(record)
     return render(
         request,
         "people/admin/roster_preview.html",
         {
             "record": record,
             "report": record.report,
-            "can_confirm": is_uploader and record.awaits(request.user),
+            "can_confirm": is_uploader and record.awaits(request.user) and running is None,
+            "import_job": running,
         },
     )
 
 
+def _import_job(record):
+    """The worker's import of this upload, queued or running: until it commits, the upload still
+    reads 待确认 (its claim is inside the job's transaction)."""
+    return (
+        Job.objects.filter(kind="roster_import", params__record=record.pk, status__in=ACTIVE_JOB)
+        .order_by("-created")
+        .first()
+    )
+
+
+ACTIVE_JOB = (Job.Status.QUEUED, Job.Status.RUNNING)
+
+
 def _confirm(request, pk):
+    record = RosterImport.objects.get(pk=pk)
+    if record.awaits(request.user) and runs_in_worker(record.report.get("total", 0)):
+        running = _import_job(record)
+        if running is not None:
+            messages.info(request, "这份名册正在导入，请稍候查看结果；不必再次确认。")
+            return redirect(job_url(running))
+        job = start_job(
+            "roster_import",
+            user=request.user,
+            params={"record": record.pk, "back": reverse("people_roster_preview", args=[record.pk])},
+            title=f"名册导入：{record.original_name}（{record.report.get('total', 0):,} 行）",
+        )
+        return redirect(job_url(job))
     try:
         record, report = confirm_import(pk)
     except ImportRefused as exc:

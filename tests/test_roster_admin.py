@@ -1,9 +1,11 @@
 """The roster import as staff use it in the admin: upload, preview, confirm."""
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from jobs.models import Job
 from people import roles
 from people.models import Member, RosterImport
 
@@ -157,3 +159,94 @@ def test_a_roster_filter_that_cannot_apply_shows_the_whole_list_with_a_message(r
     response = client.get(f"{members}?sector__id__exact=abc")
     assert response.status_code == 302 and response["Location"] == members
     assert "筛选条件无效，已改为显示全部记录。" in [str(m) for m in client.get(members).context["messages"]]
+
+
+# ---------------------------------------------------------------------------
+# Large files go through the worker (jobs/): here it runs the job as soon as the request commits.
+
+
+@pytest.fixture
+def large(settings):
+    """Files of more than two rows count as large."""
+    settings.ROSTER_WORKER_ROWS = 2
+
+
+def job_state(client, location):
+    job = Job.objects.get()
+    assert location == reverse("jobs_job", args=[job.pk])
+    return client.get(reverse("jobs_job_status", args=[job.pk])).json()
+
+
+def test_a_large_roster_is_previewed_and_imported_by_the_worker(
+    reference, members, liaison, large, django_capture_on_commit_callbacks
+):
+    user, client = liaison
+    edited = ("14001", "王丽", "女", "教育界", "", "教科文卫体委员会", "区第一中学 副校长", "13800138000", "否", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, as_xlsx(roster_rows(*VALID_ROWS, edited)))
+
+    state = job_state(client, response["Location"])
+    record = RosterImport.objects.get()
+    assert state["label"] == "已完成" and state["redirect"] == reverse("people_roster_preview", args=[record.pk])
+    assert (state["done"], state["total"]) == (4, 4)
+    assert record.status == RosterImport.Status.PREVIEWED and record.uploaded_by == user
+    assert record.original_name == "名册.xlsx" and Member.objects.count() == 4, "the preview writes nothing"
+    assert not storages["private"].listdir("roster_imports/queued")[1], "the staged upload is gone once kept"
+    page = client.get(state["redirect"]).content.decode()
+    assert 'data-count="created">3<' in page and "确认导入" in page
+
+    Job.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(state["redirect"])
+
+    state = job_state(client, confirmed["Location"])
+    assert state["message"] == "名册已导入：新增 3 人，更新 1 人，0 人无变化。"
+    assert state["redirect"] == reverse("people_member_modeladmin_index")
+    record.refresh_from_db()
+    assert record.status == RosterImport.Status.IMPORTED
+    assert Member.objects.count() == 7 and Member.objects.get(code="14001").employer_title == "区第一中学 副校长"
+
+
+def test_a_small_roster_stays_in_the_request(reference, liaison, settings):
+    _, client = liaison
+    settings.ROSTER_WORKER_ROWS = 3
+    response = upload(client, as_xlsx(roster_rows(*VALID_ROWS)))
+    assert response["Location"] == reverse("people_roster_preview", args=[RosterImport.objects.get().pk])
+    assert not Job.objects.exists()
+
+
+def test_a_large_file_that_is_not_a_roster_fails_its_job_in_chinese(liaison, large, django_capture_on_commit_callbacks):
+    _, client = liaison
+    data = "姓名,电话\r\n张三,1\r\n李四,2\r\n王五,3\r\n".encode("gbk")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, data, "名册.csv")
+
+    state = job_state(client, response["Location"])
+    assert state["label"] == "失败" and "缺少列：委员证号" in state["error"]
+    page = client.get(response["Location"]).content.decode()
+    assert "缺少列：委员证号" in page and f'href="{reverse("people_roster_import")}"' in page
+    assert not RosterImport.objects.exists()
+
+
+def test_a_second_confirm_while_the_worker_imports_goes_to_the_same_job(reference, liaison, large):
+    _, client = liaison
+    record = RosterImport.objects.create(
+        file=SimpleUploadedFile("名册.xlsx", as_xlsx(roster_rows(*VALID_ROWS))),
+        original_name="名册.xlsx",
+        uploaded_by=liaison[0],
+        status=RosterImport.Status.PREVIEWED,
+        report={"total": 3, "created": 3, "errors": [], "changes": []},
+    )
+    url = reverse("people_roster_preview", args=[record.pk])
+    first = client.post(url)  # queued: the worker has not taken it yet
+    job = Job.objects.get()
+    assert first["Location"] == reverse("jobs_job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert "这份名册正在后台导入。" in page and "确认导入" not in page
+
+    second = client.post(url)
+
+    assert second["Location"] == reverse("jobs_job", args=[job.pk]) and Job.objects.count() == 1
+    assert "这份名册正在导入，请稍候查看结果；不必再次确认。" in [
+        str(m) for m in client.get(second["Location"]).context["messages"]
+    ]

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from people.models import Member
+from people.models import Member, RosterImport
 from people.roster import HEADERS, OPTIONAL_HEADERS, RosterFileError, export_roster, import_roster, read_roster
 
 from .conftest import VALID_ROWS, as_csv, as_xlsx, roster_rows
@@ -350,3 +350,67 @@ def test_a_member_written_by_someone_else_mid_import_fails_the_whole_import(refe
 
     assert report.errors == ["导入时名册被其他人同时修改（委员证号冲突），没有写入任何数据。请重新上传预览后再确认。"]
     assert not Member.objects.filter(code="15001").exists()
+
+
+# ---------------------------------------------------------------------------
+# 确认导入 applies what the preview found, unless what the preview read has changed since
+
+
+def previewed(user, rows):
+    from people.roster import preview_upload
+
+    record = preview_upload(as_xlsx(roster_rows(*rows)), "名册.xlsx", user)
+    assert record.status == RosterImport.Status.PREVIEWED
+    return record
+
+
+def test_confirm_writes_what_the_preview_found_without_reading_the_rows_again(
+    members, make_user, monkeypatch, reference
+):
+    from people import roster
+
+    edited = ("14001", "王丽", "女", "教育界", "", "教科文卫体委员会", "区第一中学 副校长", "13800138000", "否", "")
+    record = previewed(make_user(), [*VALID_ROWS, edited])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file was validated again")
+
+    monkeypatch.setattr(roster, "import_roster", refuse)
+    record, report = roster.confirm_import(record.pk)
+
+    assert record.status == RosterImport.Status.IMPORTED
+    assert (report.created, report.updated, report.unchanged, report.dry_run) == (3, 1, 0, False)
+    teacher = Member.objects.get(code="14001")
+    assert teacher.employer_title == "区第一中学 副校长" and teacher.phone == "13800138000"
+    sun = Member.objects.get(code="15001")
+    assert (sun.name, sun.sector, sun.street_group.name) == ("孙悦", reference["education"], "东华门街道活动小组")
+    assert Member.objects.count() == 7
+
+
+def test_a_member_edited_after_the_preview_is_not_overwritten_by_it(members, make_user):
+    """The file leaves out 青年委员; after the preview someone marks 王丽 a youth member. Applying
+    the preview's rows would set it back: the whole file is validated again instead."""
+    from people.roster import confirm_import
+
+    edited = ("14001", "王丽", "女", "教育界", "", "教科文卫体委员会", "区第一中学 副校长", "13800138000", "否", "")
+    record = previewed(make_user(), [edited])
+    Member.objects.filter(code="14001").update(is_youth=True)
+
+    record, report = confirm_import(record.pk)
+
+    assert record.status == RosterImport.Status.IMPORTED and report.updated == 1
+    teacher = Member.objects.get(code="14001")
+    assert teacher.is_youth is True and teacher.employer_title == "区第一中学 副校长"
+
+
+def test_a_member_added_after_the_preview_with_a_code_of_the_file_is_updated_not_doubled(reference, make_user):
+    from people.roster import confirm_import
+
+    record = previewed(make_user(), VALID_ROWS)
+    MemberFactory(code="15002", name="周博", sector=reference["economy"])
+
+    record, report = confirm_import(record.pk)
+
+    assert record.status == RosterImport.Status.IMPORTED and report.errors == []
+    assert (report.created, report.updated) == (2, 1)
+    assert Member.objects.filter(code="15002").count() == 1 and Member.objects.count() == 3

@@ -1,0 +1,74 @@
+"""The roster's work for the worker (jobs/): previewing and importing a file too large for a
+request (more than settings.ROSTER_WORKER_ROWS rows). Each does what the admin's request does for
+a small file (people/views.py), with the same services (people/roster.py), and ends on the same
+preview page. Each runs inside the job's one transaction: all or nothing, as in the request."""
+
+import uuid
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+
+from jobs.registry import job_kind
+from lianxin_site.errors import DomainError
+from lianxin_site.storage import private_storage
+
+from .models import RosterImport
+from .roster import confirm_import, preview_upload
+
+STAGED = "roster_imports/queued/"
+
+
+class RosterJobError(DomainError):
+    pass
+
+
+def stage_upload(data, name):
+    """Keep an uploaded roster in private storage until the worker previews it: the params of
+    a preview job (the file's place and the name it came with)."""
+    stored = private_storage().save(f"{STAGED}{uuid.uuid4().hex}.bin", ContentFile(data))
+    return {"file": stored, "name": name}
+
+
+def staged_data(params):
+    storage = private_storage()
+    if not storage.exists(params["file"]):
+        raise RosterJobError("上传的名册文件已不存在，请重新上传。")
+    with storage.open(params["file"], "rb") as handle:
+        return handle.read()
+
+
+@job_kind("roster_preview", label="名册预览")
+def preview(job, progress):
+    """Check every row (a dry run that writes no member) and keep the upload with its report,
+    then send the admin on to the usual preview page."""
+    params = job.params
+    progress.note("正在读取名册文件")
+    data = staged_data(params)
+    record = preview_upload(data, params["name"], job.created_by, progress=progress)
+    report = record.report
+    transaction.on_commit(lambda: private_storage().delete(params["file"]))
+    return {
+        "redirect": reverse("people_roster_preview", args=[record.pk]),
+        "message": f"名册已检查完毕：共 {report['total']} 行，发现 {len(report['errors'])} 个问题。",
+        "record": record.pk,
+    }
+
+
+@job_kind("roster_import", label="名册导入")
+def import_previewed(job, progress):
+    """确认导入 of a previewed upload, through the one claim (confirm_import): a second job for
+    the same upload is told it was imported already."""
+    progress.note("正在导入名册")
+    record, report = confirm_import(job.params["record"], progress=progress)
+    if record.status == RosterImport.Status.IMPORTED:
+        return {
+            "redirect": reverse("people_member_modeladmin_index"),
+            "message": f"名册已导入：新增 {report.created} 人，更新 {report.updated} 人，{report.unchanged} 人无变化。",
+        }
+    # The roster changed since the preview and the file no longer imports: the upload is
+    # recorded 导入失败 with the problems, which its preview page lists.
+    return {
+        "redirect": reverse("people_roster_preview", args=[record.pk]),
+        "message": "名册未导入：名册在预览后发生了变化，出现了一些问题，没有写入任何数据。",
+    }
