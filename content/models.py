@@ -125,15 +125,15 @@ def stream_text(stream):
 
 
 def route_to_child(parent, request, path_components, queryset):
-    """Route /parent/<slug>/ straight to the specific child page in one query (Wagtail's
+    """Route /parent/<slug>/… to the specific child page in one query, then on from it (Wagtail's
     generic routing spends two queries per path segment), or None to fall back."""
-    if len(path_components) != 1:
+    if not path_components:
         return None
     child = queryset.child_of(parent).filter(slug=path_components[0]).first()
     if child is None:
         return None
     child._cached_parent_obj = parent  # the page's breadcrumb needs no query for its section
-    return child.route(request, [])
+    return child.route(request, path_components[1:])
 
 
 class PublicPageMixin:

@@ -6,8 +6,8 @@ then two more for view restrictions (the page's ancestors, then their restrictio
 for each `.public()` list on the page (every restriction with its page). Almost none of that
 changes between requests, so it is kept here, in two cache entries:
 
-- the Site for each host and port, with the sections under its home page (slug → page id and
-  type), so /stories/<slug>/ fetches the section, then the story, and nothing else;
+- the Site for each host and port, with its home page and the live sections under it (the
+  specific pages, by slug), so /stories/<slug>/ fetches the story and nothing else on the way;
 - the tree paths of the pages that carry a view restriction, so pages outside them skip the
   restriction queries and `.public()` filters without a query.
 
@@ -17,7 +17,6 @@ Site saved or deleted, a view restriction saved or deleted, a page published, un
 moved, deleted or made an alias. Anything it cannot answer falls back to Wagtail's own lookups.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -85,7 +84,8 @@ def may_have_view_restrictions(page):
 
 
 def _site_entry(request):
-    """(Site, {slug: (page id, content type id)} of the live sections under its home page)."""
+    """(Site with its specific home page, {slug: specific page} of the live sections under it).
+    Their own fields are as fresh as the entry: it is forgotten whenever any page is published."""
     host = split_domain_port(request._get_raw_host())[0]
     key = f"{host}:{request.get_port()}"
     sites = cache.get(SITES_KEY) or {}
@@ -94,8 +94,8 @@ def _site_entry(request):
         site = Site._find_for_request(request)
         sections = {}
         if site is not None:
-            children = site.root_page.get_children().live().values_list("slug", "pk", "content_type_id")
-            sections = {slug: (pk, content_type_id) for slug, pk, content_type_id in children}
+            site.root_page = site.root_page.specific  # the home page, ready to route and render
+            sections = {page.slug: page for page in site.root_page.get_children().live().specific()}
         entry = sites[key] = (site, sections)
         cache.set(SITES_KEY, sites, STATE_SECONDS)
     return entry
@@ -119,11 +119,7 @@ def prepare_route(request, path):
     components = [component for component in path.split("/") if component]
     if site is None or not components or components[0] not in sections:
         return
-    pk, content_type_id = sections[components[0]]
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    section = model.objects.filter(pk=pk).first() if model else None
-    if section is None:
-        return
+    section = sections[components[0]]
     try:
         request._wagtail_route_for_request = section.route(request, components[1:])
     except Http404:

@@ -16,7 +16,7 @@ from wagtail.models import Page
 
 from .cjk import WORD, query_terms, snippet
 from .models import StoryPage, WorkstationPage, WorkstationPostPage
-from .serving import prepare_route
+from .serving import prepare_route, restricted_q
 
 # The ?type= filter of the search page, in the order it is offered. Apps above content add their
 # page types with register_search_type() from their AppConfig.ready() (content imports nothing above it).
@@ -63,7 +63,7 @@ def search_pages(query, types=None):
     shown_date = _shown_date()
     pages = (
         Page.objects.live()
-        .public()
+        .exclude(restricted_q())  # .public() from the cached restricted paths: no query of its own
         .type(*types)
         .order_by(
             title_hits.desc(),
