@@ -129,6 +129,8 @@ def route_to_child(parent, request, path_components, queryset):
     generic routing spends two queries per path segment), or None to fall back."""
     if not path_components:
         return None
+    if len(path_components) > 1:  # the child is only on the way (a station to its 动态): skip what shows it
+        queryset = queryset.select_related(None).prefetch_related(None)
     child = queryset.child_of(parent).filter(slug=path_components[0]).first()
     if child is None:
         return None
