@@ -32,7 +32,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import Filter
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.models.panels import CommentPanelPlaceholder
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -40,6 +40,7 @@ from wagtail.search import index
 from lianxin_site.dates import year_param
 
 from .cjk import index_text
+from .serving import may_have_view_restrictions, restricted_q
 
 
 # The eight activity categories of the statistics tables (seed 001).
@@ -124,20 +125,30 @@ def stream_text(stream):
 
 
 def route_to_child(parent, request, path_components, queryset):
-    """Route /parent/<slug>/ straight to the specific child page in one query (Wagtail's
+    """Route /parent/<slug>/… to the specific child page in one query, then on from it (Wagtail's
     generic routing spends two queries per path segment), or None to fall back."""
-    if len(path_components) != 1:
+    if not path_components:
         return None
+    if len(path_components) > 1:  # the child is only on the way (a station to its 动态): skip what shows it
+        queryset = queryset.select_related(None).prefetch_related(None)
     child = queryset.child_of(parent).filter(slug=path_components[0]).first()
     if child is None:
         return None
-    return child.route(request, [])
+    child._cached_parent_obj = parent  # the page's breadcrumb needs no query for its section
+    return child.route(request, path_components[1:])
 
 
 class PublicPageMixin:
     """What every public page tells browsers, search engines and share cards about itself."""
 
     og_type = "website"  # Open Graph: "article" for stories and 动态
+
+    def get_view_restrictions(self):
+        """Wagtail's restrictions on this page and its ancestors, without the two queries when
+        none can apply (content/serving.py keeps the restricted pages' paths)."""
+        if not may_have_view_restrictions(self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def summary_text(self):
         """The page's own words for its description: a lead, an intro, the first lines."""
@@ -310,6 +321,10 @@ class StoryTag(TaggedItemBase):
 
 
 class StoryPageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Behind .public(): the restricted sections from the cache, not a query per list."""
+        return restricted_q()
+
     def with_card_data(self):
         """Everything a story card shows, in a fixed number of queries."""
         return self.select_related(

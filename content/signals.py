@@ -1,10 +1,13 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from lianxin_site.cache import clear_public_cache
 from people.models import Member, Party, Sector, SpecialCommittee
+
+from .images import make_renditions_later, page_image_ids
 
 page_published.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-publish")
 page_unpublished.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-unpublish")
@@ -19,3 +22,21 @@ def clear_on_page_delete(sender, **kwargs):
 # Stories and workstations show members' names, sectors and parties.
 for model in (Member, Sector, Party, SpecialCommittee):
     post_save.connect(clear_public_cache, sender=model, dispatch_uid=f"lianxin-clear-{model.__name__}")
+
+
+# Renditions are made by the worker before a reader asks for them (content/images.py).
+@receiver(page_published, dispatch_uid="lianxin-renditions-on-publish")
+def renditions_on_publish(sender, instance, **kwargs):
+    make_renditions_later(page_image_ids(instance))
+
+
+@receiver(post_save, sender=get_image_model(), dispatch_uid="lianxin-renditions-on-image-save")
+def renditions_on_image_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        make_renditions_later([instance.pk])
+
+
+@receiver(post_save, sender=Member, dispatch_uid="lianxin-renditions-on-member-save")
+def renditions_on_member_save(sender, instance, raw=False, **kwargs):
+    if not raw and instance.photo_id:
+        make_renditions_later([instance.photo_id])

@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
+from wagtail import views as wagtail_views
 from wagtail.models import Page
 
 from .cjk import WORD, query_terms, snippet
 from .models import StoryPage, WorkstationPage, WorkstationPostPage
+from .serving import prepare_route, restricted_q
 
 # The ?type= filter of the search page, in the order it is offered. Apps above content add their
 # page types with register_search_type() from their AppConfig.ready() (content imports nothing above it).
@@ -61,7 +63,7 @@ def search_pages(query, types=None):
     shown_date = _shown_date()
     pages = (
         Page.objects.live()
-        .public()
+        .exclude(restricted_q())  # .public() from the cached restricted paths: no query of its own
         .type(*types)
         .order_by(
             title_hits.desc(),
@@ -159,6 +161,13 @@ def search(request):
             "filter_query": urlencode({"q": query, **({"type": chosen} if chosen else {})}),
         },
     )
+
+
+def serve(request, path):
+    """Wagtail's page view, with the site and the way to the page's section taken from the
+    cache (content/serving.py): a story costs its section and itself, not five lookups."""
+    prepare_route(request, path)
+    return wagtail_views.serve(request, path)
 
 
 def robots_txt(request):

@@ -5,9 +5,10 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from content.models import StoryIndexPage, WorkstationIndexPage
+from content.serving import site_for_request
 
 register = template.Library()
 
@@ -19,7 +20,7 @@ def site_sections(context):
     """URLs of the public sections for the navigation. Kept in the cache, which is
     cleared whenever a page is published (content/signals.py)."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
+    site = site_for_request(request)
     if site is None:
         return {}
     key = f"lianxin:sections:{site.pk}"
