@@ -201,10 +201,10 @@ def test_api_search_matches_chinese_like_the_search_box(client, site):
 
 def test_api_listings_do_not_query_once_per_item(client, site, reference):
     def count(page_type):
-        from django.core.cache import cache
+        from lianxin_site.cache import public_cache
 
         api(client, type=page_type)  # new photos get their renditions made once, on first use
-        cache.clear()  # measure the API, not the page cache in front of it
+        public_cache.clear()  # measure the API, not the page cache in front of it
         with CaptureQueriesContext(connection) as ctx:
             data = api(client, type=page_type)
         if page_type == "content.WorkstationPostPage":
@@ -313,9 +313,9 @@ def test_editors_preview_a_draft(client, site, make_user):
 
 def queries_for(client, url):
     client.get(url)  # warm Wagtail's per-process caches (site root paths …)
-    from django.core.cache import cache
+    from lianxin_site.cache import public_cache
 
-    cache.clear()
+    public_cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
