@@ -3,7 +3,6 @@
 import datetime
 import html
 
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, When
@@ -37,6 +36,7 @@ from wagtail.models.panels import CommentPanelPlaceholder
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lianxin_site.cache import public_cache
 from lianxin_site.dates import year_param
 
 from .cjk import index_text
@@ -248,10 +248,10 @@ class StoryIndexPage(RoutablePageMixin, PublicPageMixin, Page):
     def story_years(self):
         """Years that have stories, for the filter; cached (cleared on every publish)."""
         key = f"lianxin:story-years:{self.pk}"
-        years = cache.get(key)
+        years = public_cache.get(key)
         if years is None:
             years = [d.year for d in self.stories().dates("date", "year", order="DESC")]
-            cache.set(key, years, None)
+            public_cache.set(key, years, None)
         return years
 
     def filtered_stories(self, params):

@@ -2,7 +2,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.images import get_image_model
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from lianxin_site.cache import clear_public_cache
 from people.models import Member, Party, Sector, SpecialCommittee
@@ -11,6 +11,8 @@ from .images import make_renditions_later, page_image_ids
 
 page_published.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-publish")
 page_unpublished.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-unpublish")
+# A moved page changes its own address and its old and new parents' lists.
+post_page_move.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-move")
 
 
 @receiver(post_delete, dispatch_uid="lianxin-clear-on-page-delete")

@@ -1,12 +1,27 @@
-"""Anonymous pages are served from a shared cache and cleared when what they show changes."""
+"""Anonymous pages are served from a shared cache and cleared when what they show changes.
+
+The cache is the `pages` alias (settings: files on one host in development, Redis in production), so
+clearing it reaches every app server at once. What is derived from the published pages and must be
+forgotten with them (the section links, a story index's years) is kept in the same cache."""
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.middleware.cache import FetchFromCacheMiddleware
+from django.utils.connection import ConnectionProxy
+
+PAGES = "pages"
+
+# The page cache, for code that keeps what it derives from published pages beside them.
+public_cache = ConnectionProxy(caches, PAGES)
 
 
 def clear_public_cache(**kwargs):
-    caches[settings.CACHE_MIDDLEWARE_ALIAS].clear()
+    """Empties the page cache now, and again when the surrounding transaction commits: another app
+    server that renders a page from the old rows in between would otherwise keep serving it."""
+    caches[PAGES].clear()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(caches[PAGES].clear)
 
 
 # /calendar/my/: each account's private deadline feed and the page that shows its address.

@@ -143,12 +143,14 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
-    """The anonymous page cache lives in process memory in tests: start each test empty."""
-    from django.core.cache import cache
+    """Every cache (the anonymous pages among them) lives in process memory in tests: start each test empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches.settings:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in caches.settings:
+        caches[alias].clear()
 
 
 @pytest.fixture

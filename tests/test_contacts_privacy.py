@@ -6,13 +6,13 @@ import json
 import pickle
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts import rules
 from contacts.models import ContactActivity, TargetCategory, Way
+from lianxin_site.cache import public_cache
 from people import roles
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +105,8 @@ def test_no_api_answer_carries_a_target_or_a_note(logged, site):
 
 def cached_text():
     """Everything in the page cache (tests keep it in process memory), as text."""
-    raw = b"".join(pickle.dumps(value) for value in cache._cache.values())  # noqa: SLF001
-    return raw.decode("utf-8", errors="ignore"), len(cache._cache)  # noqa: SLF001
+    raw = b"".join(pickle.dumps(value) for value in public_cache._cache.values())  # noqa: SLF001
+    return raw.decode("utf-8", errors="ignore"), len(public_cache._cache)  # noqa: SLF001
 
 
 def test_no_cached_anonymous_page_holds_a_target_or_a_note(logged, site):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from content.models import StoryPage, WorkstationPage
 from people.models import Member
 
-from .content_helpers import make_image, post, story
+from .content_helpers import make_image, post, station, story
 from .factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,10 +201,10 @@ def test_api_search_matches_chinese_like_the_search_box(client, site):
 
 def test_api_listings_do_not_query_once_per_item(client, site, reference):
     def count(page_type):
-        from django.core.cache import cache
+        from lianxin_site.cache import public_cache
 
         api(client, type=page_type)  # new photos get their renditions made once, on first use
-        cache.clear()  # measure the API, not the page cache in front of it
+        public_cache.clear()  # measure the API, not the page cache in front of it
         with CaptureQueriesContext(connection) as ctx:
             data = api(client, type=page_type)
         if page_type == "content.WorkstationPostPage":
@@ -313,9 +313,9 @@ def test_editors_preview_a_draft(client, site, make_user):
 
 def queries_for(client, url):
     client.get(url)  # warm Wagtail's per-process caches (site root paths …)
-    from django.core.cache import cache
+    from lianxin_site.cache import public_cache
 
-    cache.clear()
+    public_cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
@@ -351,6 +351,16 @@ def test_anonymous_pages_come_from_the_cache_until_something_is_published(client
 
     story(site["stories"], members["engineer"], "陈杰：新发布的风采")
     assert "陈杰：新发布的风采" in html(client, site["stories"].url), "publishing clears the cache"
+
+
+def test_a_moved_page_leaves_its_old_parent_at_once_for_anonymous_visitors(client, site, members):
+    other = station(site["stations"], members["doctor"], title="朝阳门街道委员工作室")
+    assert "社区养老服务调研" in html(client, site["ws"].url)
+    assert "社区养老服务调研" not in html(client, other.url)  # both pages now in the cache
+
+    site["p2"].move(other, pos="last-child")
+    assert "社区养老服务调研" not in html(client, site["ws"].url), "moving clears the cache"
+    assert "社区养老服务调研" in html(client, other.url)
 
 
 def test_logged_in_users_are_never_served_the_shared_cache(client, site, make_user):

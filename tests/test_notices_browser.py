@@ -7,12 +7,12 @@ notice with its blank 备案表. Screenshots in tests/artifacts/notices-*.png.""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from icalendar import Calendar
 
 from forms_app.founding import rules as founding
 from forms_app.founding.models import Stage
+from lianxin_site.cache import public_cache
 from notices.demo import FILING_NOTICE_TITLE, seed_notices
 from notices.models import Kind, Notification
 from people import roles
@@ -33,9 +33,9 @@ APPLICATION = "东四教育委员工作室"
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Public pages are cached for visitors: each test reads its own rows."""
-    cache.clear()
+    public_cache.clear()
     yield
-    cache.clear()
+    public_cache.clear()
 
 
 def no_sideways(page):

@@ -423,9 +423,9 @@ def test_the_logged_in_header_is_never_served_from_the_anonymous_cache(site, mak
     for _ in range(2):
         again = anonymous.get("/").content.decode()
         assert "已登录" not in again and "王丽</span>" not in again
-    from django.core.cache import cache
+    from lianxin_site.cache import public_cache
 
-    cache.clear()
+    public_cache.clear()
     logged_in.get("/")  # a logged-in visitor first: nothing stored for the anonymous
     fresh = Client().get("/").content.decode()
     assert "已登录" not in fresh and 'href="/login/"' in fresh

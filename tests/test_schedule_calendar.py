@@ -7,11 +7,12 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.utils import timezone
 from icalendar import Calendar
 
 from forms_app.five_ones.models import FilingYear
+from lianxin_site.cache import public_cache
 from people import roles
 from schedule.demo import seed_calendar_page
 from schedule.models import BodyKind, CalendarFeedToken, EntryBody, EntryKind, ScheduleEntry
@@ -24,10 +25,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
+    public_cache.clear()
     caches["fragments"].clear()
     yield
-    cache.clear()
+    public_cache.clear()
     caches["fragments"].clear()
 
 
@@ -276,7 +277,7 @@ def test_month_ranges_are_all_day_and_timed_entries_are_in_shanghai(client, refe
 
 def test_uids_are_stable_across_requests(client, plan):
     first = parse(client.get("/calendar/all.ics"))
-    cache.clear()  # build it again rather than read the cached copy
+    public_cache.clear()  # build it again rather than read the cached copy
     ScheduleEntry.objects.create(year=YEAR, first_month=month(YEAR, 10), last_month=month(YEAR, 10), content="新增")
     second = parse(client.get("/calendar/all.ics"))
     assert uids(first) < uids(second)
@@ -348,7 +349,7 @@ def test_kept_event_text_follows_what_the_event_says(client, plan, reference):
     edited = plan["health"]
     edited.content = "医药卫生界义诊（改期）"
     edited.save()
-    cache.clear()  # what a committed change does to the page cache (schedule/signals.py)
+    public_cache.clear()  # what a committed change does to the page cache (schedule/signals.py)
 
     after = parse(client.get(sector_feed))
     descriptions = {str(e["UID"]): str(e["DESCRIPTION"]) for e in after.walk("VEVENT")}

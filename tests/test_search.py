@@ -5,9 +5,10 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from lianxin_site.cache import public_cache
 
 from .content_helpers import post, story
 from .test_browser import ARTIFACTS, browser  # noqa: F401  (the browser fixture)
@@ -124,7 +125,7 @@ def test_a_filtered_search_keeps_its_type_across_pages(client, site):
 def test_a_page_of_results_costs_the_same_queries_however_many_results(client, site, members, reference):
     def queries():
         search(client, q="社区")  # warm per-process caches (content types …)
-        cache.clear()  # measure the search, not the page cache in front of it
+        public_cache.clear()  # measure the search, not the page cache in front of it
         with CaptureQueriesContext(connection) as ctx:
             search(client, q="社区")
         return len(ctx)

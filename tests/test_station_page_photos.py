@@ -51,11 +51,11 @@ def test_the_lead_and_members_show_with_photo_name_and_sector_only(page, members
 
 
 def portrait_queries(url):
-    from django.core.cache import cache
+    from lianxin_site.cache import public_cache
 
     client = Client()
     client.get(url)  # warm: the renditions are made on the first view
-    cache.clear()  # rendered again, not served from the anonymous page cache
+    public_cache.clear()  # rendered again, not served from the anonymous page cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -1,7 +1,6 @@
 import re
 
 from django import template
-from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -9,6 +8,7 @@ from wagtail.models import Page
 
 from content.models import StoryIndexPage, WorkstationIndexPage
 from content.serving import site_for_request
+from lianxin_site.cache import public_cache
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def site_sections(context):
     if site is None:
         return {}
     key = f"lianxin:sections:{site.pk}"
-    sections = cache.get(key)
+    sections = public_cache.get(key)
     if sections is None:
         sections = {}
         for name, model in (("stories", StoryIndexPage), ("workstations", WorkstationIndexPage)):
@@ -44,7 +44,7 @@ def site_sections(context):
                 .first()
             )
             sections[name] = page.get_url(request) if page else None
-        cache.set(key, sections, None)
+        public_cache.set(key, sections, None)
     return sections
 
 

@@ -108,24 +108,41 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Shared by all worker processes on a host, so that clearing it on publish reaches every
-# worker (see lianxin_site/cache.py).
+# Four caches, each with one job (production.py puts default, pages, renditions and sessions in Redis,
+# so that every app server on every host shares them):
+# - default: short-lived shared state (a background job's progress); files on this host, shared by all
+#   its worker processes.
+# - pages: the anonymous page cache and what is derived from the published pages (the section links,
+#   a story index's years), cleared whole on publish, unpublish, move and roster change
+#   (lianxin_site/cache.py); its own folder, so that clearing it touches nothing else.
+# - renditions: Wagtail's rendition cache (which file each {% image %} size is), read before the
+#   database; process memory here, instead of a file written per image per visit.
+# - fragments: pieces keyed by a hash of their own content (an iCal event's text: schedule/feeds.py).
+#   A key never goes stale, so it is not cleared on publish, and each process may keep its own copy.
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / ".cache"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+        "LOCATION": str(CACHE_DIR / "default"),
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
-    # Pieces keyed by a hash of their own content (an iCal event's text: schedule/feeds.py). A key
-    # never goes stale, so this cache is not cleared on publish as the page cache is, and each
-    # process may keep its own copy (memory: writing 500 small files would cost more than it saves).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
-CACHE_MIDDLEWARE_ALIAS = "default"
+CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("CACHE_MIDDLEWARE_SECONDS", 300))
 CACHE_MIDDLEWARE_KEY_PREFIX = "lianxin"
 
