@@ -1,13 +1,14 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from lianxin_site.cache import clear_public_cache
 from people.models import Member, Party, Sector, SpecialCommittee
 
 page_published.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-publish")
 page_unpublished.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-unpublish")
+post_page_move.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-move")
 
 
 @receiver(post_delete, dispatch_uid="lianxin-clear-on-page-delete")
@@ -19,3 +20,13 @@ def clear_on_page_delete(sender, **kwargs):
 # Stories and workstations show members' names, sectors and parties.
 for model in (Member, Sector, Party, SpecialCommittee):
     post_save.connect(clear_public_cache, sender=model, dispatch_uid=f"lianxin-clear-{model.__name__}")
+
+
+@receiver(post_page_move, dispatch_uid="lianxin-post-station-on-move")
+def keep_post_station_on_move(sender, instance, parent_page_after, **kwargs):
+    """A 动态 moved to another station counts in that station's months from then on: Wagtail saves
+    the moved page as a plain Page, so WorkstationPostPage.save does not see the move."""
+    from .models import WorkstationPostPage, station_id_above
+
+    if issubclass(sender, WorkstationPostPage):
+        WorkstationPostPage.objects.filter(pk=instance.pk).update(station_id=station_id_above(instance.path))

@@ -23,3 +23,20 @@ class AnonymousFetchFromCacheMiddleware(FetchFromCacheMiddleware):
             request._cache_update_cache = False
             return None
         return super().process_request(request)
+
+
+def public_cache():
+    """The cache cleared together with the anonymous pages (clear_public_cache): what the public
+    pages show that is worth computing once per publish, such as the story counts and years."""
+    return caches[settings.CACHE_MIDDLEWARE_ALIAS]
+
+
+def computed_once_per_publish(key, compute):
+    """`compute()`'s value, kept in public_cache() until the next publish, unpublish, move or
+    roster change clears it (on every app server at once when the cache is shared)."""
+    store = public_cache()
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value, None)
+    return value
