@@ -230,7 +230,11 @@ class StoryIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         return plain_text(self.intro)
 
     def stories(self):
-        return StoryPage.objects.child_of(self).live().public().with_card_data().order_by("-date", "-pk")
+        """The live public stories, newest first. Every story sits under the one 委员风采栏目
+        (max_count 1, StoryPage.parent_page_types), so no tree filter: with one, SQLite read every
+        page of the site and sorted them instead of walking the date index (a list, the feed and
+        page 1 grew with all the pages, posts included)."""
+        return StoryPage.objects.live().public().with_card_data().order_by("-date", "-pk")
 
     def story_years(self):
         """Years that have stories, for the filter; computed once per publish."""
