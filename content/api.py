@@ -8,10 +8,11 @@ Members are serialised by content.models.public_member: never the phone or å§”å‘
 import hashlib
 
 from rest_framework.filters import BaseFilterBackend
+from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.search.backends import get_search_backend
@@ -117,9 +118,25 @@ class ContentPagesAPIViewSet(PagesAPIViewSet):
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["sector", "party", "workstation"])
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        model = single_type(self.request)
+        if model in LIST_PREFETCH:
+            # The public pages of that type, filtered on the type's own query: Wagtail's own
+            # `type.objects.filter(pk__in=<every public page of the site>)` builds that whole set on
+            # each request, so a list of 20 grows with every page of the site.
+            queryset = get_public_pages_queryset(self.request, model=model)
+        else:
+            queryset = super().get_queryset()
         prefetch = LIST_PREFETCH.get(queryset.model)
         return prefetch(queryset.select_related("locale")) if prefetch else queryset
+
+
+def single_type(request):
+    """The page model of ?type= when it names exactly one, else None (Wagtail then answers)."""
+    try:
+        models = page_models_from_string(request.GET.get("type") or "")
+    except (LookupError, ValueError):
+        return None
+    return models[0] if len(models) == 1 else None
 
 
 # What each type's fields read, loaded once per list rather than once per item.
