@@ -5,14 +5,20 @@
 Members are serialised by content.models.public_member: never the phone or 委员证号.
 """
 
+import hashlib
+
 from rest_framework.filters import BaseFilterBackend
+from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
+
+from lianxin_site.cache import computed_once_per_publish
 
 from .cjk import query_terms
 from .images import public_images
@@ -40,8 +46,7 @@ class ContentFilter(BaseFilterBackend):
         if workstation is not None:
             if model is not WorkstationPostPage:
                 raise BadRequestError("workstation 过滤只用于 type=content.WorkstationPostPage")
-            parent = WorkstationPage.objects.filter(pk=workstation).first()
-            queryset = queryset.child_of(parent) if parent else queryset.none()
+            queryset = queryset.filter(station_id=workstation)  # the indexed link, not the tree path
         if model is StoryPage:
             if sector is not None:
                 queryset = queryset.filter(member__sector_id=sector)
@@ -74,7 +79,37 @@ class CJKSearchFilter(SearchFilter):
             raise BadRequestError(f"搜索时不能按 {exc.field_name} 过滤或排序") from exc
 
 
+class PublishedCountPagination(WagtailPagination):
+    """Wagtail's limit/offset pages, with meta.total_count counted once per publish for each
+    query (the same filters, search and order on the same host) instead of a count over every
+    matching page on each request: the public lists change only when pages are published,
+    unpublished or moved, which clears the public cache (content/signals.py)."""
+
+    PAGING = {"offset", "limit", "fields", "format"}
+
+    def paginate_queryset(self, queryset, request, view=None):
+        query = sorted((name, value) for name, value in request.GET.lists() if name not in self.PAGING)
+        digest = hashlib.sha256(repr((request.get_host(), query)).encode()).hexdigest()
+        count = computed_once_per_publish(f"lianxin:api-count:{digest}", queryset.count)
+        return super().paginate_queryset(KnownCount(queryset, count), request, view)
+
+
+class KnownCount:
+    """A queryset (or search results) whose count is already known: all Wagtail's pagination asks
+    of it is count() and a slice."""
+
+    def __init__(self, queryset, count):
+        self.queryset, self.known = queryset, count
+
+    def count(self):
+        return self.known
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
 class ContentPagesAPIViewSet(PagesAPIViewSet):
+    pagination_class = PublishedCountPagination
     filter_backends = [
         ContentFilter,
         *(CJKSearchFilter if f is SearchFilter else f for f in PagesAPIViewSet.filter_backends),
@@ -83,9 +118,25 @@ class ContentPagesAPIViewSet(PagesAPIViewSet):
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["sector", "party", "workstation"])
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        model = single_type(self.request)
+        if model in LIST_PREFETCH:
+            # The public pages of that type, filtered on the type's own query: Wagtail's own
+            # `type.objects.filter(pk__in=<every public page of the site>)` builds that whole set on
+            # each request, so a list of 20 grows with every page of the site.
+            queryset = get_public_pages_queryset(self.request, model=model)
+        else:
+            queryset = super().get_queryset()
         prefetch = LIST_PREFETCH.get(queryset.model)
         return prefetch(queryset.select_related("locale")) if prefetch else queryset
+
+
+def single_type(request):
+    """The page model of ?type= when it names exactly one, else None (Wagtail then answers)."""
+    try:
+        models = page_models_from_string(request.GET.get("type") or "")
+    except (LookupError, ValueError):
+        return None
+    return models[0] if len(models) == 1 else None
 
 
 # What each type's fields read, loaded once per list rather than once per item.

@@ -47,7 +47,7 @@ class StoryFeed(IndexPageFeed):
         return "区政协委员风采"
 
     def items(self):
-        return self.index_page.stories()[: self.size]
+        return self.index_page.stories().prefetch_related("tags")[: self.size]
 
     def item_description(self, item):
         return f"{item.member.name}（{item.member.sector.name}）：{item.lead}"

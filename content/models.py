@@ -3,10 +3,8 @@
 import datetime
 import html
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import ExtractMonth, Length, Substr
+from django.db.models import Case, F, IntegerField, Q, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -36,7 +34,7 @@ from wagtail.models.panels import CommentPanelPlaceholder
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from lianxin_site.cache import public_cache
+from lianxin_site.cache import computed_once_per_publish
 from lianxin_site.dates import year_param
 
 from .cjk import index_text
@@ -243,16 +241,24 @@ class StoryIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         return plain_text(self.intro)
 
     def stories(self):
-        return StoryPage.objects.child_of(self).live().public().with_card_data().order_by("-date", "-pk")
+        """The live public stories, newest first. Every story sits under the one 委员风采栏目
+        (max_count 1, StoryPage.parent_page_types), so no tree filter: with one, SQLite read every
+        page of the site and sorted them instead of walking the date index (a list, the feed and
+        page 1 grew with all the pages, posts included)."""
+        return StoryPage.objects.live().public().with_card_data().order_by("-date", "-pk")
 
     def story_years(self):
-        """Years that have stories, for the filter; cached (cleared on every publish)."""
-        key = f"lianxin:story-years:{self.pk}"
-        years = public_cache.get(key)
-        if years is None:
-            years = [d.year for d in self.stories().dates("date", "year", order="DESC")]
-            public_cache.set(key, years, None)
-        return years
+        """Years that have stories, for the filter; computed once per publish."""
+        return computed_once_per_publish(
+            f"lianxin:story-years:{self.pk}",
+            lambda: [d.year for d in self.stories().dates("date", "year", order="DESC")],
+        )
+
+    def story_count(self, stories, chosen):
+        """How many stories the filters `chosen` show; computed once per publish for each choice,
+        not counted over every story on each request."""
+        choice = ",".join(f"{name}={value}" for name, value in sorted(chosen.items()))
+        return computed_once_per_publish(f"lianxin:story-count:{self.pk}:{choice}", stories.count)
 
     def filtered_stories(self, params):
         stories = self.stories()
@@ -273,19 +279,15 @@ class StoryIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         from people.models import Party, Sector, SpecialCommittee
 
         stories, chosen = self.filtered_stories(request.GET)
-        paginator = Paginator(stories, self.per_page)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
         query = request.GET.copy()
-        query.pop("page", None)
+        for name in ("page", "before", "after"):
+            query.pop(name, None)
         return self.render(
             request,
             context_overrides={
-                "stories": page_obj,
+                "stories": story_list_page(
+                    stories, request.GET, self.story_count(stories, chosen), self.per_page, query.urlencode()
+                ),
                 "chosen": chosen,
                 "filter_query": query.urlencode(),
                 "sectors": Sector.objects.all(),
@@ -304,6 +306,80 @@ class StoryIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         from .feeds import StoryFeed
 
         return StoryFeed(self)(request)
+
+
+# ?page=N reads pages 1 to NUMBERED_PAGES by offset (a few hundred rows at most); the links past
+# them carry the key of the story they continue from, so page 400 reads 12 rows through the date
+# index instead of skipping 4,788, and a link keeps showing the same stories when new ones appear.
+NUMBERED_PAGES = 10
+
+
+def story_key(value):
+    """(date, id) from a ?before= / ?after= value such as 2025-03-01.1234; None if it is not one."""
+    date_text, _, pk_text = (value or "").partition(".")
+    try:
+        return datetime.date.fromisoformat(date_text), int(pk_text)
+    except ValueError:
+        return None
+
+
+def _key_of(story):
+    return f"{story.date.isoformat()}.{story.pk}"
+
+
+class StoryListPage:
+    """One page of the story list, newest first: its stories, its number out of how many, and the
+    query strings of the pages before and after it (empty when there is none)."""
+
+    def __init__(self, stories, number, count, per_page, previous_query, next_query):
+        self.object_list = stories
+        self.number = number
+        self.count = count
+        self.num_pages = max(1, -(-count // per_page))
+        self.previous_query = previous_query
+        self.next_query = next_query
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+def story_list_page(stories, params, count, per_page, filter_query=""):
+    """The page of `stories` (ordered -date, -pk) that `params` asks for: ?page=N for the first
+    NUMBERED_PAGES (a number past the end shows the last page), ?before=<key> for the stories after
+    a given one and ?after=<key> for those before it; `page` travels with a key as its number."""
+    num_pages = max(1, -(-count // per_page))
+    page = params.get("page", "")
+    number = min(max(int(page), 1), num_pages) if page.isdecimal() else 1
+    before, after = story_key(params.get("before")), story_key(params.get("after"))
+    if before:
+        day, pk = before
+        rows = list(stories.filter(Q(date__lt=day) | Q(date=day, pk__lt=pk), date__lte=day)[:per_page])
+    elif after:
+        day, pk = after
+        newer = stories.filter(Q(date__gt=day) | Q(date=day, pk__gt=pk), date__gte=day).order_by("date", "pk")
+        rows = list(newer[:per_page])[::-1]
+    else:
+        rows = list(stories[(number - 1) * per_page : number * per_page])
+    prefix = f"{filter_query}&" if filter_query else ""
+
+    def link(to, edge, direction):
+        if to <= NUMBERED_PAGES:
+            return f"{prefix}page={to}"
+        return f"{prefix}{direction}={_key_of(edge)}&page={to}"
+
+    has_previous = number > 1 and bool(rows)
+    has_next = number < num_pages and bool(rows)
+    return StoryListPage(
+        rows,
+        number,
+        count,
+        per_page,
+        link(number - 1, rows[0], "after") if has_previous else "",
+        link(number + 1, rows[-1], "before") if has_next else "",
+    )
 
 
 class TagNamesField(serializers.Field):
@@ -744,23 +820,29 @@ class WorkstationPage(CJKSearchMixin, PublicPageMixin, Page):
         return [public_member(m) for m in self.members.all()]  # prefetched by the API list
 
     def posts(self):
-        return WorkstationPostPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        return WorkstationPostPage.objects.of_station(self).live().public().order_by("-date", "-pk")
 
     def route(self, request, path_components):
         posts = WorkstationPostPage.objects.select_related("cover")
         return route_to_child(self, request, path_components, posts) or super().route(request, path_components)
 
     def months_with_activity(self, year):
-        """{month: number of 动态 posts} for a year: 一站一计划、月月有活动."""
+        """{month: number of 动态 posts} for a year (months without any left out): 一站一计划、月月有活动.
+        One query over the station's (station, date) index range for the year, each month a
+        filtered count in SQL: no per-row month extraction (a Python function call per row on SQLite)."""
+        firsts = [datetime.date(year, month, 1) for month in range(1, 13)] + [datetime.date(year + 1, 1, 1)]
         counts = (
             self.posts()
-            .filter(date__year=year)
-            .annotate(month=ExtractMonth("date"))
-            .values("month")
-            .annotate(n=models.Count("pk"))
+            .filter(date__gte=firsts[0], date__lt=firsts[12])
             .order_by()
+            .aggregate(
+                **{
+                    f"m{month}": models.Count("pk", filter=Q(date__gte=firsts[month - 1], date__lt=firsts[month]))
+                    for month in range(1, 13)
+                }
+            )
         )
-        return {row["month"]: row["n"] for row in counts}
+        return {month: counts[f"m{month}"] for month in range(1, 13) if counts[f"m{month}"]}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -834,9 +916,14 @@ class PlanItem(Orderable):
 
 class WorkstationPostQuerySet(PageQuerySet):
     def with_workstation_id(self):
-        """Annotate each post with its workstation's id, read from the tree path."""
-        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
-        return self.annotate(parent_workstation_id=Subquery(Page.objects.filter(path=parent_path).values("pk")[:1]))
+        """Annotate each post with its workstation's id (the indexed `station` link, kept in step
+        with the tree by WorkstationPostPage.save and the move signal)."""
+        return self.annotate(parent_workstation_id=F("station_id"))
+
+    def of_station(self, station):
+        """The posts under `station`, through the indexed link rather than a scan of the tree path
+        (none for a station not saved yet: a preview of a new page)."""
+        return self.filter(station_id=station.pk) if station.pk is not None else self.none()
 
 
 class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
@@ -861,6 +948,18 @@ class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # The station the post sits under, copied from the tree on every save (and on a move, by
+    # content/signals.py): counting a station's months walks an index (station, date) instead
+    # of every station's posts of the year filtered by page path.
+    station = models.ForeignKey(
+        WorkstationPage,
+        verbose_name=_("委员工作室"),
+        null=True,
+        editable=False,
+        db_index=False,  # the (station, date) index below serves lookups by station alone
+        on_delete=models.SET_NULL,
+        related_name="station_posts",
     )
 
     objects = PageManager.from_queryset(WorkstationPostQuerySet)()
@@ -892,6 +991,13 @@ class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
     class Meta:
         verbose_name = _("动态")
         verbose_name_plural = _("动态")
+        indexes = [models.Index(fields=["station", "date"], name="content_post_station_date")]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.path and (update_fields is None or "station" in update_fields):
+            self.station_id = station_id_above(self.path)
+        return super().save(*args, **kwargs)
 
     @property
     def category_label(self):
@@ -900,7 +1006,9 @@ class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
     @cached_property
     def workstation_id(self):
         annotated = getattr(self, "parent_workstation_id", None)
-        return annotated if annotated is not None else self.get_parent().pk
+        if annotated is not None:
+            return annotated
+        return self.station_id if self.station_id is not None else self.get_parent().pk
 
     def search_body_parts(self):
         return [plain_text(self.text)]
@@ -910,6 +1018,13 @@ class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):
 
     def summary_text(self):
         return plain_text(self.text)
+
+
+def station_id_above(path):
+    """The id of the WorkstationPage whose child sits at tree `path`, or None (a post is only
+    ever created under a station: parent_page_types)."""
+    parent_path = path[: -Page.steplen]
+    return WorkstationPage.objects.filter(path=parent_path).values_list("pk", flat=True).first()
 
 
 class PostPicture(CaptionedImage):

@@ -42,3 +42,13 @@ def renditions_on_image_save(sender, instance, raw=False, **kwargs):
 def renditions_on_member_save(sender, instance, raw=False, **kwargs):
     if not raw and instance.photo_id:
         make_renditions_later([instance.photo_id])
+
+
+@receiver(post_page_move, dispatch_uid="lianxin-post-station-on-move")
+def keep_post_station_on_move(sender, instance, parent_page_after, **kwargs):
+    """A 动态 moved to another station counts in that station's months from then on: Wagtail saves
+    the moved page as a plain Page, so WorkstationPostPage.save does not see the move."""
+    from .models import WorkstationPostPage, station_id_above
+
+    if issubclass(sender, WorkstationPostPage):
+        WorkstationPostPage.objects.filter(pk=instance.pk).update(station_id=station_id_above(instance.path))

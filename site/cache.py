@@ -38,3 +38,13 @@ class AnonymousFetchFromCacheMiddleware(FetchFromCacheMiddleware):
             request._cache_update_cache = False
             return None
         return super().process_request(request)
+
+
+def computed_once_per_publish(key, compute):
+    """`compute()`'s value, kept in the page cache until the next publish, unpublish, move or
+    roster change clears it (on every app server at once: the cache is shared)."""
+    value = public_cache.get(key)
+    if value is None:
+        value = compute()
+        public_cache.set(key, value, None)
+    return value
