@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lianxin_site.downloads import XLSX_TYPE, file_response
+from lianxin_site.downloads import XLSX_TYPE, streamed_file_response
 from lianxin_site.imports import ImportRefused, kept_file_response
 
 from .forms import RosterUploadForm
 from .models import RosterImport
-from .roster import EXPORT_FORMATS, RosterFileError, confirm_import, export_roster, import_roster
+from .roster import RosterFileError, confirm_import, import_roster
+from .roster_export import EXPORT_FORMATS, csv_chunks, roster_file
 
 CONTENT_TYPES = {
     "xlsx": XLSX_TYPE,
@@ -89,7 +90,9 @@ def roster_export(request):
     if fmt not in EXPORT_FORMATS:
         fmt = "xlsx"
     filename = f"委员名册-{timezone.localdate():%Y%m%d}.{fmt}"
-    return file_response(export_roster(fmt=fmt), filename, CONTENT_TYPES[fmt])
+    # CSV is streamed as it is read; xlsx is written to a temporary file, sent from there, and gone.
+    content = csv_chunks() if fmt == "csv" else roster_file(fmt)
+    return streamed_file_response(content, filename, CONTENT_TYPES[fmt])
 
 
 @require_GET
