@@ -96,3 +96,22 @@ def test_the_export_reads_members_without_a_query_per_member(reference):
 def test_the_export_refuses_a_format_it_cannot_write():
     with pytest.raises(ValueError, match="不支持的导出格式"):
         roster_export.export_roster("pdf")
+
+
+def test_an_office_table_keeps_its_look_written_as_a_stream():
+    import datetime
+
+    from lianxin_site.spreadsheet import table_xlsx
+
+    columns = [("姓名", lambda row: row[0]), ("提交时间", lambda row: row[1]), ("填表日期", lambda row: row[2])]
+    rows = [("=王丽", datetime.datetime(2026, 3, 10, 9, 30), datetime.date(2026, 3, 10)), ("李强", None, None)]
+
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx("名单:一", columns, rows))).active
+
+    assert sheet.title == "名单：一" and sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[1]] == ["姓名", "提交时间", "填表日期"] and all(c.font.bold for c in sheet[1])
+    name, submitted, filled = sheet[2]
+    assert name.value == "'=王丽" and name.alignment.wrap_text
+    assert submitted.value == datetime.datetime(2026, 3, 10, 9, 30) and submitted.number_format == "yyyy-mm-dd hh:mm"
+    assert filled.value == datetime.datetime(2026, 3, 10) and filled.number_format == "yyyy-mm-dd"
+    assert [cell.value for cell in sheet[3]][0] == "李强"
