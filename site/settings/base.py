@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "intake",
     "schedule",
     "notices",
+    "jobs",
     "captcha",
     "django_tasks",
     "django_tasks_db",
@@ -232,6 +233,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 200_000))
+# A roster with more rows than this is previewed and imported by the worker (jobs/), the admin
+# watching a progress bar; smaller files stay inside the request.
+ROSTER_WORKER_ROWS = int(os.environ.get("ROSTER_WORKER_ROWS", 5_000))
 # An .xlsx upload may unpack to at most this much before it is refused unread (lianxin_site/uploads.py).
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 256 * 1024 * 1024))
 # A 履职成果 attachment (a proposal's text, a report) may be at most this large (results/rules.py).
