@@ -11,6 +11,10 @@ import csv
 import io
 import tempfile
 
+from django.conf import settings
+from django.utils import timezone
+
+from jobs.registry import job_kind
 from lianxin_site.spreadsheet import safe_cell
 
 from .models import Member
@@ -44,24 +48,27 @@ def headers():
     return [header for header, _, _ in _columns()]
 
 
-def roster_rows(queryset=None):
-    """The roster's rows as lists of cell values, ordered by 委员证号, read CHUNK_ROWS at a time."""
+def roster_rows(queryset=None, progress=None):
+    """The roster's rows as lists of cell values, ordered by 委员证号, read CHUNK_ROWS at a time.
+    `progress` (tqdm-like, optional) is told of each chunk written."""
     if queryset is None:
         queryset = Member.objects.all()
     columns = _columns()
     renders = [render for _, _, render in columns]
     values = queryset.order_by("code").values_list(*[lookup for _, lookup, _ in columns])
-    for row in values.iterator(chunk_size=CHUNK_ROWS):
+    for count, row in enumerate(values.iterator(chunk_size=CHUNK_ROWS), start=1):
         yield [safe_cell(render(value)) for render, value in zip(renders, row, strict=True)]
+        if progress is not None and count % CHUNK_ROWS == 0:
+            progress.update(CHUNK_ROWS)
 
 
-def csv_chunks(queryset=None):
+def csv_chunks(queryset=None, progress=None):
     """The roster as CSV, in UTF-8 pieces of CHUNK_ROWS rows; the first piece starts with a BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
     writer.writerow(headers())
-    for count, row in enumerate(roster_rows(queryset), start=1):
+    for count, row in enumerate(roster_rows(queryset, progress), start=1):
         writer.writerow(row)
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
@@ -70,7 +77,7 @@ def csv_chunks(queryset=None):
     yield buffer.getvalue().encode("utf-8")
 
 
-def write_xlsx(out, queryset=None):
+def write_xlsx(out, queryset=None, progress=None):
     """Write the roster as an .xlsx workbook into `out` (a path or a binary file open for writing):
     one sheet, a bold header row that stays in view, one row per member."""
     import openpyxl
@@ -87,20 +94,20 @@ def write_xlsx(out, queryset=None):
         cell.font = bold
         header_row.append(cell)
     sheet.append(header_row)
-    for row in roster_rows(queryset):
+    for row in roster_rows(queryset, progress):
         sheet.append(row)
     workbook.save(out)
 
 
-def write_roster(out, fmt, queryset=None):
+def write_roster(out, fmt, queryset=None, progress=None):
     """Write the roster in `fmt` ("xlsx" or "csv") into `out`, a binary file open for writing."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"不支持的导出格式：{fmt}")
     if fmt == "csv":
-        for chunk in csv_chunks(queryset):
+        for chunk in csv_chunks(queryset, progress):
             out.write(chunk)
     else:
-        write_xlsx(out, queryset)
+        write_xlsx(out, queryset, progress)
 
 
 def roster_file(fmt, queryset=None):
@@ -121,3 +128,32 @@ def export_roster(fmt="xlsx", queryset=None):
     out = io.BytesIO()
     write_roster(out, fmt, queryset)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# In the worker: a roster larger than this is exported by a job (the admin watches its progress,
+# then downloads the file from the job's page); a smaller one is sent within the request.
+
+
+def worker_rows():
+    return getattr(settings, "ROSTER_EXPORT_WORKER_ROWS", 20_000)
+
+
+def export_filename(fmt):
+    return f"委员名册-{timezone.localdate():%Y%m%d}.{fmt}"
+
+
+@job_kind("roster_export", label="导出委员名册")
+def run_export(job, progress):
+    """Write the roster in params["format"] to a temporary file and keep it with the job (private
+    storage): its page offers the download to whoever started it."""
+    fmt = job.params["format"]
+    total = Member.objects.count()
+    progress.reset(total=total)
+    progress.note(f"正在导出 {total:,} 名委员")
+    filename = export_filename(fmt)
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as out:
+        write_roster(out, fmt, progress=progress)
+        out.flush()
+        job.keep_file(filename, out.name)
+    return {"message": f"已导出 {total:,} 名委员，请下载文件。", "filename": filename}

@@ -115,3 +115,32 @@ def test_an_office_table_keeps_its_look_written_as_a_stream():
     assert submitted.value == datetime.datetime(2026, 3, 10, 9, 30) and submitted.number_format == "yyyy-mm-dd hh:mm"
     assert filled.value == datetime.datetime(2026, 3, 10) and filled.number_format == "yyyy-mm-dd"
     assert [cell.value for cell in sheet[3]][0] == "李强"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_roster_past_the_threshold_is_exported_by_the_worker_and_downloaded_from_its_job(
+    members, liaison_client, settings, django_capture_on_commit_callbacks, fmt
+):
+    from jobs.models import Job
+
+    settings.ROSTER_EXPORT_WORKER_ROWS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        response = liaison_client.get(reverse("people_roster_export") + f"?format={fmt}")
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs_job", args=[job.pk])
+    status = liaison_client.get(reverse("jobs_job_status", args=[job.pk])).json()
+    assert status["label"] == "已完成" and status["message"] == "已导出 4 名委员，请下载文件。"
+    assert status["percent"] == 100 and status["file_url"] == reverse("jobs_job_file", args=[job.pk])
+    download = liaison_client.get(status["file_url"])
+    assert "%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C" in download["Content-Disposition"]
+    data = b"".join(download.streaming_content)
+    assert import_roster(data, f"名册.{fmt}").unchanged == 4
+
+
+def test_a_roster_within_the_threshold_is_sent_at_once(members, liaison_client, settings):
+    from jobs.models import Job
+
+    settings.ROSTER_EXPORT_WORKER_ROWS = 4
+    response = liaison_client.get(reverse("people_roster_export") + "?format=csv")
+    assert response.status_code == 200 and not Job.objects.exists()
