@@ -495,8 +495,19 @@ def kept_rollups(day):
     return storage.listdir(folder)[1] if storage.exists(folder) else []
 
 
+@pytest.fixture
+def no_kept_rollups():
+    """The private folder outlives each test's database: no PDF kept by an earlier test (for a day
+    that had the same id) may be served to this one."""
+    storage = private_storage()
+    if storage.exists("activity_rollups"):
+        for day in storage.listdir("activity_rollups")[0]:
+            for name in storage.listdir(f"activity_rollups/{day}")[1]:
+                storage.delete(f"activity_rollups/{day}/{name}")
+
+
 def test_the_rollup_pdf_is_rendered_by_a_job_then_served_as_kept_until_a_report_changes(
-    setup, client, django_capture_on_commit_callbacks
+    setup, client, django_capture_on_commit_callbacks, no_kept_rollups
 ):
     from jobs.models import Job
 
@@ -528,7 +539,7 @@ def test_the_rollup_pdf_is_rendered_by_a_job_then_served_as_kept_until_a_report_
     assert len(kept_rollups(day)) == 1, "the PDF of the day's earlier state is dropped"
 
 
-def test_the_rollup_pdf_link_is_the_organisers_only(setup, client):
+def test_the_rollup_pdf_link_is_the_organisers_only(setup, client, no_kept_rollups):
     from jobs.models import Job
 
     client.force_login(setup["edu_office"])
