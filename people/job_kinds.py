@@ -3,6 +3,7 @@ request (more than settings.ROSTER_WORKER_ROWS rows). Each does what the admin's
 a small file (people/views.py), with the same services (people/roster.py), and ends on the same
 preview page. Each runs inside the job's one transaction: all or nothing, as in the request."""
 
+import tempfile
 import uuid
 
 from django.core.files.base import ContentFile
@@ -13,8 +14,9 @@ from jobs.registry import job_kind
 from lianxin_site.errors import DomainError
 from lianxin_site.storage import private_storage
 
-from .models import RosterImport
+from .models import Member, RosterImport
 from .roster import confirm_import, preview_upload
+from .roster_export import export_filename, write_roster
 
 STAGED = "roster_imports/queued/"
 
@@ -72,3 +74,19 @@ def import_previewed(job, progress):
         "redirect": reverse("people_roster_preview", args=[record.pk]),
         "message": "名册未导入：名册在预览后发生了变化，出现了一些问题，没有写入任何数据。",
     }
+
+
+@job_kind("roster_export", label="导出委员名册")
+def run_export(job, progress):
+    """Write the roster in params["format"] to a temporary file and keep it with the job (private
+    storage): its page offers the download to whoever started it."""
+    fmt = job.params["format"]
+    total = Member.objects.count()
+    progress.reset(total=total)
+    progress.note(f"正在导出 {total:,} 名委员")
+    filename = export_filename(fmt)
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as out:
+        write_roster(out, fmt, progress=progress)
+        out.flush()
+        job.keep_file(filename, out.name)
+    return {"message": f"已导出 {total:,} 名委员，请下载文件。", "filename": filename}

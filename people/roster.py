@@ -1,4 +1,5 @@
-"""The member roster (委员名册) as a spreadsheet: reading, importing and exporting it.
+"""The member roster (委员名册) as a spreadsheet: reading and importing it (exporting it, in the same
+layout: people/roster_export.py).
 
 One service, `import_roster()`, serves the admin (preview, then confirm), the
 `import_roster` command and the benchmark. An import is all or nothing: any bad row, and
@@ -32,7 +33,7 @@ from lianxin_site.imports import (
     formula_messages,
     xlsx_rows,
 )
-from lianxin_site.spreadsheet import safe_cell, unsafe_cell
+from lianxin_site.spreadsheet import unsafe_cell
 from lianxin_site.uploads import UploadRejected, check_xlsx
 
 from .models import ChairRole, Member, Party, RosterImport, Sector, SpecialCommittee, StreetGroup
@@ -444,10 +445,6 @@ class RosterResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         """Primary keys are never imported, so there is no sequence to reset."""
 
-    # -- export
-    def export_field(self, field, instance, **kwargs):
-        return safe_cell(super().export_field(field, instance, **kwargs))  # formula injection
-
 
 FIELD_NAMES = RosterResource._meta.fields
 COLUMN_OF = {name: f.column_name for name, f in RosterResource.fields.items()}
@@ -647,24 +644,6 @@ def _confirm_run(record_id, progress):
         return import_roster(data, name, dry_run=False, progress=progress)
 
     return run
-
-
-EXPORT_FORMATS = ("xlsx", "csv")
-
-
-def export_roster(queryset=None, fmt="xlsx"):
-    """The roster as spreadsheet bytes, in the same layout the import reads."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"不支持的导出格式：{fmt}")
-    if queryset is None:
-        queryset = Member.objects.all()
-    queryset = queryset.select_related(*FOREIGN_KEYS).order_by("code")
-    dataset = RosterResource().export(queryset)
-    dataset.title = "委员名册"
-    if fmt == "csv":
-        # With a BOM, so that Excel in China opens it without garbling the Chinese.
-        return dataset.export("csv").encode("utf-8-sig")
-    return dataset.export("xlsx")
 
 
 def confirm_import(record_id, progress=None):

@@ -5,27 +5,19 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jobs.models import Job
 from jobs.services import start_job
 from jobs.views import job_url
-from lianxin_site.downloads import XLSX_TYPE, file_response
+from lianxin_site.downloads import XLSX_TYPE, streamed_file_response
 from lianxin_site.imports import ImportRefused, kept_file_response
 
 from .forms import RosterUploadForm
 from .job_kinds import stage_upload
-from .models import RosterImport
-from .roster import (
-    EXPORT_FORMATS,
-    RosterFileError,
-    confirm_import,
-    export_roster,
-    preview_upload,
-    roster_rows,
-    runs_in_worker,
-)
+from .models import Member, RosterImport
+from .roster import RosterFileError, confirm_import, preview_upload, roster_rows, runs_in_worker
+from .roster_export import EXPORT_FORMATS, csv_chunks, export_filename, roster_file, worker_rows
 
 CONTENT_TYPES = {
     "xlsx": XLSX_TYPE,
@@ -137,8 +129,12 @@ def roster_export(request):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in EXPORT_FORMATS:
         fmt = "xlsx"
-    filename = f"委员名册-{timezone.localdate():%Y%m%d}.{fmt}"
-    return file_response(export_roster(fmt=fmt), filename, CONTENT_TYPES[fmt])
+    if Member.objects.count() > worker_rows():  # the worker writes it; its page offers the file
+        job = start_job("roster_export", user=request.user, params={"format": fmt}, title=f"导出委员名册（{fmt}）")
+        return redirect(job_url(job))
+    # CSV is streamed as it is read; xlsx is written to a temporary file, sent from there, and gone.
+    content = csv_chunks() if fmt == "csv" else roster_file(fmt)
+    return streamed_file_response(content, export_filename(fmt), CONTENT_TYPES[fmt])
 
 
 @require_GET

@@ -54,28 +54,37 @@ def cell_value(value):
 
 def table_xlsx(title, columns, objects):
     """A one-sheet workbook: a bold header row of `columns` [(header, value_of)] and one row per
-    object, formulas neutralised, text wrapped, header frozen. Returns the file's bytes."""
+    object, formulas neutralised, text wrapped, header frozen. Returns the file's bytes. Written as
+    a stream (openpyxl's write-only mode): the rows are never all held as a sheet in memory."""
     import io
 
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(title)
-    sheet.append([header for header, _ in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for obj in objects:
-        sheet.append([cell_value(value_of(obj)) for _, value_of in columns])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, datetime.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(title))
     sheet.freeze_panes = "A2"
+    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def cell(value, **style):
+        written = WriteOnlyCell(sheet, value=value)
+        for name, setting in style.items():
+            setattr(written, name, setting)
+        return written
+
+    sheet.append([cell(header, font=bold) for header, _ in columns])
+    for obj in objects:
+        row = []
+        for _, value_of in columns:
+            value = cell_value(value_of(obj))
+            if isinstance(value, datetime.datetime):
+                row.append(cell(value, alignment=wrapped, number_format="yyyy-mm-dd hh:mm"))
+            elif isinstance(value, datetime.date):
+                row.append(cell(value, alignment=wrapped, number_format="yyyy-mm-dd"))
+            else:
+                row.append(cell(value, alignment=wrapped))
+        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -484,3 +484,76 @@ def test_a_unit_writes_its_summary_on_a_phone_and_the_organiser_reads_it_in_the_
     page.locator("#uploads").scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "activity-day-rollup-summary-desktop.png", full_page=True)
     context.close()
+
+
+# --- the roll-up PDF: rendered by the worker, kept until a report of the day changes
+
+
+def kept_rollups(day):
+    storage = private_storage()
+    folder = f"activity_rollups/{day.pk}"
+    return storage.listdir(folder)[1] if storage.exists(folder) else []
+
+
+@pytest.fixture
+def no_kept_rollups():
+    """The private folder outlives each test's database: no PDF kept by an earlier test (for a day
+    that had the same id) may be served to this one."""
+    storage = private_storage()
+    if storage.exists("activity_rollups"):
+        for day in storage.listdir("activity_rollups")[0]:
+            for name in storage.listdir(f"activity_rollups/{day}")[1]:
+                storage.delete(f"activity_rollups/{day}/{name}")
+
+
+def test_the_rollup_pdf_is_rendered_by_a_job_then_served_as_kept_until_a_report_changes(
+    setup, client, django_capture_on_commit_callbacks, no_kept_rollups
+):
+    from jobs.models import Job
+
+    day, url = setup["day"], reverse("activity_day_rollup_pdf", args=[setup["day"].pk])
+    rules.save_report(day, setup["edu"], setup["edu_office"], counts(setup), summary=SUMMARY)
+    client.force_login(setup["organiser"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(url)
+    job = Job.objects.get()
+    assert first.status_code == 302 and first["Location"] == reverse("jobs_job", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result["redirect"] == url
+    status = client.get(reverse("jobs_job_status", args=[job.pk])).json()
+    assert status["label"] == "已完成" and status["redirect"] == url
+
+    kept = client.get(url + "?download=1")
+    assert kept.status_code == 200 and kept.content.startswith(b"%PDF")
+    assert "attachment" in kept["Content-Disposition"]
+    assert Job.objects.count() == 1, "the kept PDF is served: nothing rendered again"
+    assert len(kept_rollups(day)) == 1
+
+    counted = counts(setup) | {"opinions": 7}
+    rules.save_report(day, setup["edu"], setup["edu_office"], counted, summary=SUMMARY)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.get(url)
+    assert again.status_code == 302 and Job.objects.count() == 2
+    assert client.get(url).content.startswith(b"%PDF")
+    assert len(kept_rollups(day)) == 1, "the PDF of the day's earlier state is dropped"
+
+
+def test_the_rollup_pdf_link_is_the_organisers_only(setup, client, no_kept_rollups):
+    from jobs.models import Job
+
+    client.force_login(setup["edu_office"])
+    response = client.get(reverse("activity_day_rollup_pdf", args=[setup["day"].pk]))
+    assert response.status_code != 200 and not response.get("Location", "").startswith("/admin/jobs/")
+    assert not Job.objects.exists() and not kept_rollups(setup["day"])
+
+
+def test_the_rollup_pdf_embeds_one_cjk_face_in_one_weight(setup, tmp_path):
+    """The charts are drawn in the body's face and weight: asking for another face or bold made
+    WeasyPrint embed two more CJK fonts (~100 KB each)."""
+    rules.save_report(setup["day"], setup["edu"], setup["edu_office"], counts(setup), summary=SUMMARY)
+    path = tmp_path / "rollup.pdf"
+    path.write_bytes(rollup_pdf_bytes(setup["day"]))
+
+    fonts = [line.split()[0] for line in run("pdffonts", str(path)).splitlines()[2:]]
+    assert len(fonts) == 1 and fonts[0].endswith("+Noto-Serif-CJK-SC"), fonts

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from people import roles
 from people.models import ChairRole, Member
-from people.roster import HEADERS, OPTIONAL_HEADERS, export_roster, import_roster
+from people.roster import HEADERS, OPTIONAL_HEADERS, import_roster
+from people.roster_export import export_roster
 
 from .conftest import as_xlsx
 

@@ -138,7 +138,7 @@ def test_export_downloads_the_roster_with_a_chinese_file_name(members, liaison):
     response = client.get(reverse("people_roster_export") + "?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "filename*=utf-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C" in response["Content-Disposition"]
-    body = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert (
         body.splitlines()[0]
         == "委员证号,姓名,性别,界别,党派,专委会,单位及职务,联系电话,是否常委,街道活动小组,主席会议职务,青年委员"

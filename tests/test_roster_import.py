@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from people.models import Member, RosterImport
-from people.roster import HEADERS, OPTIONAL_HEADERS, RosterFileError, export_roster, import_roster, read_roster
+from people.roster import HEADERS, OPTIONAL_HEADERS, RosterFileError, import_roster, read_roster
+from people.roster_export import export_roster
 
 from .conftest import VALID_ROWS, as_csv, as_xlsx, roster_rows
 from .factories import MemberFactory

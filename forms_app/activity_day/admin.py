@@ -11,12 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
+from jobs.models import Job
+from jobs.rules import jobs_visible_to
+from jobs.services import is_interrupted, start_job
+from jobs.views import job_url
 from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper
 from lianxin_site.downloads import pdf_response, xlsx_response
+from lianxin_site.storage import private_storage
 
 from . import rules
 from .models import ActivityDay, ActivityReport, ReportingUnit
-from .pdf import rollup_context, rollup_pdf_bytes
+from .pdf import kept_rollup, rollup_context, rollup_key
 from .sheets import confirm_import, preview_import, rollup_xlsx
 
 ROLL_UP = "forms_app.roll_up_activity_day"
@@ -44,8 +49,29 @@ def rollup_xlsx_view(request, pk):
 
 @permission_required(ROLL_UP, raise_exception=True)
 def rollup_pdf(request, pk):
+    """The roll-up PDF as kept for the day's present state; if there is none, the worker renders it
+    (the job already under way for this state, or a new one) while its progress page shows."""
     day = get_object_or_404(ActivityDay, pk=pk)
-    return pdf_response(request, rollup_pdf_bytes(day), f"{day.name}-统计表汇总.pdf")
+    key = rollup_key(day)
+    kept = kept_rollup(day, key)
+    if kept is not None:
+        with private_storage().open(kept, "rb") as pdf:
+            return pdf_response(request, pdf.read(), f"{day.name}-统计表汇总.pdf")
+    job = (
+        jobs_visible_to(request.user)
+        .filter(
+            kind="activity_rollup_pdf",
+            params__day=day.pk,
+            params__key=key,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        .first()
+    )
+    if job is None or is_interrupted(job):
+        job = start_job(
+            "activity_rollup_pdf", user=request.user, params={"day": day.pk, "key": key}, title=f"{day.name} 汇总 PDF"
+        )
+    return redirect(job_url(job))
 
 
 @permission_required(ROLL_UP, raise_exception=True)

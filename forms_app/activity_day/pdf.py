@@ -1,5 +1,16 @@
 """委员活动日 statistics as PDFs: a unit's table in the paper layout, and the roll-up with its
-charts (landscape A4). rollup_context() also feeds the roll-up page in the admin."""
+charts (landscape A4). rollup_context() also feeds the roll-up page in the admin.
+
+The roll-up PDF of a hundred units takes WeasyPrint seconds, so the worker renders it (job kind
+"activity_rollup_pdf", forms_app/job_kinds.py) and it is kept in private storage under a name made
+from what it shows (rollup_key): the same PDF is served again until a report of that day changes."""
+
+import hashlib
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from lianxin_site.storage import private_storage
 
 from ..charts import bar_chart, data_uri
 from ..pdf import render_pdf
@@ -70,3 +81,58 @@ def rollup_context(day):
 
 def rollup_pdf_bytes(day):
     return render_pdf("forms_app/activity_day/pdf_rollup.html", rollup_context(day))
+
+
+ROLLUP_FOLDER = "activity_rollups"
+
+
+def rollup_key(day, today=None):
+    """What the roll-up PDF of `day` depends on, as a short name: the day itself, its units (names
+    and order), the
+    latest change of its reports (and their attachments, which it lists), and the date (a unit that
+    has not reported turns 逾期未报 after the deadline). Any change gives another key."""
+    reports = day.reports.aggregate(
+        count=Count("id", distinct=True),
+        changed=Max("updated_at"),
+        files=Count("attachments", distinct=True),
+        uploaded=Max("attachments__uploaded_at"),
+    )
+    units = list(day.units.order_by("pk").values_list("pk", "name", "variant", "sort_order"))
+    parts = [
+        day.pk,
+        day.name,
+        day.theme,
+        day.date,
+        day.deadline,
+        day.upload_deadline,
+        *reports.values(),
+        units,
+        today or timezone.localdate(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def kept_rollup_name(day, key):
+    return f"{ROLLUP_FOLDER}/{day.pk}/{key}.pdf"
+
+
+def kept_rollup(day, key):
+    """The stored name of the roll-up PDF rendered for `key`, or None if it is not kept."""
+    name = kept_rollup_name(day, key)
+    return name if private_storage().exists(name) else None
+
+
+def keep_rollup(day, key, content):
+    """Store the roll-up PDF for `key`, dropping those kept for the day's earlier states."""
+    from django.core.files.base import ContentFile
+
+    storage = private_storage()
+    name = kept_rollup_name(day, key)
+    folder = f"{ROLLUP_FOLDER}/{day.pk}"
+    if storage.exists(folder):
+        for old in storage.listdir(folder)[1]:
+            if f"{folder}/{old}" != name:
+                storage.delete(f"{folder}/{old}")
+    if not storage.exists(name):
+        storage.save(name, ContentFile(content))
+    return name

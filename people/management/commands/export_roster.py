@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from people.models import Member
-from people.roster import EXPORT_FORMATS, export_roster
+from people.roster_export import EXPORT_FORMATS, write_roster
 
 
 class Command(BaseCommand):
@@ -17,5 +17,6 @@ class Command(BaseCommand):
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in EXPORT_FORMATS:
             raise CommandError("输出文件须以 .xlsx 或 .csv 结尾。")
-        path.write_bytes(export_roster(fmt=fmt))
+        with path.open("wb") as out:
+            write_roster(out, fmt)
         self.stdout.write(self.style.SUCCESS(f"已导出 {Member.objects.count()} 名委员到 {path}。"))
