@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import modeladmin_register
 
-from lianxin_site.admin_helpers import ModelAdmin
+from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper, one_button_helper
 
 from . import views
 from .models import Job
@@ -23,7 +22,7 @@ def register_job_urls():
     ]
 
 
-class JobPermissionHelper(PermissionHelper):
+class JobPermissionHelper(ReadOnlyPermissionHelper):
     """Everyone who reaches the admin has a 后台任务 list (their own jobs: jobs/rules.py); jobs are
     made by the screens that start them, never by hand."""
 
@@ -33,27 +32,6 @@ class JobPermissionHelper(PermissionHelper):
     def user_can_inspect_obj(self, user, obj):
         return False
 
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
-
-
-class JobButtonHelper(ButtonHelper):
-    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
-        return [
-            {
-                "url": reverse("jobs_job", args=[obj.pk]),
-                "label": _("查看"),
-                "classname": "button button-small button-secondary",
-                "title": _("查看任务的进度与结果"),
-            }
-        ]
-
 
 class JobAdmin(ModelAdmin):
     model = Job
@@ -61,7 +39,7 @@ class JobAdmin(ModelAdmin):
     menu_icon = "time"
     menu_order = 900
     permission_helper_class = JobPermissionHelper
-    button_helper_class = JobButtonHelper
+    button_helper_class = one_button_helper("jobs_job", _("查看任务的进度与结果"))
     list_display = ("title", "kind_label", "status", "created", "finished")
     list_filter = ("status",)
 

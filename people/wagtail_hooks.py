@@ -1,14 +1,14 @@
 from django.contrib import admin
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail.admin.utils import get_user_display_name
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper
+from lianxin_site.admin_helpers import ModelAdmin, ReadOnlyPermissionHelper, one_button_helper
 
 from . import street_group_admin, street_groups, views
 from .models import Member, Party, Profile, RosterImport, Sector, SpecialCommittee, StreetGroup
@@ -144,18 +144,6 @@ class ProfileAdmin(ModelAdmin):
     form_fields_exclude = ["street_group"]
 
 
-class RosterImportButtonHelper(ButtonHelper):
-    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
-        return [
-            {
-                "url": reverse("people_roster_preview", args=[obj.pk]),
-                "label": _("查看"),
-                "classname": "button button-small button-secondary",
-                "title": _("查看这次导入的预览与结果"),
-            }
-        ]
-
-
 class RosterImportAdmin(ModelAdmin):
     model = RosterImport
     permission_helper_class = ReadOnlyPermissionHelper  # made by uploading a file
@@ -164,7 +152,7 @@ class RosterImportAdmin(ModelAdmin):
     list_display = ("original_name", "status", "uploader", "uploaded_at", "imported_at")
     list_select_related = ("uploaded_by",)
     list_filter = ("status",)
-    button_helper_class = RosterImportButtonHelper
+    button_helper_class = one_button_helper("people_roster_preview", _("查看这次导入的预览与结果"))
 
     @admin.display(description=_("上传人"))
     def uploader(self, obj):

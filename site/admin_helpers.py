@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem
 from wagtail_modeladmin import options, views
-from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.menus import GroupMenuItem
 
 
@@ -68,6 +69,24 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+def one_button_helper(url_name, title):
+    """A ButtonHelper whose list rows carry one button, 查看, to the page `url_name` (pk) where the
+    record is read and acted on: an upload's preview, a job's progress."""
+
+    class OneButtonHelper(ButtonHelper):
+        def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+            return [
+                {
+                    "url": reverse(url_name, args=[obj.pk]),
+                    "label": _("查看"),
+                    "classname": "button button-small button-secondary",
+                    "title": title,
+                }
+            ]
+
+    return OneButtonHelper
 
 
 class AllowedMenuItem(MenuItem):
