@@ -8,6 +8,7 @@ Not in the default run (pyproject: -m 'not cluster'); CI runs it after the suite
 import datetime
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -24,10 +25,18 @@ B = "http://127.0.0.1:8002"
 FRONT = "http://127.0.0.1:8080"  # nginx, in front of both
 PASSWORD = "lianxin-cluster"
 FRESH_WITHIN = 1.0  # seconds
+# A job whose worker stopped beating for this long reads 任务中断 (the production default is a minute).
+STALE_SECONDS = 10
 
 
 def cluster(action, *args, timeout=120):
-    env = {**os.environ, "PYTHON": sys.executable, "DEMO_PASSWORD": PASSWORD}
+    env = {
+        **os.environ,
+        "PYTHON": sys.executable,
+        "DEMO_PASSWORD": PASSWORD,
+        "JOBS_STALE_SECONDS": str(STALE_SECONDS),
+        "JOBS_HEARTBEAT_SECONDS": "2",
+    }
     return subprocess.run([str(ROOT / "bin" / "cluster"), action, *args], env=env, timeout=timeout, check=True)
 
 
@@ -157,6 +166,148 @@ def test_private_files_are_not_served_by_nginx():
         assert "private" != response.text and response.status_code in (400, 404), path
 
 
-# The 50,000-row roster import queued through A, its progress read through B, and the worker killed
-# mid-import leaving the roster unchanged until the job is run again: added once the jobs app
-# (jobs.services.start_job, /admin/jobs/<uuid>/status.json) lands.
+# --- The 50,000-row roster import: queued through A, run by the worker, watched through B; the worker
+# killed mid-import leaves the roster unchanged until the job is run again.
+
+ROSTER_ROWS = 50_000
+JOB_URL = re.compile(r"/admin/jobs/([0-9a-f-]{36})/")
+
+
+def roster_xlsx(path, rows, tag):
+    """A roster of `rows` new members (委员证号 <tag>000001…), in the import's layout, write-only."""
+    import openpyxl
+
+    from people.demo import COMMITTEES, STREETS
+    from people.roster import HEADERS
+
+    committee_of = [(sector, name) for name, _, sectors in COMMITTEES for sector in sectors]
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(HEADERS))
+    for n in range(1, rows + 1):
+        sector, committee = committee_of[n % len(committee_of)]
+        street = STREETS[n % len(STREETS)] + "街道活动小组"
+        sheet.append(
+            [
+                f"{tag}{n:06d}",
+                f"集群{n:06d}",
+                "男女"[n % 2],
+                sector,
+                "",
+                committee,
+                "某单位 职务",
+                f"13{n:09d}",
+                "否",
+                street,
+            ]
+        )
+    workbook.save(path)
+    return path
+
+
+def cluster_database_url():
+    for line in (ROOT / ".cluster" / "env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key == "DATABASE_URL":
+            return value
+    raise AssertionError("no DATABASE_URL in .cluster/env")
+
+
+def cluster_sql(sql, *params):
+    import psycopg
+
+    with psycopg.connect(cluster_database_url().replace("postgres://", "postgresql://")) as connection:
+        return connection.execute(sql, params).fetchone()
+
+
+def member_count():
+    return cluster_sql("SELECT count(*) FROM people_member")[0]
+
+
+@pytest.fixture
+def roster_tag():
+    """A 委员证号 prefix of this run's own, so that the test runs again on the same cluster database; its
+    members are deleted afterwards, leaving the demo roster as it was."""
+    tag = f"Q{int(time.time()) % 10**8:08d}-"
+    yield tag
+    cluster_sql("DELETE FROM people_member WHERE code LIKE %s RETURNING 1", tag + "%")
+
+
+def job_id_of(response):
+    found = JOB_URL.search(response.headers.get("Location", ""))
+    assert found, (response.status_code, response.headers.get("Location"), response.text[:500])
+    return found.group(1)
+
+
+def job_state(browser, base, job_id):
+    response = browser.get(f"{base}/admin/jobs/{job_id}/status.json", timeout=30)
+    assert response.status_code == 200, response.text[:300]
+    return response.json()
+
+
+def until_finished(browser, base, job_id, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = job_state(browser, base, job_id)
+        if state["finished"]:
+            return state
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not finish in {seconds} s: {state}")
+
+
+def test_a_large_roster_import_runs_in_the_worker_and_a_killed_worker_leaves_the_roster_unchanged(tmp_path, roster_tag):
+    before = member_count()
+    on_a = logged_in(A, "liaison")
+    on_b = logged_in(B, "liaison")  # the same person watching from the other server
+
+    path = roster_xlsx(tmp_path / "名册.xlsx", ROSTER_ROWS, roster_tag)
+    on_a.get(f"{A}/admin/roster/import/", timeout=30)
+    with path.open("rb") as handle:
+        response = on_a.post(
+            f"{A}/admin/roster/import/",
+            data={"csrfmiddlewaretoken": on_a.cookies["csrftoken"]},
+            files={"file": ("名册.xlsx", handle)},
+            timeout=120,
+            allow_redirects=False,
+        )
+    preview_job = job_id_of(response)
+    previewed = until_finished(on_b, B, preview_job, seconds=600)
+    assert previewed["status"] == "done", previewed
+    assert f"共 {ROSTER_ROWS} 行，发现 0 个问题" in previewed["message"], previewed
+    preview_page = previewed["redirect"]
+    assert "确认导入" in on_a.get(A + preview_page, timeout=30).text
+
+    response = csrf_post(on_a, A + preview_page)
+    import_job = job_id_of(response)
+
+    # Watched through B until it is part way, then the worker is killed on the spot.
+    seen = None
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        state = job_state(on_b, B, import_job)
+        assert not state["finished"], f"the import ended before the worker could be killed: {state}"
+        if state["total"] and 0 < state["done"] < state["total"]:
+            seen = state
+            break
+        time.sleep(0.02)
+    os.kill(int((ROOT / ".cluster" / "worker.pid").read_text()), signal.SIGKILL)
+    assert seen and seen["total"] == ROSTER_ROWS, "B never showed the import part way"
+    assert seen["percent"] < 100
+
+    assert member_count() == before, "a worker killed mid-import left members behind"
+    # Its heartbeat stops: after JOBS_STALE_SECONDS both servers show 任务中断 and offer 重新运行.
+    time.sleep(STALE_SECONDS + 1)
+    state = job_state(on_b, B, import_job)
+    assert state["interrupted"] and state["label"] == "任务中断" and state["may_rerun"], state
+    page = on_a.get(f"{A}/admin/jobs/{import_job}/", timeout=30).text
+    assert "任务中断" in page and "重新运行" in page
+    assert member_count() == before, "the roster changed while the job lay interrupted"
+
+    cluster("worker")
+    csrf_post(on_a, f"{A}/admin/jobs/{import_job}/rerun/")
+    state = until_finished(on_b, B, import_job, seconds=600)
+    assert state["status"] == "done", state
+    assert f"新增 {ROSTER_ROWS} 人" in state["message"], state
+    assert member_count() == before + ROSTER_ROWS
+    members = on_b.get(f"{B}/admin/people/member/?q={roster_tag}050000", timeout=60)
+    assert "集群050000" in members.text

@@ -286,6 +286,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # `manage.py db_worker`, which reads its queue from the database: no other server. Tests run tasks
 # at once (ImmediateBackend, settings/test.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job's worker writes a heartbeat this often; a job whose heartbeat is older than
+# JOBS_STALE_SECONDS reads 任务中断 and may be run again (jobs/services.py).
+JOBS_HEARTBEAT_SECONDS = int(os.environ.get("JOBS_HEARTBEAT_SECONDS", 5))
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", 60))
 
 # Mail: the console in development; SMTP from the environment in production (settings/production.py).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{COMMITTEE_NAME} <noreply@localhost>")
