@@ -138,6 +138,7 @@ def test_a_clerk_watches_a_large_roster_previewed_and_imported_by_the_worker(
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert page.locator("[data-count=created]").inner_text() == str(ROWS)
+    assert f"名册已检查完毕：共 {ROWS} 行，发现 0 个问题。" in page.inner_text("body"), "the job's outcome came along"
     assert Member.objects.count() == 0, "the preview writes no member"
     no_sideways(page)
     page.screenshot(path=ARTIFACTS / f"jobs-preview-{name}.png", full_page=True)
@@ -149,6 +150,7 @@ def test_a_clerk_watches_a_large_roster_previewed_and_imported_by_the_worker(
     watch_the_bar(page, f"jobs-import-running-{name}.png")
     page.wait_for_url("**/admin/people/member/**")
     assert Member.objects.count() == ROWS
+    assert f"名册已导入：新增 {ROWS} 人，更新 0 人，0 人无变化。" in page.inner_text("body")
     assert RosterImport.objects.get().status == RosterImport.Status.IMPORTED
     assert Job.objects.get(kind="roster_import").status == Job.Status.DONE
     no_sideways(page)
