@@ -57,6 +57,10 @@ def job_status(request, pk):
     state = state_of(job)
     if state["has_file"]:
         state["file_url"] = reverse("jobs_job_file", args=[job.pk])
+    if state["redirect"] and state["message"]:
+        # job.js goes straight on to the page the job names: its outcome goes with it, as the
+        # request does for a small file (“名册已导入：新增 3 人……” above the member list).
+        messages.success(request, state["message"])
     return JsonResponse(state, json_dumps_params={"ensure_ascii": False})
 
 
