@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lianxin_site.errors import DomainError
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 UNEXPECTED = "任务运行出错，没有写入任何数据。请点“重新运行”再试一次；如果仍然出错，请联系系统管理员。"
 GONE_KIND = "这种任务已不再支持，无法运行。"
+NO_RERUN = "这个任务失败的原因见上面的说明，重新运行也会同样失败，所以没有重新运行。"
 
 
 class JobError(DomainError):
@@ -146,6 +147,13 @@ def is_interrupted(job, state=None):
     return time.time() - last > stale_seconds()
 
 
+def may_rerun(job, interrupted):
+    """重新运行 is offered when running again can succeed: the worker died, or the job failed on
+    something unexpected. A job refused for a reason of its own (a file's content, DomainError)
+    would fail the same way: its page says the reason and leads back instead."""
+    return interrupted or (job.status == Job.Status.FAILED and job.error == UNEXPECTED)
+
+
 def state_of(job):
     """What the status page shows, as the JSON it polls."""
     state = progress_store.read(job.pk) or {}
@@ -166,7 +174,7 @@ def state_of(job):
         "note": state.get("note", ""),
         "finished": job.status in (Job.Status.DONE, Job.Status.FAILED) or interrupted,
         "interrupted": interrupted,
-        "may_rerun": interrupted or job.status == Job.Status.FAILED,
+        "may_rerun": may_rerun(job, interrupted),
         "error": job.error,
         "message": str(result.get("message", "")),
         "redirect": str(result.get("redirect", "")) if job.status == Job.Status.DONE else "",
@@ -184,15 +192,15 @@ def rerun(job, user):
         Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
             status=Job.Status.INTERRUPTED, finished=timezone.now()
         )
-    again = Job.objects.filter(pk=job.pk, status__in=[Job.Status.INTERRUPTED, Job.Status.FAILED]).update(
-        status=Job.Status.QUEUED, error="", finished=None
-    )
+    rerunnable = Q(status=Job.Status.INTERRUPTED) | Q(status=Job.Status.FAILED, error=UNEXPECTED)
+    again = Job.objects.filter(rerunnable, pk=job.pk).update(status=Job.Status.QUEUED, error="", finished=None)
     if not again:
         job.refresh_from_db()
         refusals = {
             Job.Status.QUEUED: "这个任务已在排队，不必重新运行。",
             Job.Status.RUNNING: "这个任务正在运行，不必重新运行。",
             Job.Status.DONE: "这个任务已经完成，不必重新运行。",
+            Job.Status.FAILED: NO_RERUN,
         }
         raise JobError(refusals.get(job.status, "这个任务现在不能重新运行。"))
     progress_store.Progress(job.pk).reset()

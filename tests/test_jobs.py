@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from jobs import progress as progress_store
 from jobs.models import Job
-from jobs.services import UNEXPECTED, rerun, run, start_job, state_of
+from jobs.services import NO_RERUN, UNEXPECTED, rerun, run, start_job, state_of
 from people import roles
 from people.models import Sector
 
@@ -112,8 +112,13 @@ def test_a_refused_job_writes_nothing_and_shows_its_reason(office, django_captur
     assert not job.result_file
     assert not storages["private"].exists("jobs") or not any(storages["private"].listdir("jobs")[1])
     state = status(client, job)
-    assert state["label"] == "失败" and state["error"] == "文件里没有任何委员。" and state["may_rerun"]
+    assert state["label"] == "失败" and state["error"] == "文件里没有任何委员。"
+    assert not state["may_rerun"], "the same file would fail the same way: no 重新运行"
     assert "文件里没有任何委员。" in page(client, job)
+    refused = client.post(reverse("jobs_job_rerun", args=[job.pk]), follow=True)
+    assert NO_RERUN in [str(m) for m in refused.context["messages"]]
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
 
 
 @pytest.mark.django_db
@@ -126,6 +131,7 @@ def test_a_crashing_job_writes_nothing_and_says_so_in_chinese(office, django_cap
     assert job.status == Job.Status.FAILED and job.error == UNEXPECTED
     assert not Sector.objects.filter(name="不应留下的界别").exists()
     assert "boom" not in page(client, job)
+    assert status(client, job)["may_rerun"], "something unexpected may not happen twice: 重新运行 is offered"
 
 
 @pytest.mark.django_db
