@@ -2,14 +2,28 @@
 progress, refuse, crash or make a file. The worker process the tests start imports this module
 before it runs (tests/test_jobs.py:run_worker)."""
 
+import os
+import sys
 import time
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jobs.registry import job_kind
 from lianxin_site.errors import DomainError
 from people.models import Sector
+
+
+def worker_env():
+    """The environment of a `db_worker` process that a test starts: the test settings, on the test
+    database this process uses, with the database task backend (settings/test.py reads these)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.test",
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        "LIANXIN_TEST_DB": str(connection.settings_dict["NAME"]),
+        "LIANXIN_TASKS_DB": "1",
+    }
 
 
 @job_kind("test_sectors", label="测试：添加界别")

@@ -5,7 +5,6 @@ commits); the last starts a real `db_worker` process on the test database, kills
 shows that nothing was written and that 重新运行 finishes the job."""
 
 import datetime
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import storages
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from people import roles
 from people.models import Sector
 
 from . import jobs_helpers  # noqa: F401  (registers the test kinds)
+from .jobs_helpers import worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -265,13 +264,7 @@ def test_a_run_given_up_for_dead_does_not_overwrite_the_rerun(office):
 
 
 def run_worker_process(batch=True):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.test",
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-        "LIANXIN_TEST_DB": str(connection.settings_dict["NAME"]),
-        "LIANXIN_TASKS_DB": "1",
-    }
+    env = worker_env()
     # The worker as `manage.py db_worker` runs it, with the test kinds registered first.
     script = (
         "import django; django.setup(); import tests.jobs_helpers; from django.core.management import call_command; "

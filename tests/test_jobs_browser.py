@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from jobs.models import Job
 from people import roles
 from people.models import Member, RosterImport
 
 from .conftest import as_csv, as_xlsx, roster_rows
+from .jobs_helpers import worker_env
 from .test_browser import ARTIFACTS, _with_password, browser, login_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -50,13 +50,7 @@ def worker(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.ROSTER_WORKER_ROWS = THRESHOLD
     settings.CACHES = shared_caches(tmp_path / "cache")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lianxin_site.settings.test",
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-        "LIANXIN_TEST_DB": str(connection.settings_dict["NAME"]),
-        "LIANXIN_TASKS_DB": "1",
-    }
+    env = worker_env()
     script = (
         "import time; from django.conf import settings; "
         f"settings.CACHES = {settings.CACHES!r}; settings.STORAGES = {settings.STORAGES!r}; "
