@@ -15,7 +15,7 @@ from lianxin_site.errors import DomainError
 from lianxin_site.storage import private_storage
 
 from .models import Member, RosterImport
-from .roster import confirm_import, preview_upload
+from .roster import CHANGED_SINCE_PREVIEW, confirm_import, imported_words, preview_upload
 from .roster_export import export_filename, write_roster
 
 STAGED = "roster_imports/queued/"
@@ -66,13 +66,13 @@ def import_previewed(job, progress):
     if record.status == RosterImport.Status.IMPORTED:
         return {
             "redirect": reverse("people_member_modeladmin_index"),
-            "message": f"名册已导入：新增 {report.created} 人，更新 {report.updated} 人，{report.unchanged} 人无变化。",
+            "message": imported_words(report),
         }
     # The roster changed since the preview and the file no longer imports: the upload is
     # recorded 导入失败 with the problems, which its preview page lists.
     return {
         "redirect": reverse("people_roster_preview", args=[record.pk]),
-        "message": "名册未导入：名册在预览后发生了变化，出现了一些问题，没有写入任何数据。",
+        "message": CHANGED_SINCE_PREVIEW,
     }
 
 

@@ -646,6 +646,14 @@ def _confirm_run(record_id, progress):
     return run
 
 
+CHANGED_SINCE_PREVIEW = "名册未导入：名册在预览后发生了变化，出现了下面的问题，没有写入任何数据。"
+
+
+def imported_words(report):
+    """What the admin is told after 确认导入, in the request or from the worker's job."""
+    return f"名册已导入：新增 {report.created} 人，更新 {report.updated} 人，{report.unchanged} 人无变化。"
+
+
 def confirm_import(record_id, progress=None):
     """Import a previewed upload for real, once (lianxin_site.imports.confirm_upload: the record is
     claimed first, so a second click, or a colleague's, is told the import is running or done).

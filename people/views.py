@@ -16,7 +16,15 @@ from lianxin_site.imports import ImportRefused, kept_file_response
 from .forms import RosterUploadForm
 from .job_kinds import stage_upload
 from .models import Member, RosterImport
-from .roster import RosterFileError, confirm_import, preview_upload, roster_rows, runs_in_worker
+from .roster import (
+    CHANGED_SINCE_PREVIEW,
+    RosterFileError,
+    confirm_import,
+    imported_words,
+    preview_upload,
+    roster_rows,
+    runs_in_worker,
+)
 from .roster_export import EXPORT_FORMATS, csv_chunks, export_filename, roster_file, worker_rows
 
 CONTENT_TYPES = {
@@ -114,12 +122,9 @@ def _confirm(request, pk):
         messages.info(request, str(exc))
         return redirect("people_roster_preview", pk=pk)
     if record.status == RosterImport.Status.IMPORTED:
-        messages.success(
-            request,
-            f"名册已导入：新增 {report.created} 人，更新 {report.updated} 人，{report.unchanged} 人无变化。",
-        )
+        messages.success(request, imported_words(report))
         return redirect("people_member_modeladmin_index")
-    messages.error(request, "名册未导入：名册在预览后发生了变化，出现了下面的问题，没有写入任何数据。")
+    messages.error(request, CHANGED_SINCE_PREVIEW)
     return redirect("people_roster_preview", pk=pk)
 
 

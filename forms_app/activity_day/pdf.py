@@ -88,9 +88,8 @@ ROLLUP_FOLDER = "activity_rollups"
 
 def rollup_key(day, today=None):
     """What the roll-up PDF of `day` depends on, as a short name: the day itself, its units (names
-    and order), the
-    latest change of its reports (and their attachments, which it lists), and the date (a unit that
-    has not reported turns 逾期未报 after the deadline). Any change gives another key."""
+    and order), the latest change of its reports (and their attachments, which it lists), and the
+    date (a unit that has not reported turns 逾期未报 after the deadline). Any change gives another key."""
     reports = day.reports.aggregate(
         count=Count("id", distinct=True),
         changed=Max("updated_at"),
