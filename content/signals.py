@@ -1,4 +1,4 @@
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -38,10 +38,18 @@ def renditions_on_image_save(sender, instance, raw=False, **kwargs):
         make_renditions_later([instance.pk])
 
 
+@receiver(post_init, sender=Member, dispatch_uid="lianxin-member-photo-as-loaded")
+def remember_member_photo(sender, instance, **kwargs):
+    instance._photo_as_loaded = instance.photo_id
+
+
 @receiver(post_save, sender=Member, dispatch_uid="lianxin-renditions-on-member-save")
 def renditions_on_member_save(sender, instance, raw=False, **kwargs):
-    if not raw and instance.photo_id:
+    """A member's photo newly set: a roster import saving every member queues nothing for photos
+    that did not change."""
+    if not raw and instance.photo_id and instance.photo_id != instance._photo_as_loaded:
         make_renditions_later([instance.photo_id])
+    instance._photo_as_loaded = instance.photo_id
 
 
 @receiver(post_page_move, dispatch_uid="lianxin-post-station-on-move")

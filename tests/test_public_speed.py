@@ -122,3 +122,27 @@ def test_publishing_a_story_makes_its_member_photo_renditions(site, members, dja
     from content.images import MEMBER_PHOTO
 
     assert set(photo.renditions.values_list("filter_spec", flat=True)) >= set(MEMBER_PHOTO)
+
+
+def test_a_member_photo_is_resized_when_set_not_on_every_save(site, members, django_capture_on_commit_callbacks):
+    """Setting a photo makes its renditions ahead; saving the member again (a roster import updates
+    every member) leaves them be and queues nothing."""
+    from content.images import MEMBER_PHOTO
+    from people.models import Member
+
+    from .content_helpers import make_image
+
+    doctor = members["doctor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        doctor.photo = make_image("李强照片")
+        doctor.save()
+    photo = doctor.photo
+    assert set(photo.renditions.values_list("filter_spec", flat=True)) >= set(MEMBER_PHOTO)
+
+    photo.renditions.all().delete()
+    reloaded = Member.objects.get(pk=doctor.pk)
+    reloaded.phone = "13800000000"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        reloaded.save()
+    assert not photo.renditions.exists(), "an unchanged photo is not resized again"
+    assert len(callbacks) == 1, "only the page cache is cleared: no renditions task"
