@@ -40,16 +40,18 @@ def renditions_on_image_save(sender, instance, raw=False, **kwargs):
 
 @receiver(post_init, sender=Member, dispatch_uid="lianxin-member-photo-as-loaded")
 def remember_member_photo(sender, instance, **kwargs):
-    instance._photo_as_loaded = instance.photo_id
+    # From __dict__: reading a deferred photo_id here would ask the database once per member loaded.
+    instance._photo_as_loaded = instance.__dict__.get("photo_id")
 
 
 @receiver(post_save, sender=Member, dispatch_uid="lianxin-renditions-on-member-save")
-def renditions_on_member_save(sender, instance, raw=False, **kwargs):
+def renditions_on_member_save(sender, instance, raw=False, created=False, **kwargs):
     """A member's photo newly set: a roster import saving every member queues nothing for photos
     that did not change."""
-    if not raw and instance.photo_id and instance.photo_id != instance._photo_as_loaded:
-        make_renditions_later([instance.photo_id])
-    instance._photo_as_loaded = instance.photo_id
+    photo_id = instance.__dict__.get("photo_id")
+    if not raw and photo_id and (created or photo_id != instance._photo_as_loaded):
+        make_renditions_later([photo_id])
+    instance._photo_as_loaded = photo_id
 
 
 @receiver(post_page_move, dispatch_uid="lianxin-post-station-on-move")
