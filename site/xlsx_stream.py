@@ -22,6 +22,7 @@ calamine, Excel and WPS.
 
 import datetime
 import io
+import math
 import re
 import zipfile
 from decimal import Decimal
@@ -146,7 +147,7 @@ def _cell(ref, value, styles):
         return f'<c r="{ref}"{_s(text)} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, Percent):
         return f'<c r="{ref}" s="{share}"><v>{float(value)!r}</v></c>'
-    if isinstance(value, int | Decimal) or (isinstance(value, float) and value - value == 0):  # not NaN or ±inf
+    if isinstance(value, int) or (isinstance(value, float | Decimal) and math.isfinite(value)):  # not NaN or ±inf
         return f'<c r="{ref}"{_s(text)}><v>{value}</v></c>'
     if isinstance(value, datetime.datetime):
         serial = (value - EPOCH).total_seconds() / SECONDS_A_DAY
@@ -172,6 +173,8 @@ class Sheet:
         column = "".join(c for c in self.freeze if c.isalpha())
         x_split = sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(column))) - 1
         y_split = int("".join(c for c in self.freeze if c.isdigit())) - 1
+        if not (x_split or y_split):
+            return ""
         split = (f' xSplit="{x_split}"' if x_split else "") + (f' ySplit="{y_split}"' if y_split else "")
         pane = "bottomRight" if x_split and y_split else ("bottomLeft" if y_split else "topRight")
         return (
