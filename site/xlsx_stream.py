@@ -2,8 +2,8 @@
 zip archive, which goes into a file (or memory for a small table).
 
 openpyxl, even in write-only mode and through lxml, builds an object per cell and serialises it
-element by element: 48 s for the 200,000-member roster (2.4 million cells) on the server, the
-issue's target being 20 s. A table of plain values needs none of that. An .xlsx is a zip of a few
+element by element: 26 s for the 200,000-member roster (2.4 million cells) on the server, 48 s
+without lxml, the issue's target being 20 s; this writer takes under 10 s (benchmarks/export.py). A table of plain values needs none of that. An .xlsx is a zip of a few
 fixed XML parts ([Content_Types].xml, the relationships, the workbook, the styles) plus one XML
 part per sheet, and only the sheets grow with the data.
 
@@ -32,8 +32,8 @@ from openpyxl.utils import get_column_letter
 
 from .spreadsheet import cell_value, safe_cell, sheet_title
 
-# zlib level 3: at 200,000 roster rows, level 1 is barely faster and writes a larger file, level 6
-# costs seconds more for a few per cent (benchmarks/export.py).
+# zlib level 3. The roster at 200,000 members (128 MB of sheet XML): level 1 7.2 s and 14.3 MB,
+# level 3 7.4 s and 13.1 MB, level 6 8.2 s and 11.7 MB, level 9 15.5 s and 11.0 MB.
 COMPRESS_LEVEL = 3
 # Rows joined into one write to the archive.
 ROWS_PER_WRITE = 1000
@@ -124,7 +124,7 @@ def _escape(text):
 
 def _text_cell(ref, text, style):
     s = f' s="{style}"' if style else ""
-    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
 
@@ -135,9 +135,13 @@ def _s(style):
 def _cell(ref, value, styles):
     """One cell's XML, or "" for an empty cell; `styles` BODY or BODY_WRAPPED."""
     text, date, time, share = styles
-    if type(value) is str:  # the common case first: most cells are text
+    if type(value) is str:  # the common case first: most cells are text, written here (no call)
+        if not value:
+            return ""
         value = safe_cell(value)
-        return _text_cell(ref, value, text) if value else ""
+        s = f' s="{text}"' if text else ""
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
     value = cell_value(value)  # dates and times in Beijing time, lazy Chinese text as text
     if value is None:
         return ""
