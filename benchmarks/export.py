@@ -22,6 +22,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,6 +159,13 @@ def main():
         return child(args)
 
     workdir = Path(tempfile.mkdtemp(prefix="lianxin-bench-"))
+    try:
+        run(args, workdir)
+    finally:
+        shutil.rmtree(workdir)  # the database of 200,000 members alone is 36 MB
+
+
+def run(args, workdir):
     db = workdir / "export.sqlite3"
     print(f"seeding {args.members:,} members…", flush=True)
     subprocess.run([sys.executable, __file__, "--seed", str(db), "--members", str(args.members)], check=True)
