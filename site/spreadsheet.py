@@ -54,37 +54,10 @@ def cell_value(value):
 
 def table_xlsx(title, columns, objects):
     """A one-sheet workbook: a bold header row of `columns` [(header, value_of)] and one row per
-    object, formulas neutralised, text wrapped, header frozen. Returns the file's bytes. Written as
-    a stream (openpyxl's write-only mode): the rows are never all held as a sheet in memory."""
-    import io
+    object, every cell through cell_value (formulas neutralised, dates and times as real dates in
+    Beijing time), text wrapped at the top of its cell, header frozen. Returns the file's bytes.
+    Written as a stream (xlsx_stream): the rows are never all held as a sheet in memory."""
+    from .xlsx_stream import Sheet, xlsx_bytes
 
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title(title))
-    sheet.freeze_panes = "A2"
-    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-
-    def cell(value, **style):
-        written = WriteOnlyCell(sheet, value=value)
-        for name, setting in style.items():
-            setattr(written, name, setting)
-        return written
-
-    sheet.append([cell(header, font=bold) for header, _ in columns])
-    for obj in objects:
-        row = []
-        for _, value_of in columns:
-            value = cell_value(value_of(obj))
-            if isinstance(value, datetime.datetime):
-                row.append(cell(value, alignment=wrapped, number_format="yyyy-mm-dd hh:mm"))
-            elif isinstance(value, datetime.date):
-                row.append(cell(value, alignment=wrapped, number_format="yyyy-mm-dd"))
-            else:
-                row.append(cell(value, alignment=wrapped))
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = ([value_of(obj) for _, value_of in columns] for obj in objects)
+    return xlsx_bytes([Sheet(title, [header for header, _ in columns], rows, wrap=True)])

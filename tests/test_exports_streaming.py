@@ -58,6 +58,44 @@ def test_xlsx_is_a_file_with_a_bold_header_that_stays_in_view(members, liaison_c
     assert rows[3][:4] == ("14003", "赵敏", "女", "经济界")
 
 
+def test_the_xlsx_roster_reads_as_the_csv_in_every_reader_hostile_text_as_typed(members, reference, monkeypatch):
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    monkeypatch.setattr(roster_export, "CHUNK_ROWS", 2)
+    MemberFactory(
+        code="14005",
+        name="=cmd|' /C calc'!A0",
+        sector=reference["education"],
+        employer_title="<b>区一中&职务</b>\x0b 😀\r\n副校长  ",
+        phone="+86 138",
+        is_standing=True,
+    )
+    expected = list(csv.reader(io.StringIO(roster_export.export_roster("csv").decode("utf-8-sig"), newline="")))
+
+    data = roster_export.export_roster("xlsx")
+
+    calamine = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    for read_only in (False, True):
+        sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=read_only).active
+        rows = [["" if value is None else value for value in row] for row in sheet.iter_rows(values_only=True)]
+        assert rows == expected, f"openpyxl read_only={read_only}"
+    assert [list(row) for row in calamine] == expected
+    assert expected[0] == [*HEADERS, *OPTIONAL_HEADERS]
+    assert expected[-1][:9] == [
+        "14005",
+        "'=cmd|' /C calc'!A0",
+        "女",
+        "教育界",
+        "",
+        "",
+        "<b>区一中&职务</b> 😀\r\n副校长  ",
+        "'+86 138",
+        "是",
+    ]
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_a_roster_read_in_many_chunks_imports_back_unchanged(reference, monkeypatch, fmt):
     monkeypatch.setattr(roster_export, "CHUNK_ROWS", 3)
