@@ -337,15 +337,16 @@ def test_export_roster_command_writes_a_file_that_imports_back(members, tmp_path
 
 
 def test_a_member_written_by_someone_else_mid_import_fails_the_whole_import(reference, monkeypatch):
-    from people.roster import RosterResource
+    from people import roster
 
-    preload = RosterResource.before_import
+    preload = roster.stored_members
 
-    def preload_then_race(self, dataset, **kwargs):
-        preload(self, dataset, **kwargs)
+    def preload_then_race(codes):
+        stored = preload(codes)
         MemberFactory(code="15002", name="抢先", sector=reference["education"])
+        return stored
 
-    monkeypatch.setattr(RosterResource, "before_import", preload_then_race)
+    monkeypatch.setattr(roster, "stored_members", preload_then_race)
 
     report = import_roster(as_xlsx(roster_rows(*VALID_ROWS)), "名册.xlsx", dry_run=False)
 
