@@ -558,8 +558,28 @@ def roster_fingerprint(codes, stored=None):
     return digest.hexdigest()
 
 
+PLAN_SUFFIX = ".plan.json.gz"
+
+
 def plan_name(record):
-    return f"{record.file.name}.plan.json.gz"
+    return f"{record.file.name}{PLAN_SUFFIX}"
+
+
+def drop_plan(record):
+    """The plan of an upload that will not be confirmed from it (imported, failed, replaced by a
+    newer preview): 确认导入 of a replaced preview checks its file again instead."""
+    record.file.storage.delete(plan_name(record))
+
+
+def _drop_replaced_plans(record):
+    """A newer preview by the same person replaces their earlier ones still 待确认: their plans go."""
+    if record.uploaded_by_id is None:
+        return
+    older = RosterImport.objects.filter(
+        uploaded_by_id=record.uploaded_by_id, status=RosterImport.Status.PREVIEWED, pk__lt=record.pk
+    )
+    for replaced in older:
+        drop_plan(replaced)
 
 
 def preview_upload(data, name, user, progress=None):
@@ -569,6 +589,8 @@ def preview_upload(data, name, user, progress=None):
     record = RosterImport.keep(ContentFile(data, name=name), user, report)
     if plan is not None:
         record.file.storage.save(plan_name(record), ContentFile(plan.dumps()))
+    # Once the record is there for good (in the worker, the job's transaction may still roll back).
+    transaction.on_commit(lambda: _drop_replaced_plans(record))
     return record
 
 
@@ -648,7 +670,10 @@ def confirm_import(record_id, progress=None):
 
     In the worker (people/job_kinds.py) this runs inside the job's transaction, claim included: a
     worker killed mid-import leaves the upload 待确认 and the roster as it was."""
-    return confirm_upload(RosterImport, record_id, _confirm_run(record_id, progress), "这份名册")
+    record, report = confirm_upload(RosterImport, record_id, _confirm_run(record_id, progress), "这份名册")
+    # Imported, or failed for good: the plan has served. Kept while the import may still roll back.
+    transaction.on_commit(lambda: drop_plan(record))
+    return record, report
 
 
 # ---------------------------------------------------------------------------
