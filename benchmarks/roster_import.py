@@ -1,7 +1,7 @@
 """Roster import benchmark: rows per second and peak memory, as the admin runs it.
 
 The admin runs an import in two steps over the same file: the preview (a dry run that
-validates every row, rolls back and keeps what it would write) and the confirmed import (which
+validates every row, writes nothing and keeps what it would write) and the confirmed import (which
 writes what the preview kept, or validates again if the roster changed meanwhile). This script
 times both steps on generated rosters of 10,000 and 100,000 rows, for the project's services
 (people.roster.preview_upload and confirm_import) and, on 10,000 rows, for a plain default
