@@ -264,7 +264,7 @@ def _max_length(name):
 
 class RosterResource(resources.ModelResource):
     """The roster's columns: each Field names its header and the widget that reads (clean) and
-    writes (render) its cells. The import checks rows with these widgets itself (check_rows); the
+    writes (render) its cells. The import checks rows with these widgets itself (RowChecker); the
     export (people/roster_export.py) renders with them."""
 
     code = Field("code", "委员证号", TextWidget(required=True, max_length=_max_length("code")))
@@ -347,7 +347,8 @@ class RowChecker:
         self.sheet = sheet
         self.stored = stored
         self.progress = progress
-        self.widgets = {name: field.widget for name, field in RosterResource.fields.items()}
+        # A resource's own copy: the lookup widgets hold the names they load.
+        self.widgets = {name: field.widget for name, field in RosterResource().fields.items()}
         for name in FOREIGN_KEYS:
             self.widgets[name].load()
         headers = sheet.dataset.headers
