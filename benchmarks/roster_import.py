@@ -1,7 +1,7 @@
 """Roster import benchmark: rows per second and peak memory, as the admin runs it.
 
 The admin runs an import in two steps over the same file: the preview (a dry run that
-validates every row, rolls back and keeps what it would write) and the confirmed import (which
+validates every row, writes nothing and keeps what it would write) and the confirmed import (which
 writes what the preview kept, or validates again if the roster changed meanwhile). This script
 times both steps on generated rosters of 10,000 and 100,000 rows, for the project's services
 (people.roster.preview_upload and confirm_import) and, on 10,000 rows, for a plain default
@@ -10,7 +10,9 @@ ModelResource of the same columns; and the floor: a raw `bulk_create` of the sam
 so peak memory is its own.
 
     .venv/bin/python benchmarks/roster_import.py            # 10k and 100k rows
-    .venv/bin/python benchmarks/roster_import.py --rows 10000
+    .venv/bin/python benchmarks/roster_import.py --rows 10000 --repeat 5
+
+Each figure is the fastest of --repeat runs (3 by default).
 
 Targets (issue 3): 10,000 rows validated and written in under 5 s on 2 cores; at least
 5x the default resource's rows per second; peak memory under 500 MB for 100,000 rows.
@@ -198,7 +200,14 @@ def child(args):
     print(json.dumps({**timings, "peak_mb": peak_mb}))
 
 
-def measure(workdir, template, rows, fmt, which):
+def measure(workdir, template, rows, fmt, which, repeat=1):
+    """The fastest of `repeat` runs (by preview + import): on a shared machine the others measure
+    what else was running."""
+    runs = [measure_once(workdir, template, rows, fmt, which) for _ in range(repeat)]
+    return min(runs, key=lambda m: m["preview"] + m["import"])
+
+
+def measure_once(workdir, template, rows, fmt, which):
     db = workdir / f"run-{which}-{rows}-{fmt}.sqlite3"
     shutil.copy(template, db)
     path = workdir / f"roster-{rows}.{fmt}"
@@ -224,6 +233,7 @@ def measure(workdir, template, rows, fmt, which):
     if out.returncode:
         raise SystemExit(out.stdout + out.stderr)
     db.unlink()
+    shutil.rmtree(workdir / "private", ignore_errors=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -232,6 +242,7 @@ def main():
     parser.add_argument("--rows", type=int, action="append", help="roster sizes (default 10000 and 100000)")
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--no-default", action="store_true", help="skip the default ModelResource's run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement, the fastest kept")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -255,7 +266,7 @@ def main():
         for fmt in args.formats.split(","):
             runs = ["lianxin", "raw"] + (["default"] if rows <= 10_000 and not args.no_default else [])
             for which in runs:
-                m = measure(workdir, template, rows, fmt, which)
+                m = measure(workdir, template, rows, fmt, which, args.repeat)
                 total = m["preview"] + m["import"]
                 rate = rows / total
                 by_size[(rows, fmt, which)] = rate

@@ -5,6 +5,8 @@ import random
 
 from django.db import transaction
 
+from lianxin_site.cache import clear_public_cache_once
+
 from .models import Member, Party, Post, Sector, Side, SpecialCommittee, StreetGroup, StreetGroupPosition
 
 # 专委会, its working office, and the sectors it contacts (专委会联系界别).
@@ -164,6 +166,11 @@ def demo_member_rows(count=MEMBER_COUNT, seed=2026):
 
 @transaction.atomic
 def seed_members(count=MEMBER_COUNT):
+    with clear_public_cache_once():  # each member's save asks for a clear
+        _seed_members(count)
+
+
+def _seed_members(count):
     sectors = Sector.objects.by_name()
     parties = Party.objects.by_name()
     committees = SpecialCommittee.objects.by_name()

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from jobs.registry import job_kind
 from lianxin_site.errors import DomainError
+from lianxin_site.imports import SheetFileError
 from lianxin_site.storage import private_storage
 
 from .models import Member, RosterImport
@@ -32,6 +33,10 @@ def stage_upload(data, name):
     return {"file": stored, "name": name}
 
 
+def drop_staged(params):
+    private_storage().delete(params["file"])
+
+
 def staged_data(params):
     storage = private_storage()
     if not storage.exists(params["file"]):
@@ -47,9 +52,16 @@ def preview(job, progress):
     params = job.params
     progress.note("正在读取名册文件")
     data = staged_data(params)
-    record = preview_upload(data, params["name"], job.created_by, progress=progress)
+    try:
+        record = preview_upload(data, params["name"], job.created_by, progress=progress)
+    except (DomainError, SheetFileError):
+        # Refused for its content: running again would fail the same way (the job offers no
+        # 重新运行), so the staged file goes now. After anything unexpected it stays for 重新运行
+        # (prune_roster_files removes it when nobody has for a week).
+        drop_staged(params)
+        raise
     report = record.report
-    transaction.on_commit(lambda: private_storage().delete(params["file"]))
+    transaction.on_commit(lambda: drop_staged(params))
     return {
         "redirect": reverse("people_roster_preview", args=[record.pk]),
         "message": f"名册已检查完毕：共 {report['total']} 行，发现 {len(report['errors'])} 个问题。",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from import_export import resources, widgets
@@ -141,10 +141,9 @@ def read_roster(data, filename=""):
     formula_errors = formula_messages(formulas, table, HEADERS + OPTIONAL_HEADERS)
     keep = [i for i, name in enumerate(header) if name in HEADERS + OPTIONAL_HEADERS]
     dataset = tablib.Dataset(headers=[header[i] for i in keep])
-    width = len(header)
-    for row in table.rows:
-        row = ([cell_text(value) for value in row] + [""] * width)[:width]
-        dataset.append([row[i] for i in keep])
+    for row in table.rows:  # a short line's missing cells read as blank
+        width = len(row)
+        dataset.append([cell_text(row[i]) if i < width else "" for i in keep])
     return RosterSheet(dataset=dataset, lines=table.lines, formula_errors=formula_errors)
 
 
@@ -264,8 +263,9 @@ def _max_length(name):
 
 
 class RosterResource(resources.ModelResource):
-    """Roster rows <-> Member, tuned for whole-roster imports: lookups preloaded, members
-    fetched in chunks by 委员证号, validation without queries, bulk writes."""
+    """The roster's columns: each Field names its header and the widget that reads (clean) and
+    writes (render) its cells. The import checks rows with these widgets itself (RowChecker); the
+    export (people/roster_export.py) renders with them."""
 
     code = Field("code", "委员证号", TextWidget(required=True, max_length=_max_length("code")))
     name = Field("name", "姓名", TextWidget(required=True, max_length=_max_length("name")))
@@ -296,160 +296,166 @@ class RosterResource(resources.ModelResource):
             "chair_role",
             "is_youth",
         )
-        import_order = fields
         export_order = fields
-        import_id_fields = ("code",)
-        use_bulk = True
-        batch_size = 1000
-        skip_diff = True
-        skip_unchanged = True
-        clean_model_instances = False
-        use_transactions = True
-
-    def __init__(self, lines=None, progress=None, **kwargs):
-        super().__init__(**kwargs)
-        self.lines = lines
-        self.progress = progress
-        self.changes = []
-        self._existing = {}
-        self._first_line = {}
-        self._before = None
-        # What the import writes, row by row (RosterPlan): the preview keeps it for 确认导入.
-        self.creates = []
-        self.updates = []
-
-    # -- line numbers as the spreadsheet shows them
-    def line_of(self, number):
-        if self.lines is None:
-            return number + 1  # header on line 1
-        return self.lines[number - 1]
-
-    # -- loading
-    def before_import(self, dataset, **kwargs):
-        for name in FOREIGN_KEYS:
-            self.fields[name].widget.load()
-        codes = []
-        for number, raw in enumerate(dataset["委员证号"], start=1):
-            code = _code_of({"委员证号": raw})
-            if code:
-                codes.append(code)
-                self._first_line.setdefault(code, self.line_of(number))
-        unique = list(dict.fromkeys(codes))
-        for start in range(0, len(unique), CODE_CHUNK):
-            chunk = unique[start : start + CODE_CHUNK]
-            for member in Member.objects.filter(code__in=chunk):
-                self._existing[member.code] = member
-
-    def get_instance(self, instance_loader, row):
-        return self._existing.get(_code_of(row))
-
-    def before_import_row(self, row, row_number=None, **kwargs):
-        code = _code_of(row)
-        first = self._first_line.get(code)
-        if code and first is not None and first != self.line_of(row_number):
-            raise ValidationError({"code": f"“{code}”在文件中重复出现，第 {first} 行已有这个委员证号。"})
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        self._before = None if new else self.snapshot(instance)
-
-    @staticmethod
-    def snapshot(instance):
-        return tuple(getattr(instance, f"{name}_id" if name in FOREIGN_KEYS else name) for name in FIELD_NAMES)
-
-    # -- validation without per-row queries
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or self._before is None:
-            return False
-        return self.snapshot(instance) == self._before
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        try:
-            # Foreign keys are resolved from the preloaded maps; uniqueness of 委员证号 is
-            # the import key itself. Neither needs a query per row.
-            instance.clean_fields(exclude=list(errors) + list(FOREIGN_KEYS) + ["photo"])
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        values = [getattr(instance, name) for name in PLAN_COLUMNS]
-        if is_create:
-            self.creates.append(values)
-        else:
-            self.updates.append([instance.pk, *values])
-        super().save_instance(instance, is_create, row, **kwargs)
-
-    # The preview (dry run) writes nothing, not even to roll it back: what it would write is the
-    # plan (creates, updates) that 确认导入 writes, catching the database's refusals there.
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if dry_run:
-            self.create_instances.clear()
-            return
-        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
-
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if dry_run:
-            self.update_instances.clear()
-            return
-        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
-
-    def import_row(self, row, instance_loader, **kwargs):
-        row_result = super().import_row(row, instance_loader, **kwargs)
-        if self.progress is not None:
-            self.progress.update(1)
-        return row_result
-
-    def after_import_row(self, row, row_result, row_number=None, **kwargs):
-        if row_result.import_type not in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
-            return
-        if len(self.changes) >= PREVIEW_LIMIT:
-            return
-        entry = {
-            "line": self.line_of(row_number),
-            "type": row_result.import_type,
-            "code": _code_of(row),
-            "name": cell_text(row.get("姓名")),
-            "changed": [],
-        }
-        if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
-            entry["changed"] = self._changed_columns(row)
-        self.changes.append(entry)
-
-    def _changed_columns(self, row):
-        changed = []
-        for index, name in enumerate(FIELD_NAMES):
-            if COLUMN_OF[name] not in row:  # an optional column the file leaves out
-                continue
-            old = self._before[index]
-            new = self.fields[name].clean(row)
-            new = getattr(new, "pk", new)
-            if old != new:
-                changed.append(
-                    {
-                        "column": COLUMN_OF[name],
-                        "old": self._display(name, old),
-                        "new": self._display(name, new),
-                    }
-                )
-        return changed
-
-    def _display(self, name, value):
-        if value is None:
-            return ""
-        if name in FOREIGN_KEYS:
-            return self.fields[name].widget.name_of(value)
-        return self.fields[name].widget.render(value)
-
-    def after_import(self, dataset, result, **kwargs):
-        """Primary keys are never imported, so there is no sequence to reset."""
 
 
 FIELD_NAMES = RosterResource._meta.fields
 COLUMN_OF = {name: f.column_name for name, f in RosterResource.fields.items()}
 # The member's columns an import writes (foreign keys as their ids).
 PLAN_COLUMNS = tuple(f"{name}_id" if name in FOREIGN_KEYS else name for name in FIELD_NAMES)
+# What a new member holds in a column its file leaves out (主席会议职务, 青年委员).
+NEW_MEMBER = tuple(Member._meta.get_field(name).get_default() for name in FIELD_NAMES)
+NEW = RowResult.IMPORT_TYPE_NEW
+UPDATE = RowResult.IMPORT_TYPE_UPDATE
+
+
+# ---------------------------------------------------------------------------
+# Checking every row: one pass over the file, no query per row
+
+
+def _cell_error(line, name, message):
+    return f"第 {line} 行「{COLUMN_OF[name]}」：{message}"
+
+
+def stored_members(codes):
+    """{委员证号: (pk, *PLAN_COLUMNS' values)} of the stored members among `codes`, in 委员证号 order
+    (Python's, whichever database): what an import compares its rows with, and what its fingerprint
+    digests. A file holding most of the roster (the usual whole-roster upload) reads the members in
+    one pass rather than asking for its codes 2,000 at a time."""
+    wanted = set(codes)
+    columns = Member.objects.values_list("pk", *PLAN_COLUMNS)
+    if len(wanted) * 2 >= Member.objects.count():
+        rows = [row for row in columns.iterator(chunk_size=CODE_CHUNK) if row[1] in wanted]
+    else:
+        unique = sorted(wanted)
+        rows = [
+            row
+            for start in range(0, len(unique), CODE_CHUNK)
+            for row in columns.filter(code__in=unique[start : start + CODE_CHUNK])
+        ]
+    rows.sort(key=lambda row: row[1])
+    return {row[1]: row for row in rows}
+
+
+class RowChecker:
+    """Checks a roster's rows against the rules of the columns (the widgets' words), the model's
+    own validators (联系电话's format), 委员证号 repeated within the file, and the stored members
+    (which rows create, update or change nothing). What it finds is a report and, with no error, the
+    plan that 确认导入 writes. Every row's problems are reported at once, in line order."""
+
+    def __init__(self, sheet, stored, progress=None):
+        self.sheet = sheet
+        self.stored = stored
+        self.progress = progress
+        # A resource's own copy: the lookup widgets hold the names they load.
+        self.widgets = {name: field.widget for name, field in RosterResource().fields.items()}
+        for name in FOREIGN_KEYS:
+            self.widgets[name].load()
+        headers = sheet.dataset.headers
+        # The model's own checks (clean_fields' rules: 联系电话's format …) on the free-text cells.
+        # The other cells need none: the choice widgets return only the model's choices, and the
+        # lookup widgets only rows that exist.
+        self.model_fields = {
+            name: Member._meta.get_field(name) for name in FIELD_NAMES if isinstance(self.widgets[name], TextWidget)
+        }
+        self.present = [
+            (index, name, self.widgets[name], COLUMN_OF[name], self.model_fields.get(name))
+            for index, name in enumerate(FIELD_NAMES)
+            if COLUMN_OF[name] in headers
+        ]
+        self.errors = []
+        self.changes = []
+        self.creates = []
+        self.updates = []
+        self.unchanged = 0
+
+    def line_of(self, number):
+        return self.sheet.lines[number - 1]
+
+    def check(self):
+        dataset = self.sheet.dataset
+        headers = dataset.headers
+        first_line = {}
+        step = max(1, min(1000, len(dataset) // 100))
+        for number, values in enumerate(dataset, start=1):
+            row = dict(zip(headers, values, strict=True))
+            line = self.line_of(number)
+            code = _code_of(row)
+            if code:
+                first = first_line.setdefault(code, line)
+                if first != line:
+                    self.errors.append(
+                        (line, _cell_error(line, "code", f"“{code}”在文件中重复出现，第 {first} 行已有这个委员证号。"))
+                    )
+                    self._tick(number, step)
+                    continue
+            self._check_row(row, line, code)
+            self._tick(number, step)
+        if self.progress is not None:
+            self.progress.update(len(dataset) % step)
+        self.errors.sort(key=lambda item: item[0])
+        return [message for _, message in self.errors]
+
+    def _tick(self, number, step):
+        if self.progress is not None and number % step == 0:
+            self.progress.update(step)
+
+    def _check_row(self, row, line, code):
+        old = self.stored.get(code)
+        values = list(old[1:]) if old else list(NEW_MEMBER)
+        found, refused = [], set()
+        for index, name, widget, column, _model_field in self.present:
+            try:
+                value = widget.clean(row[column])
+            except ValueError as exc:
+                found.append(_cell_error(line, name, str(exc)))
+                refused.add(name)
+                continue
+            values[index] = value.pk if name in FOREIGN_KEYS and value is not None else value
+        if old is not None and not found and tuple(values) == old[1:]:
+            self.unchanged += 1
+            return
+        for index, name, _widget, _column, model_field in self.present:
+            if model_field is None or name in refused:
+                continue
+            value = values[index]
+            if model_field.blank and value in model_field.empty_values:
+                continue
+            try:
+                model_field.clean(value, None)
+            except ValidationError as exc:
+                found.extend(_cell_error(line, name, message) for message in exc.messages)
+        if found:
+            self.errors.extend((line, message) for message in found)
+            return
+        if old is None:
+            self.creates.append(values)
+        else:
+            self.updates.append([old[0], *values])
+        if len(self.changes) < PREVIEW_LIMIT:
+            self.changes.append(
+                {
+                    "line": line,
+                    "type": NEW if old is None else UPDATE,
+                    "code": code,
+                    "name": cell_text(row.get("姓名")),
+                    "changed": [] if old is None else self._changed_columns(old[1:], values),
+                }
+            )
+
+    def _changed_columns(self, old, new):
+        return [
+            {"column": column, "old": self._display(name, old[index]), "new": self._display(name, new[index])}
+            for index, name, widget, column, model_field in self.present
+            if old[index] != new[index]
+        ]
+
+    def _display(self, name, value):
+        if value is None:
+            return ""
+        if name in FOREIGN_KEYS:
+            return self.widgets[name].name_of(value)
+        return self.widgets[name].render(value)
 
 
 # ---------------------------------------------------------------------------
@@ -463,39 +469,24 @@ def _base_error_message(error):
     return f"导入时发生错误：{error}"
 
 
-def _row_messages(result, resource):
-    messages = []
-    for invalid in result.invalid_rows:
-        line = resource.line_of(invalid.number)
-        for name, errors in invalid.error_dict.items():
-            column = COLUMN_OF.get(name)
-            where = f"第 {line} 行「{column}」" if column else f"第 {line} 行"
-            if name == NON_FIELD_ERRORS:
-                where = f"第 {line} 行"
-            for message in errors:
-                messages.append((line, f"{where}：{message}"))
-    for number, errors in result.row_errors():
-        line = resource.line_of(number)
-        for error in errors:
-            messages.append((line, f"第 {line} 行：无法导入（{error.error}）。"))
-    messages.sort(key=lambda item: item[0])
-    return [message for _, message in messages]
-
-
 def import_roster(data, filename="", dry_run=True, progress=None):
     # `progress`: optional tqdm-like object (reset(total=…), update(n)).
     """Validate (dry_run) or import a roster file. All or nothing: a report with errors
     means nothing was written. Raises RosterFileError when the file is not a roster."""
-    return _import(data, filename, dry_run, progress)[0]
+    report, plan = _import(data, filename, progress)
+    if dry_run or plan is None:
+        report.dry_run = dry_run
+        return report
+    return _apply(plan, report, progress)
 
 
-def _import(data, filename, dry_run, progress):
-    """(report, plan): the plan (what the import writes, RosterPlan) is None when the file has
-    errors."""
-    report = ImportReport(dry_run=dry_run)
+def _import(data, filename, progress):
+    """(report, plan) of a preview: the plan (what the import writes, RosterPlan) is None when the
+    file has errors."""
+    report = ImportReport(dry_run=True)
     sheet = read_roster(data, filename)
+    report.total = len(sheet.dataset)
     if sheet.formula_errors:  # nothing is imported; say which cells before any other check
-        report.total = len(sheet.dataset)
         report.errors = sheet.formula_errors
         return report, None
     if progress is not None:
@@ -503,35 +494,18 @@ def _import(data, filename, dry_run, progress):
     codes = list(
         dict.fromkeys(code for code in (_code_of({"委员证号": raw}) for raw in sheet.dataset["委员证号"]) if code)
     )
-    # Taken before the rows are read, so that a change made meanwhile shows as a change at 确认导入.
-    fingerprint = roster_fingerprint(codes) if dry_run else ""
-    resource = RosterResource(lines=sheet.lines, progress=progress)
-    with transaction.atomic():
-        result = resource.import_data(
-            sheet.dataset,
-            dry_run=dry_run,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-        )
-        errors = [_base_error_message(error.error) for error in result.base_errors]
-        errors += _row_messages(result, resource)
-        if errors and not dry_run:
-            transaction.set_rollback(True)
-        elif not dry_run:
-            from lianxin_site.cache import clear_public_cache
-
-            transaction.on_commit(clear_public_cache)
-
-    totals = result.totals
-    report.total = result.total_rows
-    report.created = totals[RowResult.IMPORT_TYPE_NEW]
-    report.updated = totals[RowResult.IMPORT_TYPE_UPDATE]
-    report.unchanged = totals[RowResult.IMPORT_TYPE_SKIP]
-    report.errors = errors
-    report.changes = resource.changes
+    # Read before the rows are checked, so that a change made meanwhile shows as a change at 确认导入.
+    stored = stored_members(codes)
+    fingerprint = roster_fingerprint(codes, stored)
+    checker = RowChecker(sheet, stored, progress)
+    report.errors = checker.check()
+    report.created = len(checker.creates)
+    report.updated = len(checker.updates)
+    report.unchanged = checker.unchanged
+    report.changes = checker.changes
     plan = None
-    if not errors:
-        plan = RosterPlan(fingerprint, codes, resource.creates, resource.updates)
+    if not report.errors:
+        plan = RosterPlan(fingerprint, codes, checker.creates, checker.updates)
     return report, plan
 
 
@@ -572,51 +546,87 @@ class RosterPlan:
         return cls(body["fingerprint"], body["codes"], body["creates"], body["updates"])
 
 
-def roster_fingerprint(codes):
+def roster_fingerprint(codes, stored=None):
     """A digest of everything a roster import reads from the database: the reference data its
-    cells name, and the stored members with the file's 委员证号 (absent ones included)."""
+    cells name, and the stored members with the file's 委员证号 (absent ones included). `stored`:
+    those members as stored_members(codes) read them already."""
     digest = hashlib.sha256()
     for model, columns in ((Sector, ()), (Party, ()), (SpecialCommittee, ()), (StreetGroup, ("street",))):
         for row in model.objects.order_by("pk").values_list("pk", "name", *columns):
             digest.update(repr(row).encode())
-    unique = sorted(set(codes))
-    for start in range(0, len(unique), CODE_CHUNK):
-        chunk = unique[start : start + CODE_CHUNK]
-        for row in Member.objects.filter(code__in=chunk).order_by("code").values_list("pk", *PLAN_COLUMNS):
-            digest.update(repr(row).encode())
+    for row in (stored_members(codes) if stored is None else stored).values():
+        digest.update(repr(row).encode())
     return digest.hexdigest()
 
 
+PLAN_SUFFIX = ".plan.json.gz"
+
+
 def plan_name(record):
-    return f"{record.file.name}.plan.json.gz"
+    return f"{record.file.name}{PLAN_SUFFIX}"
+
+
+def drop_plan(record):
+    """The plan of an upload that will not be confirmed from it (imported, failed, replaced by a
+    newer preview): 确认导入 of a replaced preview checks its file again instead."""
+    record.file.storage.delete(plan_name(record))
+
+
+def _drop_replaced_plans(record):
+    """A newer preview by the same person replaces their earlier ones still 待确认: their plans go."""
+    if record.uploaded_by_id is None:
+        return
+    older = RosterImport.objects.filter(
+        uploaded_by_id=record.uploaded_by_id, status=RosterImport.Status.PREVIEWED, pk__lt=record.pk
+    )
+    for replaced in older:
+        drop_plan(replaced)
 
 
 def preview_upload(data, name, user, progress=None):
     """The preview of an uploaded roster, kept (RosterImport, 待确认 or 有错误，未导入) with its plan
     for 确认导入. Raises RosterFileError when the file is not a roster."""
-    report, plan = _import(data, name, True, progress)
+    report, plan = _import(data, name, progress)
     record = RosterImport.keep(ContentFile(data, name=name), user, report)
     if plan is not None:
         record.file.storage.save(plan_name(record), ContentFile(plan.dumps()))
+    # Once the record is there for good (in the worker, the job's transaction may still roll back).
+    transaction.on_commit(lambda: _drop_replaced_plans(record))
     return record
 
 
+def _members(rows, with_pk=False):
+    """Unsaved Members holding the plan's rows (the other columns at their defaults), built from
+    positional values as Django builds the rows it reads: keyword arguments cost twice as much."""
+    attnames = [f.attname for f in Member._meta.concrete_fields]
+    defaults = [f.get_default() for f in Member._meta.concrete_fields]
+    at = [attnames.index(column) for column in ("id", *PLAN_COLUMNS)]
+    members = []
+    for row in rows:
+        values = defaults.copy()
+        for index, value in zip(at if with_pk else at[1:], row, strict=True):
+            values[index] = value
+        members.append(Member(*values))
+    return members
+
+
 def _apply(plan, report, progress):
-    """Write the plan's members in bulk, all or nothing; the report says what was written."""
-    done = ImportReport(**{**report, "dry_run": False})
+    """Write the plan's members in bulk, all or nothing; the report (the preview's, an ImportReport
+    or its dict) says what was written."""
+    done = ImportReport(**{**(report if isinstance(report, dict) else report.as_dict()), "dry_run": False})
     if progress is not None:
         progress.reset(total=len(plan.creates) + len(plan.updates))
     try:
         with transaction.atomic():
             for start in range(0, len(plan.creates), CODE_CHUNK):
                 rows = plan.creates[start : start + CODE_CHUNK]
-                Member.objects.bulk_create([Member(**dict(zip(PLAN_COLUMNS, row, strict=True))) for row in rows])
+                Member.objects.bulk_create(_members(rows))
                 if progress is not None:
                     progress.update(len(rows))
             fields = [name for name in FIELD_NAMES if name != "code"]
             for start in range(0, len(plan.updates), CODE_CHUNK):
                 rows = plan.updates[start : start + CODE_CHUNK]
-                members = [Member(pk=row[0], **dict(zip(PLAN_COLUMNS, row[1:], strict=True))) for row in rows]
+                members = _members(rows, with_pk=True)
                 Member.objects.bulk_update(members, fields)
                 if progress is not None:
                     progress.update(len(rows))
@@ -661,7 +671,10 @@ def confirm_import(record_id, progress=None):
 
     In the worker (people/job_kinds.py) this runs inside the job's transaction, claim included: a
     worker killed mid-import leaves the upload 待确认 and the roster as it was."""
-    return confirm_upload(RosterImport, record_id, _confirm_run(record_id, progress), "这份名册")
+    record, report = confirm_upload(RosterImport, record_id, _confirm_run(record_id, progress), "这份名册")
+    # Imported, or failed for good: the plan has served. Kept while the import may still roll back.
+    transaction.on_commit(lambda: drop_plan(record))
+    return record, report
 
 
 # ---------------------------------------------------------------------------

@@ -337,15 +337,16 @@ def test_export_roster_command_writes_a_file_that_imports_back(members, tmp_path
 
 
 def test_a_member_written_by_someone_else_mid_import_fails_the_whole_import(reference, monkeypatch):
-    from people.roster import RosterResource
+    from people import roster
 
-    preload = RosterResource.before_import
+    preload = roster.stored_members
 
-    def preload_then_race(self, dataset, **kwargs):
-        preload(self, dataset, **kwargs)
+    def preload_then_race(codes):
+        stored = preload(codes)
         MemberFactory(code="15002", name="抢先", sector=reference["education"])
+        return stored
 
-    monkeypatch.setattr(RosterResource, "before_import", preload_then_race)
+    monkeypatch.setattr(roster, "stored_members", preload_then_race)
 
     report = import_roster(as_xlsx(roster_rows(*VALID_ROWS)), "名册.xlsx", dry_run=False)
 
@@ -415,3 +416,66 @@ def test_a_member_added_after_the_preview_with_a_code_of_the_file_is_updated_not
     assert record.status == RosterImport.Status.IMPORTED and report.errors == []
     assert (report.created, report.updated) == (2, 1)
     assert Member.objects.filter(code="15002").count() == 1 and Member.objects.count() == 3
+
+
+# ---------------------------------------------------------------------------
+# The page cache is cleared once for many members, not once per member (issue 19)
+
+
+@pytest.fixture
+def page_cache_clears(monkeypatch):
+    """How many times the anonymous page cache was emptied."""
+    from django.core.cache import caches
+
+    pages = caches["pages"]
+    cleared = []
+    real_clear = pages.clear
+
+    def clear():
+        cleared.append(True)
+        real_clear()
+
+    monkeypatch.setattr(pages, "clear", clear)
+    return cleared
+
+
+def test_members_saved_one_by_one_in_a_bulk_block_clear_the_page_cache_once(reference, page_cache_clears):
+    from django.core.cache import caches
+
+    from lianxin_site.cache import clear_public_cache_once
+
+    for n in range(3):
+        MemberFactory(code=f"1600{n}", sector=reference["education"])
+    assert len(page_cache_clears) == 3  # outside the block, each save clears
+
+    caches["pages"].set("/stories/", "a page showing the old names")
+    page_cache_clears.clear()
+    with clear_public_cache_once():
+        for n in range(5):
+            MemberFactory(code=f"1700{n}", sector=reference["education"])
+        assert caches["pages"].get("/stories/") == "a page showing the old names"
+        assert page_cache_clears == []
+
+    assert len(page_cache_clears) == 1
+    assert caches["pages"].get("/stories/") is None
+
+
+def test_a_roster_import_clears_the_page_cache_once(reference, page_cache_clears, django_capture_on_commit_callbacks):
+    rows = [(f"1800{n}", "钱多", "男", "教育界", "", "", "", "", "", "") for n in range(10)]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_roster(as_xlsx(roster_rows(*rows)), "名册.xlsx", dry_run=False)
+
+    assert report.created == 10
+    assert len(page_cache_clears) <= 2  # when it commits (and once more as the test's own transaction ends)
+
+
+def test_seeding_the_demo_members_clears_the_page_cache_once(page_cache_clears, django_capture_on_commit_callbacks):
+    from people.demo import seed_members, seed_reference_data
+
+    seed_reference_data()
+    page_cache_clears.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_members(count=20)
+
+    assert Member.objects.count() == 20
+    assert len(page_cache_clears) <= 2  # at the end of the block, and once more when it commits
