@@ -4,7 +4,9 @@ On a fresh SQLite database with the demo site (15 stations and their 动态), th
 and `--units` extra reporting units (附件2, each with stations listed), prints the median
 milliseconds of: the unit's proposed numbers, the form's GET and POST through the full middleware
 stack, the roll-up's xlsx and PDF (and their sizes), and reading + checking an import of one
-sheet per unit.
+sheet per unit. Beside the roll-up PDF it prints its floor: WeasyPrint on a bare table of the same
+text in the same face and weight (no CSS, no charts), untagged with WeasyPrint's defaults, and
+tagged PDF/UA with the font packed as render_pdf does.
 
     .venv/bin/python benchmarks/activity_day.py [--units 100] [--runs 5]
 """
@@ -45,7 +47,7 @@ def main():
     from content.demo import seed_content
     from content.models import WorkstationPage
     from forms_app.activity_day import rules as stats
-    from forms_app.activity_day.pdf import rollup_pdf_bytes
+    from forms_app.activity_day.pdf import rollup_context, rollup_pdf_bytes
     from forms_app.activity_day.sheets import read_workbook, rollup_xlsx, unit_xlsx
     from forms_app.demo import seed_activity_days
     from forms_app.models import ActivityDay, ReportingUnit, TableVariant
@@ -107,6 +109,11 @@ def main():
     figures.append(
         (f"roll-up PDF, {day.units.count()} units", f"{ms:.0f} ms, {len(pdf) // 1024} KB (target: under 260 KB)")
     )
+    context = rollup_context(day)
+    ms, bare = median_ms(lambda: bare_table_pdf(context), max(1, args.runs // 2))
+    figures.append(("  floor: bare table, same text, untagged", f"{ms:.0f} ms, {len(bare) // 1024} KB"))
+    ms, bare = median_ms(lambda: bare_table_pdf(context, like_render_pdf=True), max(1, args.runs // 2))
+    figures.append(("  floor: bare table, tagged, font packed", f"{ms:.0f} ms, {len(bare) // 1024} KB"))
 
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
@@ -126,6 +133,37 @@ def main():
     for name, value in figures:
         print(f"{name:<{width}}  {value}")
     print_fonts(pdf)
+
+
+def bare_table_pdf(context, like_render_pdf=False):
+    """WeasyPrint on a bare table holding the roll-up's text (headings, rows, statuses, summaries)
+    in the same face and weight: no borders, no charts. like_render_pdf: tagged PDF/UA with the
+    font packed, as forms_app.pdf.render_pdf writes every PDF."""
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    from forms_app.pdf_fonts import compact_cid_fonts
+
+    columns = context["columns"]
+    headings = ["填表单位", *columns["leading"], columns["group"], *columns["kinds"], *columns["trailing"], "报送情况"]
+    rows = [
+        [row["label"], *("" if v is None else v for v in row["values"]), row["extra"]] for row in context["table_rows"]
+    ]
+    cells = "".join(f"<th>{escape(h)}</th>" for h in headings)
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+    summaries = "".join(
+        f"<h3>{escape(row['unit'].name)}</h3><p>{escape(row['report'].summary or '小结未报')}</p>"
+        for row in context["rows"]
+        if row["report"]
+    )
+    html = (
+        f'<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(context["day"].name)}</title>'
+        '<style>@page{size:A4 landscape}*{font-family:"Noto Serif CJK SC",serif;font-weight:normal}</style></head>'
+        f"<body><h1>{escape(context['day'].name)}</h1><table><tr>{cells}</tr>{body}</table>{summaries}</body></html>"
+    )
+    if like_render_pdf:
+        return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", finisher=compact_cid_fonts)
+    return HTML(string=html).write_pdf()
 
 
 def print_fonts(pdf):

@@ -5,8 +5,8 @@ import base64
 from xml.sax.saxutils import escape
 
 # The face and weight the PDFs' body text uses (templates/forms_app/activity_day/_pdf.css): a chart
-# asking for another face, or for bold, makes WeasyPrint embed one more CJK font (~100 KB each even
-# as a subset). The title stands out by its size.
+# asking for another face, or for bold, makes WeasyPrint embed one more CJK font (~35 KB each for the
+# roll-up's glyphs, even packed). The title stands out by its size.
 FONT = "Noto Serif CJK SC, Noto Sans CJK SC, serif"
 
 

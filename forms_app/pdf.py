@@ -8,9 +8,14 @@ from weasyprint import HTML
 
 from lianxin_site.committee import committee_name
 
+from .pdf_fonts import compact_cid_fonts
+
 
 def render_pdf(template, context):
     html = render_to_string(template, {"committee_name": committee_name(), **context})
     # Tagged PDF/UA: screen readers follow the form's structure; the language (zh-CN) and the
-    # title come from the template's <html lang> and <title>.
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    # title come from the template's <html lang> and <title>. The CJK font is packed to the glyphs
+    # used (pdf_fonts.py): ~170 KB less in every PDF, the same outlines.
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant="pdf/ua-1", finisher=compact_cid_fonts
+    )

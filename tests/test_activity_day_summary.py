@@ -550,7 +550,7 @@ def test_the_rollup_pdf_link_is_the_organisers_only(setup, client, no_kept_rollu
 
 def test_the_rollup_pdf_embeds_one_cjk_face_in_one_weight(setup, tmp_path):
     """The charts are drawn in the body's face and weight: asking for another face or bold made
-    WeasyPrint embed two more CJK fonts (~100 KB each)."""
+    WeasyPrint embed two more CJK fonts (~35 KB each, packed)."""
     rules.save_report(setup["day"], setup["edu"], setup["edu_office"], counts(setup), summary=SUMMARY)
     path = tmp_path / "rollup.pdf"
     path.write_bytes(rollup_pdf_bytes(setup["day"]))
