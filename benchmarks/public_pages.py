@@ -141,20 +141,15 @@ def install_floor_views(search_query):
     def post(request, pk):  # a post's slug is unique only within its station
         return page_response(request, WorkstationPostPage.objects.select_related("cover").get(pk=pk))
 
-    from django.contrib.contenttypes.models import ContentType
     from django.core.paginator import Paginator
     from django.utils.http import urlencode
 
     result_ids = [page.pk for page in content_views.search_pages(search_query)[:10]]
-    by_type = content_views.search_pages(search_query).facet("content_type_id")
-    counts = {
-        key: by_type.get(ContentType.objects.get_for_model(model).pk, 0)
-        for key, model in content_views.SEARCH_TYPES.items()
-    }
-    count = sum(counts.values())
+    counts, count = content_views.type_counts(search_query)
 
     def search(request):
-        pages = {page.pk: page for page in content_views.Page.objects.filter(pk__in=result_ids)}
+        # the rows as the search view gets them: id and type, result_rows loading the rest
+        pages = content_views.Page.objects.filter(pk__in=result_ids).only("id", "content_type_id").in_bulk()
         rows = content_views.result_rows([pages[pk] for pk in result_ids if pk in pages], search_query)
         type_filter = [
             {"key": key, "label": model._meta.verbose_name, "count": counts[key], "query": urlencode({"type": key})}
