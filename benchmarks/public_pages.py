@@ -18,12 +18,11 @@ import argparse
 import asyncio
 import datetime
 import os
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-from fresh_site import median_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -189,6 +188,19 @@ def query_count(client, url):
     return len(queries)
 
 
+def paired_median_ms(page, floor, runs):
+    """The medians of `page` and `floor`, each called `runs` times in turns (after one warming call
+    each): a machine shared with other jobs slows both alike, instead of whichever ran second."""
+    page(), floor()
+    times = ([], [])
+    for _ in range(runs):
+        for fn, kept in zip((page, floor), times, strict=True):
+            start = time.perf_counter()
+            fn()
+            kept.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def render_times(n):
     from django.test import Client
 
@@ -219,8 +231,7 @@ def render_times(n):
 
     print(f"\n{'page':<34} {'ms':>7} {'floor ms':>9} {'ratio':>6} {'queries':>8} {'floor q':>8}")
     for label, url, floor in rows:
-        ms = median_ms(get(url), n)
-        floor_ms = median_ms(get(floor), n)
+        ms, floor_ms = paired_median_ms(get(url), get(floor), n)
         queries, floor_queries = query_count(client, url), query_count(client, floor)
         print(f"{label:<34} {ms:>7.1f} {floor_ms:>9.1f} {ms / floor_ms:>6.2f} {queries:>8} {floor_queries:>8}")
 
