@@ -18,12 +18,11 @@ import argparse
 import asyncio
 import datetime
 import os
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-from fresh_site import median_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -141,20 +140,15 @@ def install_floor_views(search_query):
     def post(request, pk):  # a post's slug is unique only within its station
         return page_response(request, WorkstationPostPage.objects.select_related("cover").get(pk=pk))
 
-    from django.contrib.contenttypes.models import ContentType
     from django.core.paginator import Paginator
     from django.utils.http import urlencode
 
     result_ids = [page.pk for page in content_views.search_pages(search_query)[:10]]
-    by_type = content_views.search_pages(search_query).facet("content_type_id")
-    counts = {
-        key: by_type.get(ContentType.objects.get_for_model(model).pk, 0)
-        for key, model in content_views.SEARCH_TYPES.items()
-    }
-    count = sum(counts.values())
+    counts, count = content_views.type_counts(search_query)
 
     def search(request):
-        pages = {page.pk: page for page in content_views.Page.objects.filter(pk__in=result_ids)}
+        # the rows as the search view gets them: id and type, result_rows loading the rest
+        pages = content_views.Page.objects.filter(pk__in=result_ids).only("id", "content_type_id").in_bulk()
         rows = content_views.result_rows([pages[pk] for pk in result_ids if pk in pages], search_query)
         type_filter = [
             {"key": key, "label": model._meta.verbose_name, "count": counts[key], "query": urlencode({"type": key})}
@@ -194,6 +188,19 @@ def query_count(client, url):
     return len(queries)
 
 
+def paired_median_ms(page, floor, runs):
+    """The medians of `page` and `floor`, each called `runs` times in turns (after one warming call
+    each): a machine shared with other jobs slows both alike, instead of whichever ran second."""
+    page(), floor()
+    times = ([], [])
+    for _ in range(runs):
+        for fn, kept in zip((page, floor), times, strict=True):
+            start = time.perf_counter()
+            fn()
+            kept.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def render_times(n):
     from django.test import Client
 
@@ -224,8 +231,7 @@ def render_times(n):
 
     print(f"\n{'page':<34} {'ms':>7} {'floor ms':>9} {'ratio':>6} {'queries':>8} {'floor q':>8}")
     for label, url, floor in rows:
-        ms = median_ms(get(url), n)
-        floor_ms = median_ms(get(floor), n)
+        ms, floor_ms = paired_median_ms(get(url), get(floor), n)
         queries, floor_queries = query_count(client, url), query_count(client, floor)
         print(f"{label:<34} {ms:>7.1f} {floor_ms:>9.1f} {ms / floor_ms:>6.2f} {queries:>8} {floor_queries:>8}")
 

@@ -414,7 +414,9 @@ class StoryPage(CJKSearchMixin, PublicPageMixin, Page):
     )
     lead = models.TextField(_("导语"), max_length=300, help_text=_("一两句话概括，显示在列表和分享卡片上。"))
     body = StreamField(StoryBodyBlock(), verbose_name=_("正文"))
-    date = models.DateField(_("发布日期"), default=datetime.date.today, db_index=True)
+    # Indexed with the id after it (Meta.indexes): lists run newest first by (date, id), and a deep
+    # page continues from a (date, id) key (story_list_page).
+    date = models.DateField(_("发布日期"), default=datetime.date.today)
     tags = ClusterTaggableManager(through=StoryTag, blank=True, verbose_name=_("标签"))
 
     objects = PageManager.from_queryset(StoryPageQuerySet)()
@@ -447,6 +449,7 @@ class StoryPage(CJKSearchMixin, PublicPageMixin, Page):
     class Meta:
         verbose_name = _("委员风采")
         verbose_name_plural = _("委员风采")
+        indexes = [models.Index(fields=["date", "page_ptr"], name="content_story_date_id")]
 
     def search_body_parts(self):
         return [self.lead, stream_text(self.body)]
@@ -623,6 +626,10 @@ class WorkstationIndexPage(PublicPageMixin, Page):
         return sectors, streets
 
     def route(self, request, path_components):
+        if len(path_components) == 2:  # /<station>/<post>/: the 动态 and its station in one query
+            post = WorkstationPostPage.objects.at_address(self, *path_components)
+            if post is not None:
+                return post.route(request, [])
         stations = WorkstationPage.objects.select_related(
             "lead_member__sector", "sector", "street_group", "committee", "sign_photo"
         )
@@ -924,6 +931,46 @@ class WorkstationPostQuerySet(PageQuerySet):
         """The posts under `station`, through the indexed link rather than a scan of the tree path
         (none for a station not saved yet: a preview of a new page)."""
         return self.filter(station_id=station.pk) if station.pk is not None else self.none()
+
+    # What the 动态 page shows of its station (the breadcrumb: its title and address) and what
+    # Wagtail reads to place a page; any other field of the station loads if something asks for it.
+    ADDRESS_STATION_FIELDS = (
+        "id",
+        "path",
+        "depth",
+        "title",
+        "slug",
+        "url_path",
+        "content_type_id",
+        "live",
+        "locale_id",
+        "page_ptr_id",
+    )
+
+    def at_address(self, index, station_slug, slug):
+        """The post at <index>/<station_slug>/<slug>/ with its cover, and its station set as its
+        parent, in one query through the post's indexed station link. (Wagtail's route reads the
+        station, every field of it, then the post: two queries that cost the 动态 page more than
+        rendering it.) None when no post matches there or the link disagrees with the tree; the
+        caller then walks the tree as before."""
+        fields = [f.attname for f in WorkstationPage._meta.concrete_fields if f.attname in self.ADDRESS_STATION_FIELDS]
+        found = (
+            self.select_related("cover")
+            .filter(
+                slug=slug,
+                station__slug=station_slug,
+                station__depth=index.depth + 1,
+                station__path__startswith=index.path,
+            )
+            .annotate(**{f"_station_{name}": F(f"station__{name}") for name in fields})
+            .order_by()[:1]
+        )
+        post = next(iter(found), None)
+        if post is None or post.path[: -Page.steplen] != post._station_path:
+            return None
+        values = [getattr(post, f"_station_{name}") for name in fields]
+        post._cached_parent_obj = WorkstationPage.from_db(self.db, fields, values)
+        return post
 
 
 class WorkstationPostPage(CJKSearchMixin, PublicPageMixin, Page):

@@ -1,10 +1,11 @@
 import functools
 import operator
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Case, F, IntegerField, When
+from django.core import paginator
+from django.db.models import Case, Count, F, IntegerField, Q, When, Window
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -39,10 +40,22 @@ def _shown_date():
     )
 
 
-def search_pages(query, types=None):
+def _type_ids(model):
+    """Content type ids of `model` and of the page types built on it: what .type(model) matches."""
+    models = [m for m in apps.get_models() if issubclass(m, model)]
+    return sorted(ct.pk for ct in ContentType.objects.get_for_models(*models).values())
+
+
+def search_pages(query, types=None, *, counted=False, keys_only=False):
     """Live public pages of the given types matching a query, Chinese included, best first:
     pages with more of the query's words in their title, then stories, then the rest, each
     newest first (by the date the page shows).
+
+    `keys_only` leaves on each row its id and type alone, for result_rows to load what each shows
+    (a narrower row is also cheaper for the database to sort). `counted` puts on every row how
+    many pages match in all (found_total) and of each search type (found_<key>): window counts
+    over the whole match, so the page of results brings its counts in the same query instead of
+    a per-type count and a paginator's COUNT, each repeating the full-text match.
 
     Ordering is by plain column expressions, not the backend's relevance score: relevance on
     SQLite runs one FTS match per candidate page, which takes seconds once a word appears on
@@ -73,7 +86,57 @@ def search_pages(query, types=None):
             F("pk").desc(),
         )
     )
+    if keys_only:
+        pages = pages.only("id", "content_type_id")
+    if counted:
+        pages = pages.annotate(
+            found_total=Window(Count("pk")),
+            **{
+                f"found_{key}": Window(Count("pk", filter=Q(content_type_id__in=_type_ids(model))))
+                for key, model in SEARCH_TYPES.items()
+            },
+        )
     return pages.search(" ".join(terms), operator="and", order_by_relevance=False)
+
+
+def type_counts(query):
+    """({key: pages of that search type matching `query`}, all matching pages), in one GROUP BY."""
+    by_type = search_pages(query).facet("content_type_id")
+    counts = {key: sum(by_type.get(pk, 0) for pk in _type_ids(model)) for key, model in SEARCH_TYPES.items()}
+    return counts, sum(by_type.values())
+
+
+PER_PAGE = 10
+
+
+class CountedPaginator(paginator.Paginator):
+    """A Paginator told how many results there are (counted with them): no COUNT query of its own."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def page_number(value):
+    """The ?page= asked for: a whole number from 1, else 1."""
+    return int(value) if str(value).isdecimal() and int(value) >= 1 else 1
+
+
+def results_page(query, chosen, number):
+    """(counts by type, total, page `number` of the results, of type `chosen` if any), past the
+    end the last page. All types: one query, the counts riding on the rows (search_pages(counted=
+    True)); a page past the end or a type chosen adds the per-type counts (type_counts)."""
+    if not chosen:
+        results = search_pages(query, counted=True, keys_only=True)
+        rows = list(results[(number - 1) * PER_PAGE : number * PER_PAGE])
+        if rows or number == 1:
+            counts = {key: getattr(rows[0], f"found_{key}") if rows else 0 for key in SEARCH_TYPES}
+            total = rows[0].found_total if rows else 0
+            return counts, total, paginator.Page(rows, number, CountedPaginator(results, PER_PAGE, total))
+    counts, total = type_counts(query)
+    results = search_pages(query, (SEARCH_TYPES[chosen],) if chosen else None, keys_only=True)
+    pages = CountedPaginator(results, PER_PAGE, counts[chosen] if chosen else total)
+    return counts, total, pages.page(min(number, pages.num_pages))
 
 
 def result_rows(pages, query):
@@ -124,20 +187,10 @@ def search(request):
     chosen = request.GET.get("type", "")
     if chosen not in SEARCH_TYPES:
         chosen = ""
-    counts = {}
-    results = Page.objects.none()
     if query_terms(query):
-        by_type = search_pages(query).facet("content_type_id")
-        for key, model in SEARCH_TYPES.items():
-            counts[key] = by_type.get(ContentType.objects.get_for_model(model).pk, 0)
-        results = search_pages(query, (SEARCH_TYPES[chosen],)) if chosen else search_pages(query)
-    paginator = Paginator(results, 10)
-    try:
-        page_obj = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page_obj = paginator.page(1)
-    except EmptyPage:
-        page_obj = paginator.page(max(paginator.num_pages, 1))
+        counts, total, page_obj = results_page(query, chosen, page_number(request.GET.get("page", 1)))
+    else:
+        counts, total, page_obj = {}, 0, CountedPaginator([], PER_PAGE, 0).page(1)
     type_filter = [
         {
             "key": key,
@@ -154,7 +207,7 @@ def search(request):
             "query": query,
             "results": result_rows(page_obj.object_list, query),
             "page_obj": page_obj,
-            "count": sum(counts.values()),
+            "count": total,
             "chosen_type": chosen,
             "type_filter": type_filter,
             "all_query": urlencode({"q": query}),

@@ -85,6 +85,42 @@ def test_an_editor_previews_a_draft_of_a_story(client, site, make_user):
     assert response.status_code == 200 and "草稿里的新标题" in response.content.decode()
 
 
+def test_a_post_costs_itself_and_its_pictures_and_names_its_station(reader, site, django_assert_max_num_queries):
+    url = site["p1"].url
+    assert reader.get(url).status_code == 200
+    # the post with its cover and its station's title and address in one query, then its pictures
+    with django_assert_max_num_queries(2):
+        response = reader.get(url)
+    page = response.content.decode()
+    assert "走访界别群众听民声" in page
+    assert f'<a href="{site["ws"].url}">东四街道委员工作室</a> · 动态' in page, "the breadcrumb names the station"
+
+
+def test_a_post_is_found_through_the_tree_when_its_station_link_is_not_there(reader, site, members):
+    from content.models import WorkstationPostPage
+
+    from .content_helpers import station
+
+    WorkstationPostPage.objects.filter(pk=site["p1"].pk).update(station=None)
+    response = reader.get(site["p1"].url)
+    assert response.status_code == 200
+    assert f'<a href="{site["ws"].url}">东四街道委员工作室</a> · 动态' in response.content.decode()
+
+    other = station(site["stations"], members["teacher"], title="教育界委员工作室")
+    WorkstationPostPage.objects.filter(pk=site["p2"].pk).update(station=other)  # a link the tree disagrees with
+    assert reader.get(site["p2"].url).status_code == 200, "the tree decides where a post is"
+    assert reader.get(f"{other.url}{site['p2'].slug}/").status_code == 404
+
+
+def test_an_unpublished_post_and_an_unknown_one_are_not_found(reader, site):
+    from content.models import WorkstationPostPage
+
+    url = site["p1"].url
+    WorkstationPostPage.objects.get(pk=site["p1"].pk).unpublish()
+    assert reader.get(url).status_code == 404
+    assert reader.get(f"{site['ws'].url}no-such-post/").status_code == 404
+
+
 # --- renditions are made by the worker, before a reader asks
 
 

@@ -122,6 +122,27 @@ def test_a_filtered_search_keeps_its_type_across_pages(client, site):
     assert titles(search(client, q="养老", type="post", page="2")) == ["养老服务第1期", "养老服务第0期"]
 
 
+def test_a_page_past_the_last_shows_the_last_with_every_count(client, site):
+    for n in range(11):
+        post(site["ws"], f"养老服务第{n}期", datetime.date(2026, 1, n + 1))
+    page = search(client, q="养老", page="9")
+    assert "共找到 13 条结果" in page
+    assert "第 2 / 2 页" in page
+    assert titles(page) == ["养老服务第1期", "养老服务第0期", "李强：让老人在家门口安享晚年"]
+    assert '委员风采 <span class="count">1</span>' in page and '动态 <span class="count">12</span>' in page
+    assert "第 1 / 2 页" in search(client, q="养老", page="0"), "a page number below 1 is the first page"
+    assert "共找到 0 条结果" in search(client, q="没有这个词")
+
+
+def test_the_results_bring_their_counts_in_the_same_query(client, site):
+    search(client, q="养老")  # warm per-process caches (content types …)
+    public_cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        search(client, q="养老")
+    matches = [q["sql"] for q in ctx if "wagtailsearch_indexentry" in q["sql"]]
+    assert len(matches) == 1, "one full-text match gives the page of results, the total and each type's count"
+
+
 def test_a_page_of_results_costs_the_same_queries_however_many_results(client, site, members, reference):
     def queries():
         search(client, q="社区")  # warm per-process caches (content types …)
