@@ -1,5 +1,8 @@
+from django.apps import apps
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
+from django_tasks import TaskResultStatus
+from django_tasks.signals import task_finished
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -18,6 +21,22 @@ post_page_move.connect(clear_public_cache, dispatch_uid="lianxin-clear-on-move")
 @receiver(post_delete, dispatch_uid="lianxin-clear-on-page-delete")
 def clear_on_page_delete(sender, **kwargs):
     if issubclass(sender, Page):
+        clear_public_cache()
+
+
+SEARCH_INDEX_TASK = "modelsearch.tasks.insert_or_update_object_task"
+
+
+@receiver(task_finished, dispatch_uid="lianxin-clear-on-page-indexed")
+def clear_when_a_live_page_is_indexed(sender, task_result, **kwargs):
+    """A saved page is indexed for search by the worker, after the publish has cleared the page
+    cache: a search asked in between is cached without the new page, and would stay so until the
+    next publish. So the cache is cleared again once a live page's index entry is written."""
+    if task_result.task.module_path != SEARCH_INDEX_TASK or task_result.status != TaskResultStatus.SUCCESSFUL:
+        return
+    app_label, model_name, pk = task_result.args[:3]
+    model = apps.get_model(app_label, model_name)
+    if issubclass(model, Page) and model.objects.filter(pk=pk, live=True).exists():
         clear_public_cache()
 
 

@@ -181,3 +181,19 @@ def test_search_results_on_a_phone(browser, live_server, site):  # noqa: F811
     assert set(page.locator(".result .tag").all_inner_texts()) == {"动态"}
     assert "type=post" in page.url
     page.screenshot(path=ARTIFACTS / "search-results-phone-posts.png", full_page=True)
+
+
+def test_a_page_indexed_after_its_publish_clears_the_searches_cached_in_between(site, members):
+    """In production the worker indexes a saved page after the publish has cleared the page cache;
+    a search cached in between would miss the new page until the next publish."""
+    from modelsearch.tasks import insert_or_update_object_task
+
+    live = story(site["stories"], members["engineer"], "陈杰：老街巷里的协商议事厅", text="议事厅。")
+    public_cache.set("a cached search page", "without the new story")
+    insert_or_update_object_task.enqueue("content", "storypage", str(live.pk))  # as the worker runs it
+    assert public_cache.get("a cached search page") is None
+
+    live.unpublish()
+    public_cache.set("a cached search page", "kept")
+    insert_or_update_object_task.enqueue("content", "storypage", str(live.pk))
+    assert public_cache.get("a cached search page") == "kept", "a page that is not live changes no search"
