@@ -204,8 +204,11 @@ ROLES = (
     ),
     Role(
         MEMBER,
-        "在前台申请建立委员工作室，查看、修改自己的申请。",
-        permissions=("forms_app.add_workstationapplication",) + REGISTER_RESULTS + LOG_CONTACTS + HANDLE_CASES,
+        "在前台申请建立委员工作室，查看、修改自己的申请；投稿履职心语。",
+        permissions=("forms_app.add_workstationapplication", "forms_app.add_reflection")
+        + REGISTER_RESULTS
+        + LOG_CONTACTS
+        + HANDLE_CASES,
     ),
     Role(
         UNIT_REPORTER,
