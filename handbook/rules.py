@@ -5,7 +5,9 @@ them; they may withdraw them at any time (forms_app.five_ones.rules.withdraw_ref
 unmarked entry goes, a marked one stays as 撤回). Every write is a call here, the row locked, so
 that an editor's mark and the author's change cannot both land on the same version."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from forms_app.five_ones.rules import withdraw_reflections
 from forms_app.models import Reflection
@@ -14,8 +16,13 @@ from lianxin_site.db import locked
 from lianxin_site.errors import DomainError
 from people.services import account_of
 
+from .copies import check_copies
+
 Mark, Source = Reflection.Mark, Reflection.Source
 WRITE_OWN = "forms_app.add_reflection"
+VIEW_POOL = "forms_app.view_reflection"
+MARK = "forms_app.change_reflection"
+NOTE_MAX = 200
 TEXT_MAX = 3000
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -62,10 +69,13 @@ def save_own(member, user, *, text, genre, image=None, pk=None):
         reflection = _own(member, pk)
         if not may_change(reflection):
             raise ReflectionError(change_refusal(reflection))
+    if reflection.text != text:
+        reflection.copies_checked = False
     reflection.text, reflection.genre = text, genre
     if image is not None:
         reflection.image = image
     reflection.save()
+    transaction.on_commit(check_copies)
     return reflection
 
 
@@ -75,3 +85,38 @@ def withdraw_own(member, pk):
     reflection = _own(member, pk)
     withdraw_reflections([reflection])
     return reflection
+
+
+# --- the editors' pool (admin 委员履职手册 › 履职心语)
+
+
+def pool_visible_to(user):
+    """The whole pool, withdrawn entries too, for the editors and reviewers; nothing for anyone else."""
+    if not user.is_active or not user.has_perm(VIEW_POOL):
+        return Reflection.objects.none()
+    return Reflection.objects.all()
+
+
+@transaction.atomic
+def mark_entries(user, pks, mark, note=""):
+    """Mark the entries `pks` 入选/备选/不选/待选 with the editor's note. Withdrawn entries are left
+    as they are and returned, for the message; returns (how many marked, [withdrawn])."""
+    if not user.has_perm(MARK):
+        raise PermissionDenied("只有编辑可以遴选履职心语。")
+    if mark not in Mark.values:
+        raise ReflectionError("请选择遴选结果。")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ReflectionError(f"「遴选意见」：不能超过 {NOTE_MAX} 字（现有 {len(note)} 字）")
+    rows = list(locked(pool_visible_to(user).filter(pk__in=pks).order_by("pk")))
+    withdrawn = [r for r in rows if r.withdrawn_at is not None]
+    standing = [r.pk for r in rows if r.withdrawn_at is None]
+    Reflection.objects.filter(pk__in=standing).update(
+        mark=mark, mark_note=note, marked_by=user, marked_at=timezone.now()
+    )
+    return len(standing), withdrawn
+
+
+def withdrawn_words(entries):
+    """「履职心语 #812 已被作者撤回」 for each entry, as the editors read it."""
+    return [f"履职心语 #{entry.pk} 已被作者撤回" for entry in entries]

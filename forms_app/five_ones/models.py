@@ -203,6 +203,8 @@ class Reflection(models.Model):
     # Withdrawn by its author (or dropped from a resubmitted filing) after an editor marked it:
     # kept so the editors see what became of their choice, never printed.
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    # Compared with the whole pool for copies (handbook/copies.py) since its text last changed.
+    copies_checked = models.BooleanField(default=False, editable=False)
 
     objects = ReflectionQuerySet.as_manager()
 

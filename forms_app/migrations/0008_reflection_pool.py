@@ -94,6 +94,11 @@ class Migration(migrations.Migration):
             name='filing',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reflections', to='forms_app.fiveonesfiling'),
         ),
+        migrations.AddField(
+            model_name='reflection',
+            name='copies_checked',
+            field=models.BooleanField(default=False, editable=False),
+        ),
         migrations.AddIndex(
             model_name='reflection',
             index=models.Index(fields=['year', 'mark'], name='reflection_year_mark'),
