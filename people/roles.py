@@ -182,6 +182,7 @@ INTAKE_COMMITTEE = HANDLE_CASES + tuple(f"intake.{a}_receptionday" for a in ("ad
 
 # 年度活动安排 (schedule/): 区政协办公室 and 委员联络室 plan the whole year; a 专委会工作室 its own
 # committee's entries and those of the sectors it contacts (row scope in schedule/rules.py).
+HANDBOOK_EDITING = ("forms_app.view_reflection", "forms_app.change_reflection")
 SCHEDULE = tuple(
     f"schedule.{a}_{m}" for m in ("scheduleentry", "scheduleimport") for a in ("add", "change", "view", "delete")
 )
@@ -190,22 +191,25 @@ SCHEDULE_ALL = SCHEDULE + ("schedule.edit_all_schedule",)
 ROLES = (
     Role(
         EDITOR,
-        "在管理后台撰写委员风采、委员工作室和动态页面，提交审核；管理图片和文件。",
-        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile",),
+        "在管理后台撰写委员风采、委员工作室和动态页面，提交审核；管理图片和文件；遴选履职心语。",
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile",) + HANDBOOK_EDITING,
         page_permissions=("add_page", "change_page", "lock_page", "unlock_page"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
     Role(
         REVIEWER,
-        "审核编辑提交的页面，批准后发布（也可直接修改）。",
-        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile",),
+        "审核编辑提交的页面，批准后发布（也可直接修改）；查看履职心语。",
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile", "forms_app.view_reflection"),
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
     Role(
         MEMBER,
-        "在前台申请建立委员工作室，查看、修改自己的申请。",
-        permissions=("forms_app.add_workstationapplication",) + REGISTER_RESULTS + LOG_CONTACTS + HANDLE_CASES,
+        "在前台申请建立委员工作室，查看、修改自己的申请；投稿履职心语。",
+        permissions=("forms_app.add_workstationapplication", "forms_app.add_reflection")
+        + REGISTER_RESULTS
+        + LOG_CONTACTS
+        + HANDLE_CASES,
     ),
     Role(
         UNIT_REPORTER,

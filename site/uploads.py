@@ -191,3 +191,27 @@ def _is_docx(upload):
         return False
     finally:
         upload.seek(0)
+
+
+# ---------------------------------------------------------------------------
+# Pictures (a 履职心语's 一副字): JPG or PNG, judged by size first and then by the first bytes.
+
+PICTURE_SIGNATURES = {".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
+PICTURE_ACCEPT = ",".join(PICTURE_SIGNATURES)
+
+
+def picture_refusal(upload, *, label, max_bytes):
+    """None if `upload` is a JPG or PNG of at most `max_bytes`, else the message naming the field
+    `label`. Nothing is read when the file is too big; then only its first 8 bytes."""
+    rule = f"「{label}」：只接受 JPG、PNG 图片，不超过 {filesizeformat(max_bytes)}".replace("\xa0", " ")
+    name = upload.name or ""
+    if upload.size is None or upload.size > max_bytes:
+        size = filesizeformat(upload.size or 0).replace("\xa0", " ")
+        return f"{rule}（“{name}”有 {size}）。"
+    signature = PICTURE_SIGNATURES.get(PurePosixPath(name.lower()).suffix)
+    upload.seek(0)
+    head = upload.read(HEAD)
+    upload.seek(0)
+    if signature is None or not head.startswith(signature):
+        return f"{rule}（“{name}”不是 JPG 或 PNG 图片）。"
+    return None

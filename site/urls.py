@@ -32,6 +32,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("results/", include("results.urls")),
     path("my/record/", include("performance.urls")),
+    path("my/reflections/", include("handbook.urls")),
     # 我的工作台 and the account's 消息 (notices/); the iCal feeds (schedule/); the page of the same
     # address (/calendar/) is the CalendarPage, served by Wagtail below.
     path("my/", include("notices.my_urls")),

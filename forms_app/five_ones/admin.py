@@ -69,7 +69,10 @@ EXPORT_COLUMNS = [
     ("成果登记", rules.registry_mark),
     ("推荐委员", lambda f: f.showcase_member.name),
     ("推荐理由", lambda f: f.showcase_reason),
-    ("履职心语", lambda f: "\n".join(f"{r.member.name}：{r.text}" for r in f.reflections.all())),
+    (
+        "履职心语",
+        lambda f: "\n".join(f"{r.member.name}：{r.text}" for r in f.reflections.all() if r.withdrawn_at is None),
+    ),
 ]
 
 
@@ -102,7 +105,7 @@ class FilingInspectView(InspectView):
         context.update(
             filing=filing,
             events=filing.events.select_related("actor"),
-            reflections=filing.reflections.select_related("member"),
+            reflections=filing.reflections.current().select_related("member"),
             participants=filing.participants.all(),
             actions=[(a, rules.Action(a).label) for a in rules.allowed_actions(self.request.user, filing)],
             return_form=ReturnForm(),

@@ -6,7 +6,10 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lianxin_site.storage import private_storage
 
 # A year without its own deadline closes on 31 March: the notice asks for filings by the end of March.
 DEFAULT_DEADLINE = (3, 31)
@@ -146,17 +149,70 @@ class FiveOnesFiling(models.Model):
         return self.filer.name
 
 
-class Reflection(models.Model):
-    """提交一批履职心语: any form, a sentence, a poem, a story."""
+class ReflectionQuerySet(models.QuerySet):
+    def current(self):
+        """The entries that stand: not withdrawn by their author or by a resubmitted filing."""
+        return self.filter(withdrawn_at__isnull=True)
 
-    filing = models.ForeignKey(FiveOnesFiling, on_delete=models.CASCADE, related_name="reflections")
+
+class Reflection(models.Model):
+    """A 履职心语 in the year's pool: 文体不限、字数不限，切忌抄袭. Sectors and parties hand theirs in
+    with a filing (提交一批履职心语), members write their own, editors type in paper ones; the
+    editors mark the best for the 《委员履职手册》 (handbook app)."""
+
+    class Source(models.TextChoices):
+        FILING = "filing", _("备案表")
+        MEMBER = "member", _("委员投稿")
+        PAPER = "paper", _("纸质录入")
+
+    class Genre(models.TextChoices):
+        SENTENCE = "sentence", _("一句话")
+        POEM = "poem", _("诗词")
+        STORY = "story", _("故事")
+        LYRICS = "lyrics", _("歌词")
+        CALLIGRAPHY = "calligraphy", _("书法作品")
+
+    class Mark(models.TextChoices):
+        PENDING = "pending", _("待选")
+        CHOSEN = "chosen", _("入选")
+        RESERVE = "reserve", _("备选")
+        REJECTED = "rejected", _("不选")
+
+    filing = models.ForeignKey(
+        FiveOnesFiling, null=True, blank=True, on_delete=models.CASCADE, related_name="reflections"
+    )
     member = models.ForeignKey("people.Member", verbose_name=_("委员"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField(_("年度"), db_index=True)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.FILING)
+    # Filings name no genre: blank is 未注明 until an editor sets it.
+    genre = models.CharField(_("体裁"), max_length=12, choices=Genre.choices, blank=True)
     text = models.TextField(_("履职心语"), max_length=3000)
+    image = models.FileField(
+        _("图片"), upload_to="reflections/%Y/", storage=private_storage, max_length=255, blank=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    mark = models.CharField(_("遴选"), max_length=10, choices=Mark.choices, default=Mark.PENDING)
+    mark_note = models.CharField(_("遴选意见"), max_length=200, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("遴选人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("遴选时间"), null=True, blank=True)
+    # Withdrawn by its author (or dropped from a resubmitted filing) after an editor marked it:
+    # kept so the editors see what became of their choice, never printed.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    # Compared with the whole pool for copies (handbook/copies.py) since its text last changed.
+    copies_checked = models.BooleanField(default=False, editable=False)
+
+    objects = ReflectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("履职心语")
         verbose_name_plural = _("履职心语")
         ordering = ["pk"]
+        indexes = [models.Index(fields=["year", "mark"], name="reflection_year_mark")]
 
     def __str__(self):
         return f"{self.member.name}的履职心语"

@@ -11,7 +11,7 @@ def filing_pdf(filing):
             "filing": filing,
             "registry_mark": registry_mark(filing),
             "participants": filing.participants.all(),
-            "reflections": filing.reflections.select_related("member"),
+            "reflections": filing.reflections.current().select_related("member"),
         },
     )
 

@@ -6,7 +6,7 @@ return it with a reason; the leader's resubmission keeps the history.
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -342,13 +342,49 @@ def submit_filing(user, year, sector, party, data, participants, reflections, re
     filing.submitted_at = timezone.now()
     filing.save()
     filing.participants.set(participants)
-    filing.reflections.all().delete()
-    Reflection.objects.bulk_create(Reflection(filing=filing, member=m, text=t) for m, t in reflections)
+    file_reflections(filing, user, reflections)
     FilingEvent.objects.create(filing=filing, action=action, status=filing.status, actor=user, office=filing.filer_name)
     if filing.showcase_story_id is None:
         filing.showcase_story = draft_story_for(filing)
         filing.save(update_fields=["showcase_story"])
     return filing
+
+
+def file_reflections(filing, user, reflections):
+    """Put the filing's 提交一批履职心语 ([(member, text)]) in the year's pool. A resubmission keeps
+    each entry it still holds word for word, with the editors' mark on it; the entries it no
+    longer holds are withdrawn (withdraw_reflections)."""
+    standing = defaultdict(list)
+    for reflection in filing.reflections.current():
+        standing[(reflection.member_id, reflection.text)].append(reflection)
+    new = []
+    for member, text in reflections:
+        if standing.get((member.pk, text)):
+            standing[(member.pk, text)].pop(0)
+            continue
+        new.append(
+            Reflection(
+                filing=filing,
+                member=member,
+                text=text,
+                year=filing.year,
+                source=Reflection.Source.FILING,
+                submitted_by=user,
+                submitted_at=filing.submitted_at,
+            )
+        )
+    withdraw_reflections([r for dropped in standing.values() for r in dropped])
+    Reflection.objects.bulk_create(new)
+
+
+def withdraw_reflections(reflections):
+    """Take entries out of the pool. One no editor has marked yet goes for good; a marked one is
+    kept as 撤回 (withdrawn_at), so that the editors see what became of their choice and a
+    handbook holding it refuses to publish."""
+    unmarked = [r.pk for r in reflections if r.mark == Reflection.Mark.PENDING]
+    marked = [r.pk for r in reflections if r.mark != Reflection.Mark.PENDING]
+    Reflection.objects.filter(pk__in=unmarked).delete()
+    Reflection.objects.filter(pk__in=marked).update(withdrawn_at=timezone.now())
 
 
 def draft_story_for(filing):

@@ -95,7 +95,7 @@ class FiveOnesWizard(DraftWizardView):
         filing = self.existing  # a returned filing: start from what was filed
         if step == "reflections":
             if filing:
-                return [{"member": r.member_id, "text": r.text} for r in filing.reflections.all()]
+                return [{"member": r.member_id, "text": r.text} for r in filing.reflections.current()]
             return []
         if filing:
             initial = {name: getattr(filing, name) for name in FILING_FIELDS}
@@ -195,7 +195,7 @@ def five_ones_detail(request, pk):
         {
             "filing": filing,
             "events": filing.events.select_related("actor"),
-            "reflections": filing.reflections.select_related("member"),
+            "reflections": filing.reflections.current().select_related("member"),
             "participants": filing.participants.all(),
             "is_filer": rules.files_for(request.user, filing),
             "route_office": rules.route_office(filing),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "intake",
     "schedule",
     "notices",
+    "handbook",
     "jobs",
     "captcha",
     "django_tasks",
