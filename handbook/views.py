@@ -3,13 +3,11 @@ withdraw it, see its picture. Whose page it is comes from rules.member_of(user) 
 member's entry is a 404. The pages are never cached."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 
 from forms_app.models import Reflection
-from lianxin_site.refusals import refused
+from lianxin_site.refusals import page_for
 
 from . import rules
 from .forms import OwnReflectionForm
@@ -18,17 +16,7 @@ NOT_A_MEMBER = "只有委员本人可以投稿履职心语：这个账号没有�
 GONE = "这条履职心语已经撤回或不存在，没有保存修改。"
 
 
-def member_page(view):
-    @login_required
-    @never_cache
-    def wrapped(request, *args, **kwargs):
-        member = rules.member_of(request.user)
-        if member is None:
-            return refused(request, NOT_A_MEMBER)
-        return view(request, member, *args, **kwargs)
-
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return wrapped
+member_page = page_for(lambda user: rules.member_of(user), NOT_A_MEMBER)
 
 
 def page(request, member, form, editing=None):

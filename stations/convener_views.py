@@ -8,15 +8,13 @@ call to stations/convener.py; its refusal is shown beside the field it names and
 typed stays (pictures must be chosen again: browsers do not keep files). Never cached."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from content import drafts
-from lianxin_site.refusals import refused
+from lianxin_site.refusals import page_for
 
 from . import convener
 from .convener_forms import PlanFormSet, PostForm
@@ -25,20 +23,7 @@ NOT_A_CONVENER = "只有工作室召集人可以使用这个页面：这个账�
 PICTURES_AGAIN = "为安全起见，浏览器不会保留已选的图片：请重新选择图片。"
 
 
-def convener_page(view):
-    """login_required, never cached, and only for a convener; the view gets their station."""
-
-    @login_required
-    @never_cache
-    def wrapped(request, *args, **kwargs):
-        station = convener.station_of(request.user)
-        if station is None:
-            return refused(request, NOT_A_CONVENER)
-        return view(request, station, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+convener_page = page_for(lambda user: convener.station_of(user), NOT_A_CONVENER)
 
 
 def _records_links():

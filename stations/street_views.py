@@ -8,15 +8,13 @@ shown beside the field or row it names, keeping what was typed. Never cached, ne
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.forms import formset_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
 
 from lianxin_site.dates import this_year
-from lianxin_site.refusals import refused
+from lianxin_site.refusals import page_for
 from people import street_groups as posts
 from people.models import Member
 
@@ -28,21 +26,7 @@ NOT_A_LIAISON = "这个账号不是街道小组联络员，或还没有指定联
 BLANK_ROWS = 3
 
 
-def liaison_page(view):
-    """login_required, never cached, and only for a 街道小组联络员 with a group; the view gets the
-    group as its second argument."""
-
-    @login_required
-    @never_cache
-    def wrapped(request, *args, **kwargs):
-        group = rules.liaison_group(request.user)
-        if group is None:
-            return refused(request, NOT_A_LIAISON)
-        return view(request, group, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+liaison_page = page_for(lambda user: rules.liaison_group(user), NOT_A_LIAISON)
 
 
 def activities_url():
