@@ -100,8 +100,9 @@ def install_floor_views(search_query):
 
     The page is fetched as a plain view would: one query by its slug (a post by its id), with what the page shows
     joined in (a story with its card data). Search's floor gets the same result pages by
-    primary key, in the same order, and builds the same rows: what it skips is the search
-    backend's match and the per-type counts."""
+    primary key, in the same order, and builds the same rows. Its page of results comes from the
+    same full-text match, run on each request as any view that shows search results must; it is
+    handed the per-type counts and the total, which the search page works out with the match."""
     from django.template.response import TemplateResponse
     from django.urls import clear_url_caches, path
 
@@ -143,10 +144,10 @@ def install_floor_views(search_query):
     from django.core.paginator import Paginator
     from django.utils.http import urlencode
 
-    result_ids = [page.pk for page in content_views.search_pages(search_query)[:10]]
     counts, count = content_views.type_counts(search_query)
 
     def search(request):
+        result_ids = [page.pk for page in content_views.search_pages(search_query, keys_only=True)[:10]]
         # the rows as the search view gets them: id and type, result_rows loading the rest
         pages = content_views.Page.objects.filter(pk__in=result_ids).only("id", "content_type_id").in_bulk()
         rows = content_views.result_rows([pages[pk] for pk in result_ids if pk in pages], search_query)
