@@ -177,12 +177,25 @@ def main():
     parser.add_argument("--stories", type=int, nargs="+", default=[100, 1_000, 10_000])
     parser.add_argument("--posts", type=int, nargs="+", default=[50, 500, 5_000], help="posts a station")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build the site in DIR and keep it there; a later run with the same DIR starts from the site "
+        "already built (to look at its queries, or to measure again without building)",
+    )
     args = parser.parse_args()
     if len(args.stories) != len(args.posts):
         parser.error("--stories and --posts name the same number of steps")
 
     os.environ["CACHE_MIDDLEWARE_SECONDS"] = "0"  # pages are rendered, not served from the page cache
-    workdir, database_url = fresh_database()
+    if args.keep:
+        workdir = args.keep.resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        built = (workdir / "bench.sqlite3").exists()
+    else:
+        (workdir, database_url), built = fresh_database(), False
     use_site(database_url, workdir)
     from django.conf import settings
     from django.core.management import call_command
@@ -193,9 +206,10 @@ def main():
     from content.models import WorkstationPage, WorkstationPostPage
     from people.demo import seed_members, seed_reference_data
 
-    seed_reference_data()
-    seed_members()
-    seed_content()
+    if not built:
+        seed_reference_data()
+        seed_members()
+        seed_content()
     stations = WorkstationPage.objects.count()
 
     results = []
