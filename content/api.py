@@ -7,6 +7,8 @@ Members are serialised by content.models.public_member: never the phone or 委�
 
 import hashlib
 
+from django.db.models import Subquery, Value
+from django.db.models.functions import Concat
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import SearchFilter
@@ -15,6 +17,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
@@ -46,7 +49,7 @@ class ContentFilter(BaseFilterBackend):
         if workstation is not None:
             if model is not WorkstationPostPage:
                 raise BadRequestError("workstation 过滤只用于 type=content.WorkstationPostPage")
-            queryset = queryset.filter(station_id=workstation)  # the indexed link, not the tree path
+            queryset = queryset.filter(**station_subtree(workstation))
         if model is StoryPage:
             if sector is not None:
                 queryset = queryset.filter(member__sector_id=sector)
@@ -60,6 +63,21 @@ class ContentFilter(BaseFilterBackend):
         elif sector is not None or party is not None:
             raise BadRequestError("sector / party 过滤只用于 type=content.StoryPage 或 content.WorkstationPage")
         return queryset
+
+
+def station_subtree(station_id):
+    """The filter for the posts of a station: the tree range of its children (a 动态 sits right
+    under its 委员工作室, and nothing else does), the station's path read in the same query.
+
+    The list's default order is the tree path, so the range is both the filter and the order: the
+    database reads the page's 20 posts from the path index and stops. Filtered on the post's
+    `station` link instead, SQLite took the (station, date) index, read every post of the station
+    and sorted them by path (5,000 posts a station: 5 ms of a 20 ms list)."""
+    station_path = Page.objects.filter(pk=station_id).order_by().values("path")[:1]
+    return {
+        "path__gt": Subquery(station_path),
+        "path__lte": Concat(Subquery(station_path), Value("Z" * Page.steplen)),
+    }
 
 
 class CJKSearchFilter(SearchFilter):

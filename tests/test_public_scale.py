@@ -100,6 +100,20 @@ def test_a_post_moved_to_another_station_counts_there(client, site, second_stati
     assert month(html(client, site["ws"].url), 3) == "无活动"
 
 
+def test_the_month_strip_follows_an_unpublish_and_a_move_after_it_was_shown(client, site, second_station):
+    assert month(html(client, site["ws"].url), 3) == "有活动（1）"  # 社区养老服务调研, counted and kept
+    assert month(html(client, second_station.url), 3) == "无活动"
+    post = WorkstationPostPage.objects.get(pk=site["p2"].pk)
+    post.unpublish()
+    assert month(html(client, site["ws"].url), 3) == "无活动"
+    post.save_revision().publish()
+    assert month(html(client, site["ws"].url), 3) == "有活动（1）"
+    post.refresh_from_db()
+    post.move(second_station, pos="last-child")
+    assert month(html(client, site["ws"].url), 3) == "无活动"
+    assert month(html(client, second_station.url), 3) == "有活动（1）"
+
+
 def test_the_migration_links_the_posts_that_existed_before_it(client, site):
     module = importlib.import_module("content.migrations.0007_post_station")
     WorkstationPostPage.objects.update(station=None)
