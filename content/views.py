@@ -117,9 +117,16 @@ class CountedPaginator(paginator.Paginator):
         self.count = count
 
 
+MAX_PAGE = 100_000  # far past any result list; an OFFSET beyond a 64-bit integer is a database error
+
+
 def page_number(value):
-    """The ?page= asked for: a whole number from 1, else 1."""
-    return int(value) if str(value).isdecimal() and int(value) >= 1 else 1
+    """The ?page= asked for: a whole number from 1 to MAX_PAGE (a longer one reads as MAX_PAGE),
+    else 1. A page past the end shows the last page (results_page)."""
+    text = str(value)
+    if not text.isdecimal():
+        return 1
+    return MAX_PAGE if len(text) > 6 else min(max(int(text), 1), MAX_PAGE)
 
 
 def results_page(query, chosen, number):
