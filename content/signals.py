@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django_tasks import TaskResultStatus
@@ -27,16 +28,28 @@ def clear_on_page_delete(sender, **kwargs):
 SEARCH_INDEX_TASK = "modelsearch.tasks.insert_or_update_object_task"
 
 
+def _awaiting_index(pk):
+    return f"lianxin:published-awaiting-index:{pk}"
+
+
+@receiver(page_published, dispatch_uid="lianxin-published-awaits-index")
+def note_published_awaiting_index(sender, instance, **kwargs):
+    cache.set(_awaiting_index(instance.pk), True, 24 * 3600)
+
+
 @receiver(task_finished, dispatch_uid="lianxin-clear-on-page-indexed")
-def clear_when_a_live_page_is_indexed(sender, task_result, **kwargs):
-    """A saved page is indexed for search by the worker, after the publish has cleared the page
-    cache: a search asked in between is cached without the new page, and would stay so until the
-    next publish. So the cache is cleared again once a live page's index entry is written."""
+def clear_when_a_published_page_is_indexed(sender, task_result, **kwargs):
+    """A published page is indexed for search by the worker after the publish has cleared the
+    page cache: a search asked in between is cached without the new page, and would stay so until
+    the next publish. So the cache is cleared again once that page's index entry is written. (The
+    page is indexed on every save, drafts and locks included: those leave the cache alone.)"""
     if task_result.task.module_path != SEARCH_INDEX_TASK or task_result.status != TaskResultStatus.SUCCESSFUL:
         return
     app_label, model_name, pk = task_result.args[:3]
-    model = apps.get_model(app_label, model_name)
-    if issubclass(model, Page) and model.objects.filter(pk=pk, live=True).exists():
+    if not issubclass(apps.get_model(app_label, model_name), Page):
+        return
+    if cache.get(_awaiting_index(pk)):
+        cache.delete(_awaiting_index(pk))
         clear_public_cache()
 
 
