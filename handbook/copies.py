@@ -11,7 +11,7 @@ text changed (Reflection.copies_checked), through an inverted index of the pool'
 
 from collections import Counter, defaultdict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from content.cjk import CJK_RUN, WORD, bigrams
 from forms_app.models import Reflection
@@ -55,18 +55,27 @@ def copies_among(new, pool):
 
 def check_copies():
     """Compare every entry not yet checked with the pool, keep what is found, mark them checked.
-    Returns how many entries were checked."""
+    Returns how many entries were checked.
+
+    Others write meanwhile: an entry whose text changed after it was read stays unchecked (the
+    next look compares its new text), and one withdrawn (deleted) after it was read makes the
+    flags pointing at it fail at commit, when nothing is kept and the entries stay unchecked for
+    the next look. It never fails the request that calls it."""
     unchecked = dict(Reflection.objects.current().filter(copies_checked=False).values_list("pk", "text"))
     if not unchecked:
         return 0
     pool = dict(Reflection.objects.current().values_list("pk", "text"))
     pairs = copies_among(unchecked, pool)
-    with transaction.atomic():
-        ReflectionCopy.objects.filter(reflection_id__in=unchecked).delete()
-        ReflectionCopy.objects.filter(original_id__in=unchecked).delete()
-        ReflectionCopy.objects.bulk_create(
-            [ReflectionCopy(reflection_id=a, original_id=b, share=share) for a, b, share in pairs],
-            ignore_conflicts=True,
-        )
-        Reflection.objects.filter(pk__in=unchecked).update(copies_checked=True)
+    try:
+        with transaction.atomic():
+            ReflectionCopy.objects.filter(reflection_id__in=unchecked).delete()
+            ReflectionCopy.objects.filter(original_id__in=unchecked).delete()
+            ReflectionCopy.objects.bulk_create(
+                [ReflectionCopy(reflection_id=a, original_id=b, share=share) for a, b, share in pairs],
+                ignore_conflicts=True,
+            )
+            for pk, text in unchecked.items():
+                Reflection.objects.filter(pk=pk, text=text).update(copies_checked=True)
+    except IntegrityError:
+        return 0
     return len(unchecked)

@@ -75,7 +75,7 @@ def save_own(member, user, *, text, genre, image=None, pk=None):
     if image is not None:
         reflection.image = image
     reflection.save()
-    transaction.on_commit(check_copies)
+    transaction.on_commit(check_copies, robust=True)
     return reflection
 
 

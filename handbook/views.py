@@ -65,7 +65,12 @@ def my_reflections(request, member):
 
 @member_page
 def reflection_edit(request, member, pk):
-    entry = get_object_or_404(rules.entries_of(member), pk=pk)
+    entry = rules.entries_of(member).filter(pk=pk).first()
+    if entry is None and request.method == "POST":  # withdrawn a moment ago, in another tab
+        messages.error(request, GONE)
+        return redirect("my_reflections")
+    if entry is None:
+        raise Http404("没有这条履职心语。")
     if not rules.may_change(entry):
         messages.error(request, rules.change_refusal(entry))
         return redirect("my_reflections")

@@ -108,3 +108,14 @@ def test_the_migration_gives_existing_entries_their_filings_year_and_submitter(m
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_an_entry_marked_after_it_was_read_is_kept_as_withdrawn_not_deleted(people, reference):
+    """The leader's resubmission read the entry as 待选; an editor marks it before the write: the
+    write goes by the row as it is now, so the editor's choice stays, as 撤回."""
+    file_for(people["leader"], sector=reference["education"])
+    as_read = Reflection.objects.get()
+    Reflection.objects.filter(pk=as_read.pk).update(mark=Mark.CHOSEN)
+    rules.withdraw_reflections([as_read])
+    kept = Reflection.objects.get(pk=as_read.pk)
+    assert kept.mark == Mark.CHOSEN and kept.withdrawn_at is not None

@@ -381,10 +381,10 @@ def withdraw_reflections(reflections):
     """Take entries out of the pool. One no editor has marked yet goes for good; a marked one is
     kept as 撤回 (withdrawn_at), so that the editors see what became of their choice and a
     handbook holding it refuses to publish."""
-    unmarked = [r.pk for r in reflections if r.mark == Reflection.Mark.PENDING]
-    marked = [r.pk for r in reflections if r.mark != Reflection.Mark.PENDING]
-    Reflection.objects.filter(pk__in=unmarked).delete()
-    Reflection.objects.filter(pk__in=marked).update(withdrawn_at=timezone.now())
+    # Asked of the rows as they are now, not as read: an editor may have marked one meanwhile.
+    pks = [r.pk for r in reflections]
+    Reflection.objects.filter(pk__in=pks, mark=Reflection.Mark.PENDING).delete()
+    Reflection.objects.filter(pk__in=pks).update(withdrawn_at=timezone.now())
 
 
 def draft_story_for(filing):
