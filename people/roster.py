@@ -646,9 +646,11 @@ def _confirm_run(record_id, progress):
         record = RosterImport.objects.get(pk=record_id)
         storage = record.file.storage
         plan = None
-        if storage.exists(plan_name(record)):
+        try:
             with storage.open(plan_name(record), "rb") as handle:
                 plan = RosterPlan.loads(handle.read())
+        except OSError:  # no plan kept, or removed a moment ago by a newer preview: check the file again
+            plan = None
         if plan is not None and plan.fingerprint == roster_fingerprint(plan.codes):
             return _apply(plan, record.report, progress)
         return import_roster(data, name, dry_run=False, progress=progress)

@@ -35,7 +35,7 @@ SHEET_TITLE_CHARACTERS = str.maketrans({":": "：", "/": "／", "\\": "＼", "?"
 def sheet_title(name):
     """`name` as a valid sheet name: no : / \\ ? * [ ], no apostrophe at either end, at most 31
     characters (a unit or a year may be called anything)."""
-    title = str(name).translate(SHEET_TITLE_CHARACTERS).strip("'")[:31].strip("'")
+    title = CELL_ILLEGAL.sub("", str(name)).translate(SHEET_TITLE_CHARACTERS).strip("'")[:31].strip("'")
     return title or "Sheet1"
 
 
