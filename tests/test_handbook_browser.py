@@ -37,3 +37,20 @@ def test_a_member_writes_a_poem(browser, live_server, make_user, reference, role
     assert not page.evaluate(WIDER_THAN_THE_SCREEN)
     page.screenshot(path=ARTIFACTS / f"reflections-member-{width}.png", full_page=True)
     context.close()
+
+
+def test_an_editor_sees_every_row_of_the_pool(browser, live_server, make_user, reference, roles_synced):
+    """The admin's lists scroll sideways in their own box; Wagtail's negative margin under a listing
+    cut its last row off inside that box."""
+    member = MemberFactory(sector=reference["education"], name="王丽")
+    for n in range(3):
+        Reflection.objects.create(member=member, text=f"第{n + 1}条履职心语", year=2026, source="member")
+    editor = _with_password(make_user(roles.EDITOR))
+    context, page = login_in(browser, live_server, editor, PASSWORD, "/admin/handbook/reflections/", width=1280)
+    box = page.evaluate(
+        "() => { const r = document.querySelector('.result-list'); return [r.clientHeight, r.scrollHeight]; }"
+    )
+    assert box[0] >= box[1], "nothing of the list is hidden inside its box"
+    assert page.get_by_text("第1条履职心语").is_visible()
+    page.screenshot(path=ARTIFACTS / "reflections-pool-editor.png", full_page=True)
+    context.close()
