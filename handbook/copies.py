@@ -4,7 +4,9 @@ An entry is flagged beside another when 80 % or more of its distinct character b
 scheme of content/cjk.py: each Chinese run as overlapping pairs, other words whole) are in the
 other's. The share is the entry's own, so a short entry lifted whole out of a long one is
 flagged, and the long one is not. Entries of fewer than MIN_BIGRAMS bigrams are never flagged:
-four characters of 为民履职 prove nothing.
+four characters of 为民履职 prove nothing; one of fewer than SHORT bigrams (a sentence of eight
+characters or so) only when all its bigrams are in the other: 第一条心得 and 第二条心得 share
+most of theirs without one copying the other.
 
 Checking is incremental: an entry is compared with the whole pool once, when it is new or its
 text changed (Reflection.copies_checked), through an inverted index of the pool's bigrams."""
@@ -20,6 +22,7 @@ from .models import ReflectionCopy
 
 THRESHOLD = 0.8
 MIN_BIGRAMS = 4
+SHORT = 8
 
 
 def fingerprint(text):
@@ -48,7 +51,7 @@ def copies_among(new, pool):
         for other, count in shared.items():
             theirs = prints[other]
             for a, b, size in ((pk, other, len(mine)), (other, pk, len(theirs))):
-                if size >= MIN_BIGRAMS and count / size >= THRESHOLD:
+                if size >= MIN_BIGRAMS and count / size >= (THRESHOLD if size >= SHORT else 1):
                     found[(a, b)] = round(count / size, 3)
     return [(a, b, share) for (a, b), share in found.items()]
 

@@ -41,6 +41,10 @@ def test_a_copy_is_flagged_by_its_own_share_and_a_short_phrase_never():
     assert (2, 1) not in found, "the longer text is not a copy of the poem"
     assert not {pair for pair in found if 3 in pair}, "four characters prove nothing"
     assert copies_among({1: "春风化雨润物无声"}, {1: "春风化雨润物无声", 2: "秋高气爽硕果累累"}) == []
+    short = {1: "第1条履职心语", 2: "第2条履职心语", 3: "不忘初心，牢记使命。", 4: "不忘初心，牢记使命！"}
+    assert {(a, b) for a, b, _share in copies_among(short, short)} == {(3, 4), (4, 3)}, (
+        "a short sentence is a copy only when all of it is in the other"
+    )
 
 
 def test_the_pool_list_flags_copies_and_filters(client, make_user, pool):
@@ -67,6 +71,7 @@ def test_the_entry_page_shows_the_copy_beside_it(client, make_user, pool):
     page = client.get(url).content.decode()
     assert "疑似抄袭：与" in page and f"#{pool['poem'].pk}</a> 相同 100%" in page, "only the punctuation differs"
     assert page.count("春风化雨润物无声") == 2, "both texts, side by side"
+    assert "另有" not in page, "the one copy shown beside it is not named again below"
 
 
 def test_an_editor_marks_three_at_once_and_a_withdrawn_one_is_left_with_a_message(client, make_user, pool):
