@@ -66,12 +66,18 @@ class PoolInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entry = self.instance
+        copies = list(entry.copies.select_related("original__member__sector", "original__member__party"))
+        shown = {flag.original_id for flag in copies}
         context.update(
             entry=entry,
             group=group_of(entry.member),
-            copies=list(entry.copies.select_related("original__member__sector", "original__member__party")),
+            copies=copies,
+            # the entries copying this one that are not already shown beside it as its original
             copied_by=list(
-                ReflectionCopy.objects.filter(original=entry).select_related("reflection__member").order_by("-share")
+                ReflectionCopy.objects.filter(original=entry)
+                .exclude(reflection_id__in=shown)
+                .select_related("reflection__member")
+                .order_by("-share")
             ),
             marks=rules.Mark.choices,
             may_mark=self.request.user.has_perm(rules.MARK),
@@ -95,6 +101,7 @@ class ReflectionAdmin(ModelAdmin):
     list_filter = ("year", "member__sector", "member__party", "source", "genre", "mark")
     search_fields = ("text", "member__name")
     list_per_page = 50
+    empty_value_display = "未填"  # the 党派 filter's choice for members without one
     ordering = ("-year", "-pk")
     index_view_class = PoolIndexView
     index_template_name = "handbook/admin/pool_index.html"

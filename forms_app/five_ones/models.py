@@ -207,6 +207,9 @@ class Reflection(models.Model):
     copies_checked = models.BooleanField(default=False, editable=False)
 
     objects = ReflectionQuerySet.as_manager()
+    # Nothing links to an entry through Wagtail's content: no reference index (whose task would
+    # also fail on an entry withdrawn, so deleted, before the worker reached it).
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("履职心语")
