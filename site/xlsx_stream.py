@@ -29,6 +29,7 @@ from decimal import Decimal
 from itertools import islice
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .spreadsheet import cell_value, safe_cell, sheet_title
 
@@ -174,9 +175,8 @@ class Sheet:
     def _view(self):
         if not self.freeze:
             return ""
-        column = "".join(c for c in self.freeze if c.isalpha())
-        x_split = sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(column))) - 1
-        y_split = int("".join(c for c in self.freeze if c.isdigit())) - 1
+        column, row = coordinate_from_string(self.freeze)
+        x_split, y_split = column_index_from_string(column) - 1, row - 1
         if not (x_split or y_split):
             return ""
         split = (f' xSplit="{x_split}"' if x_split else "") + (f' ySplit="{y_split}"' if y_split else "")
