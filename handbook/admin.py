@@ -26,6 +26,8 @@ from .copies import check_copies
 from .models import ReflectionCopy
 
 POOL_PATH = "handbook/reflections"
+INDEX_URL = "handbook_reflections_modeladmin_index"
+INSPECT_URL = "handbook_reflections_modeladmin_inspect"
 
 
 def group_of(member):
@@ -165,7 +167,7 @@ class ReflectionAdmin(ModelAdmin):
 
 
 def admin_url(pk):
-    return reverse(f"{POOL_PATH.replace('/', '_')}_modeladmin_inspect", args=[pk])
+    return reverse(INSPECT_URL, args=[pk])
 
 
 @require_POST
@@ -174,7 +176,7 @@ def mark_view(request):
     editor was, filters and page kept."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse(f"{POOL_PATH.replace('/', '_')}_modeladmin_index")
+        back = reverse(INDEX_URL)
     pks = [int(pk) for pk in request.POST.getlist("pk") if pk.isdecimal() and len(pk) < 19]
     if not pks:
         messages.error(request, "请先勾选要遴选的履职心语。")
