@@ -194,6 +194,7 @@ class HomePage(PublicPageMixin, Page):
         "intake.EventIndexPage",
         "notices.NoticeIndexPage",
         "schedule.CalendarPage",
+        "handbook.HandbookPage",
     ]
 
     class Meta:

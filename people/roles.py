@@ -182,7 +182,14 @@ INTAKE_COMMITTEE = HANDLE_CASES + tuple(f"intake.{a}_receptionday" for a in ("ad
 
 # 年度活动安排 (schedule/): 区政协办公室 and 委员联络室 plan the whole year; a 专委会工作室 its own
 # committee's entries and those of the sectors it contacts (row scope in schedule/rules.py).
-HANDBOOK_EDITING = ("forms_app.view_reflection", "forms_app.change_reflection")
+# 《委员履职手册》 (handbook/): 编辑 mark the pool, type in and import paper entries, arrange and preview
+# a handbook; 审核员 publish it.
+HANDBOOK_EDITING = ("forms_app.view_reflection", "forms_app.change_reflection") + tuple(
+    f"handbook.{a}_{m}"
+    for m in ("handbook", "handbooksection", "handbookitem", "handbookstory")
+    for a in ("add", "change", "view", "delete")
+)
+HANDBOOK_PUBLISHING = ("forms_app.view_reflection", "handbook.view_handbook", "handbook.publish_handbook")
 SCHEDULE = tuple(
     f"schedule.{a}_{m}" for m in ("scheduleentry", "scheduleimport") for a in ("add", "change", "view", "delete")
 )
@@ -191,15 +198,15 @@ SCHEDULE_ALL = SCHEDULE + ("schedule.edit_all_schedule",)
 ROLES = (
     Role(
         EDITOR,
-        "在管理后台撰写委员风采、委员工作室和动态页面，提交审核；管理图片和文件；遴选履职心语。",
+        "在管理后台撰写委员风采、委员工作室和动态页面，提交审核；管理图片和文件；遴选履职心语，编排《委员履职手册》。",
         permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile",) + HANDBOOK_EDITING,
         page_permissions=("add_page", "change_page", "lock_page", "unlock_page"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
     Role(
         REVIEWER,
-        "审核编辑提交的页面，批准后发布（也可直接修改）；查看履职心语。",
-        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile", "forms_app.view_reflection"),
+        "审核编辑提交的页面，批准后发布（也可直接修改）；查看履职心语，发布《委员履职手册》。",
+        permissions=ADMIN_ACCESS + VIEW_REFERENCE + ("content.edit_station_profile",) + HANDBOOK_PUBLISHING,
         page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         collection_permissions=IMAGES + DOCUMENTS,
     ),
