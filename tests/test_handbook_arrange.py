@@ -352,3 +352,23 @@ def test_the_preview_is_a_pdf_shown_in_the_browser(client, make_user, pool, hand
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_editors_moving_the_same_item_at_once_move_it_once(make_user, pool):
+    from .test_concurrency import at_once, client_of, messages_of
+
+    handbook = Handbook.objects.create(year=YEAR, issue=1)
+    entry(pool["teacher"].member, "第二条。")
+    arrange.build_default_sections(handbook)
+    first = HandbookItem.objects.get(reflection=pool["teacher"])
+    seen = {"item": first.pk, "seen_section": first.section_id, "seen_order": 1, "direction": "down"}
+    url = reverse("handbook_arrange_post", args=[handbook.pk, "move-item"])
+    editor = make_user(roles.EDITOR)
+    clients = [client_of(editor), client_of(editor)]
+
+    responses = at_once(*(lambda c=c: c.post(url, seen) for c in clients))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert layout(handbook)[1] == ("教育界", ["第二条。", "课后服务，守护孩子。"]), "moved down once"
+    told = [messages_of(c, r["Location"]) for c, r in zip(clients, responses, strict=True)]
+    assert sorted("已移动" in t for t in told) == [False, True] and any(arrange.STALE in t for t in told)
