@@ -27,6 +27,7 @@ from lianxin_site.dates import this_year
 from lianxin_site.downloads import pdf_response
 
 from . import arrange
+from .contents import story_photo
 from .models import Handbook, HandbookItem
 
 VIEW = "handbook.view_handbook"
@@ -260,12 +261,18 @@ def arrange_view(request, pk):
     )
     for section in sections:
         section.rows = [(item, arrange.item_warning(item.reflection)) for item in section.items.all()]
-    highlights = list(handbook.stories.select_related("story__member__sector", "photo").order_by("order", "pk"))
+    highlights = list(
+        handbook.stories.select_related("story__member__sector", "story__member__photo", "photo").order_by(
+            "order", "pk"
+        )
+    )
     for highlight in highlights:
         highlight.form = HighlightForm(
             prefix=f"highlight-{highlight.pk}",
             initial={"excerpt": highlight.excerpt, "photo": highlight.photo},
         )
+        highlight.form.fields["excerpt"].widget.attrs["placeholder"] = highlight.story.lead
+        highlight.print_photo = story_photo(highlight.story, highlight.photo)
     query = request.GET.get("q", "").strip()[:40]
     candidates = arrange.stories_of_year(handbook.year).exclude(pk__in=[h.story_id for h in highlights])
     if query:

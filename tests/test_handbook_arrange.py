@@ -372,3 +372,31 @@ def test_two_editors_moving_the_same_item_at_once_move_it_once(make_user, pool):
     assert layout(handbook)[1] == ("教育界", ["第二条。", "课后服务，守护孩子。"]), "moved down once"
     told = [messages_of(c, r["Location"]) for c, r in zip(clients, responses, strict=True)]
     assert sorted("已移动" in t for t in told) == [False, True] and any(arrange.STALE in t for t in told)
+
+
+def test_an_editor_picks_a_story_and_sets_its_excerpt_and_photo_on_the_page(client, make_user, handbook, stories):
+    from .content_helpers import make_image
+
+    client.force_login(make_user(roles.EDITOR))
+    page = client.get(arrange_url(handbook), {"q": "李强"}).content.decode()
+    assert "李强：家门口养老" in page and "王丽：守护课后时光" not in page, "found by the member's name"
+    assert "赵敏：垃圾分类" not in client.get(arrange_url(handbook)).content.decode(), "last year's is not offered"
+
+    page = post(client, handbook, "add-story", story=stories["other"].pk)
+    assert (
+        page.redirect_chain[-1][0].endswith("#stories")
+        and "已选登委员风采「李强：家门口养老」。" in page.content.decode()
+    )
+    assert "没有可用的照片" in page.content.decode(), "no image in the story and no photo of the member"
+    highlight = handbook.stories.get()
+    photo = make_image("养老驿站")
+    prefix = f"highlight-{highlight.pk}"
+    data = {"highlight": highlight.pk, f"{prefix}-excerpt": "他围绕养老驿站调研。", f"{prefix}-photo": photo.pk}
+    page = post(client, handbook, "update-story", **data)
+    assert "已保存委员风采「李强：家门口养老」的摘要和照片。" in page.content.decode()
+    highlight.refresh_from_db()
+    assert (highlight.excerpt, highlight.photo) == ("他围绕养老驿站调研。", photo)
+    assert "没有可用的照片" not in page.content.decode()
+
+    page = post(client, handbook, "add-story", story=stories["last_year"].pk)
+    assert "只能选登2026年已发布的委员风采。" in page.content.decode() and handbook.stories.count() == 1
