@@ -400,3 +400,27 @@ def test_an_editor_picks_a_story_and_sets_its_excerpt_and_photo_on_the_page(clie
 
     page = post(client, handbook, "add-story", story=stories["last_year"].pk)
     assert "只能选登2026年已发布的委员风采。" in page.content.decode() and handbook.stories.count() == 1
+
+
+def test_the_handbook_pages_read_in_chinese(client, make_user, pool, handbook, stories):
+    from .test_admin_language import VisibleText, english_words
+
+    arrange.build_default_sections(handbook)
+    arrange.add_story(handbook, stories["this"].pk)
+    Reflection.objects.filter(pk=pool["teacher"].pk).update(withdrawn_at=timezone.now())  # a flagged row too
+    urls = [
+        arrange_url(handbook),
+        reverse("handbook_handbooks_modeladmin_index"),
+        reverse("handbook_handbooks_modeladmin_create"),
+        reverse("handbook_handbooks_modeladmin_edit", args=[handbook.pk]),
+    ]
+    for role in (roles.EDITOR, roles.REVIEWER):
+        user = make_user(role)
+        user.username = f"{role}甲"  # the sidebar shows the login name
+        user.save()
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url, follow=True)
+            page = VisibleText()
+            page.feed(response.content.decode())
+            assert not english_words(page.texts), (role, url, english_words(page.texts))
