@@ -4,10 +4,10 @@
 the write or the write for the publishing), reads what it changes again under that lock, and
 refuses when the handbook is published (修订再版 makes a new 草稿 instead).
 
-Where a reflection goes by default (build_default_sections): one place only. A reflection a 党派
-handed in with its 五个一 filing goes to that 党派's section; every other one (a 界别's filing, a
-member's own, a paper one typed in) to its author's 界别's section, every member having a 界别.
-So a 民盟 member's own reflection is printed under 教育界, the batch 民盟 filed under 民盟.
+Where a reflection goes by default (build_default_sections): one place only, the section of whoever
+handed it in. A reflection filed with a 五个一 filing goes to the filing's 党派 or 界别; a member's
+own and a paper one typed in go to the author's 界别 (every member has one). So a 民盟 member's
+own reflection is printed under 教育界, the batch 民盟 filed under 民盟.
 
 An item whose reflection was later marked other than 入选, or withdrawn by its author, stays where
 the editor put it and is flagged on the 编排 page (item_warning); the editor takes it out
@@ -17,7 +17,7 @@ Positions are kept as 1…n within a section (and among sections, and highlights
 change, so that the position an editor saw on the page (`seen`) tells whether someone else moved
 things meanwhile: then the editor is told, and nothing changes."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 
 from content.models import StoryPage
@@ -170,9 +170,13 @@ def create_handbook(user, **fields):
     refusal = issue_refusal(fields["year"], fields["issue"])
     if refusal:
         raise ArrangeError(refusal)
-    return Handbook.objects.create(
-        created_by=user, **{name: fields[name] for name in HANDBOOK_FIELDS if name in fields}
-    )
+    try:
+        with transaction.atomic():  # two editors creating the same 期数 at once: the database keeps one
+            return Handbook.objects.create(
+                created_by=user, **{name: fields[name] for name in HANDBOOK_FIELDS if name in fields}
+            )
+    except IntegrityError:
+        raise ArrangeError(issue_refusal(fields["year"], fields["issue"]) or "请重新保存。") from None
 
 
 @transaction.atomic
@@ -194,21 +198,23 @@ def save_handbook(handbook, **fields):
 
 def _target_of(reflection):
     """(kind, Sector or Party) of the section a reflection goes to by default (module docstring)."""
-    filing = reflection.filing
-    if reflection.source == Reflection.Source.FILING and filing is not None and filing.party_id:
+    filing = reflection.filing if reflection.source == Reflection.Source.FILING else None
+    if filing is not None and filing.party_id:
         return HandbookSection.Kind.PARTY, filing.party
+    if filing is not None and filing.sector_id:
+        return HandbookSection.Kind.SECTOR, filing.sector
     return HandbookSection.Kind.SECTOR, reflection.member.sector
 
 
 @transaction.atomic
-def build_default_sections(handbook, user=None):
+def build_default_sections(handbook):
     """按界别和党派生成分组: place every 入选 reflection not yet in the handbook in its 界别's or
     党派's section (module docstring), creating the sections it needs in the order of 基础数据
     (界别 by their sort order, then 党派), after those already there. Sections, their titles,
     order and items already arranged stay as they are; no empty section is made. Returns
     (sections created, items placed)."""
     row = _locked(handbook)
-    waiting = list(unplaced(row).select_related("filing__party", "member__sector"))
+    waiting = list(unplaced(row).select_related("filing__party", "filing__sector", "member__sector"))
     by_target = {}
     for reflection in waiting:
         by_target.setdefault(_target_of(reflection), []).append(reflection)
@@ -217,9 +223,18 @@ def build_default_sections(handbook, user=None):
         key = (section.kind, section.sector_id if section.kind == HandbookSection.Kind.SECTOR else section.party_id)
         existing.setdefault(key, section)
 
+    # 基础数据's own order (sort_order, then name as the database collates it), 界别 before 党派
+    rank = {
+        (kind, pk): position
+        for position, (kind, pk) in enumerate(
+            [(HandbookSection.Kind.SECTOR, pk) for pk in Sector.objects.values_list("pk", flat=True)]
+            + [(HandbookSection.Kind.PARTY, pk) for pk in Party.objects.values_list("pk", flat=True)]
+        )
+    }
+
     def sort_key(target):
         kind, group = target
-        return (0 if kind == HandbookSection.Kind.SECTOR else 1, group.sort_order, group.name, group.pk)
+        return rank.get((kind, group.pk), len(rank))
 
     last_section = row.sections.aggregate(last=Max("order"))["last"] or 0
     created = placed = 0

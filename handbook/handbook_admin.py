@@ -312,7 +312,7 @@ def _seen_item(request):
 
 
 def _build(request, handbook):
-    created, placed = arrange.build_default_sections(handbook, request.user)
+    created, placed = arrange.build_default_sections(handbook)
     if not placed:
         return "没有需要编排的入选履职心语，分组没有变化。", "sections"
     return f"已新增 {created} 个分组，编入 {placed} 条入选履职心语。", "sections"

@@ -22,9 +22,14 @@ YEAR = 2026
 
 
 def party_filing(party, member):
+    return filing_of(member, party=party)
+
+
+def filing_of(member, **filer):
+    """A 五个一 filing of YEAR by a 界别 (sector=) or a 党派 (party=)."""
     return FiveOnesFiling.objects.create(
         year=YEAR,
-        party=party,
+        **filer,
         leader_name="组长",
         filled_on=datetime.date(YEAR, 3, 1),
         theme="送教育进社区",
@@ -102,6 +107,26 @@ def test_default_sections_one_per_sector_and_party_with_chosen_entries_in_sort_o
     ]
     assert arrange.build_default_sections(handbook) == (0, 0)
     assert HandbookItem.objects.filter(handbook=handbook).count() == 4
+
+
+def test_a_reflection_goes_to_whoever_handed_it_in(reference, members, handbook):
+    for order, name in enumerate(("education", "health", "economy")):
+        reference[name].sort_order = order
+        reference[name].save()
+    own = entry(members["doctor"], "自己投稿的。")
+    filed = entry(
+        members["doctor"],
+        "随教育界备案表报送的。",
+        source="filing",
+        filing=filing_of(members["doctor"], sector=reference["education"]),
+    )
+    paper = entry(members["engineer"], "纸质录入的。", source="paper")
+    arrange.build_default_sections(handbook)
+    assert layout(handbook) == [
+        ("教育界", [filed.text]),
+        ("医药卫生界", [own.text]),
+        ("经济界", [paper.text]),
+    ], "the filing's 界别; the author's 界别 for their own and paper entries (not 民盟, not 九三学社)"
 
 
 def test_items_move_up_down_between_sections_and_out(pool, handbook, members):
