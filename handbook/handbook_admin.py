@@ -292,7 +292,6 @@ def arrange_view(request, pk):
             "query": query,
             "media": media,
             "title_max": arrange.TITLE_MAX,
-            "may_preview": may_view(request.user),
         },
     )
 
