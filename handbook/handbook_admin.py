@@ -35,7 +35,7 @@ ADD = "handbook.add_handbook"
 CHANGE = "handbook.change_handbook"
 ARRANGE_URL = "handbook_arrange"
 PREVIEW_URL = "handbook_preview_pdf"
-INDEX_URL = "handbook_handbooks_modeladmin_index"
+PICKER_ROWS = 30  # the 委员风采 offered at once; the search narrows a larger year
 
 
 def may_view(user):
@@ -248,6 +248,13 @@ def _handbook(request, pk):
     return handbook
 
 
+def first_line(text, limit=60):
+    """What the 编排 page shows of a reflection: its first line that has words, cut at `limit`."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    more = len(line) > limit or len(text.strip()) > len(line)
+    return line[:limit] + ("…" if more else "")
+
+
 def arrange_view(request, pk):
     """The 编排 page of one handbook: sections in order with their items, the 入选 entries not
     yet placed, the 委员风采 highlights and the year's stories to pick from."""
@@ -261,6 +268,11 @@ def arrange_view(request, pk):
     )
     for section in sections:
         section.rows = [(item, arrange.item_warning(item.reflection)) for item in section.items.all()]
+        for item, _warning in section.rows:
+            item.first_line = first_line(item.reflection.text)
+    unplaced = list(arrange.unplaced(handbook))
+    for entry in unplaced:
+        entry.first_line = first_line(entry.text)
     highlights = list(
         handbook.stories.select_related("story__member__sector", "story__member__photo", "photo").order_by(
             "order", "pk"
@@ -277,7 +289,7 @@ def arrange_view(request, pk):
     candidates = arrange.stories_of_year(handbook.year).exclude(pk__in=[h.story_id for h in highlights])
     if query:
         candidates = candidates.filter(Q(title__icontains=query) | Q(member__name__icontains=query))
-    candidates = list(candidates.order_by("-date", "-pk")[:30])
+    candidates = list(candidates.order_by("-date", "-pk")[: PICKER_ROWS + 1])
     media = HighlightForm(prefix="media").media
     return render(
         request,
@@ -286,9 +298,11 @@ def arrange_view(request, pk):
             "handbook": handbook,
             "editable": editable,
             "sections": sections,
-            "unplaced": list(arrange.unplaced(handbook)),
+            "unplaced": unplaced,
             "highlights": highlights,
-            "candidates": candidates,
+            "candidates": candidates[:PICKER_ROWS],
+            "more_candidates": len(candidates) > PICKER_ROWS,
+            "picker_rows": PICKER_ROWS,
             "query": query,
             "media": media,
             "title_max": arrange.TITLE_MAX,

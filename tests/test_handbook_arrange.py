@@ -362,12 +362,14 @@ def test_a_published_handbook_is_read_only_on_the_page(client, make_user, pool, 
     assert arrange.PUBLISHED in page.content.decode() and handbook.sections.count() == 3
 
 
-def test_a_reflection_with_markup_is_shown_as_text(client, make_user, members, handbook):
+def test_a_reflection_is_shown_by_its_first_line_as_text(client, make_user, members, handbook):
     entry(members["teacher"], "<b>加粗</b><script>alert(1)</script>")
+    entry(members["teacher"], "\n床前明月光，\n疑是地上霜。", genre="poem")
     arrange.build_default_sections(handbook)
     client.force_login(make_user(roles.EDITOR))
     page = client.get(arrange_url(handbook)).content.decode()
     assert "&lt;b&gt;加粗&lt;/b&gt;" in page and "<b>加粗" not in page and "<script>alert(1)" not in page
+    assert "床前明月光，…" in page and "疑是地上霜" not in page, "a poem by its first line"
 
 
 def test_the_preview_is_a_pdf_shown_in_the_browser(client, make_user, pool, handbook):
