@@ -22,6 +22,7 @@ from django.db.models import Max, Q
 
 from content.models import StoryPage
 from forms_app.models import Reflection
+from lianxin_site.dates import FIRST_YEAR, this_year
 from lianxin_site.db import locked
 from lianxin_site.errors import DomainError
 from people.models import Party, Sector
@@ -78,8 +79,11 @@ def next_issue(year):
 
 
 def issue_refusal(year, issue, handbook=None):
-    """「期数」's message when (year, issue) is another handbook's, else "". A revision (修订再版)
-    shares its original's (year, issue); that is the only sharing allowed."""
+    """「年度」's or 「期数」's message when the year is out of range or (year, issue) is another
+    handbook's, else "". A revision (修订再版) shares its original's (year, issue); that is the only
+    sharing allowed."""
+    if not FIRST_YEAR <= year <= this_year() + 1:
+        return f"「年度」：请填写 {FIRST_YEAR} 至 {this_year() + 1} 之间的年份"
     others = Handbook.objects.filter(year=year, issue=issue)
     if handbook is not None and handbook.pk:
         others = others.exclude(pk=handbook.pk)

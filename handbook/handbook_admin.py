@@ -65,7 +65,8 @@ class HandbookForm(WagtailAdminModelForm):
         if year and issue:
             refusal = arrange.issue_refusal(year, issue, self.instance)
             if refusal:
-                self.add_error("issue", refusal.split("：", 1)[1])
+                field = "year" if refusal.startswith("「年度」") else "issue"
+                self.add_error(field, refusal.split("：", 1)[1])
         return cleaned
 
     def fields_for_rule(self):

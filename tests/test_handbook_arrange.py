@@ -280,6 +280,9 @@ def test_an_editor_creates_a_draft_and_arranges_it_through_the_page(client, make
     assert "委员履职手册" in form, "the title's default"
     taken = client.post(create, {"year": this_year(), "issue": 1, "title": "委员履职手册", "preface": "前言"})
     assert f"{this_year()}年第1期已有手册" in taken.content.decode() and Handbook.objects.count() == 1
+    typed = {"year": 1999, "issue": 3, "title": "委员履职手册", "subtitle": "副标题留着", "preface": "前言"}
+    wrong = client.post(create, typed).content.decode()
+    assert f"请填写 2000 至 {this_year() + 1} 之间的年份" in wrong and "副标题留着" in wrong, "what was typed stays"
     response = client.post(
         create, {"year": YEAR, "issue": 5, "title": "委员履职手册", "preface": "各位委员：\n\n你们好。"}
     )
