@@ -23,6 +23,7 @@ from lianxin_site.admin_helpers import IndexView, ModelAdmin, ReadOnlyPermission
 
 from . import rules
 from .copies import check_copies
+from .handbook_admin import HandbookAdmin
 from .models import ReflectionCopy
 
 POOL_PATH = "handbook/reflections"
@@ -211,7 +212,7 @@ class HandbookGroup(ModelAdminGroup):
     menu_label = _("委员履职手册")
     menu_icon = "openquote"
     menu_order = 236
-    items = (ReflectionAdmin,)
+    items = (ReflectionAdmin, HandbookAdmin)
 
 
 admin_urls = [
