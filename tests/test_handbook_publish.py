@@ -195,6 +195,7 @@ def test_make_page_creates_a_draft_page_in_review_for_logged_in_users(book, make
     assert "春风吹进社区里，<br>委员走访到家门。<br>&lt;b&gt;民声&lt;/b&gt;记在心头上。" in html
     assert "王丽 · 教育界" in html and "王丽：守护孩子们的课后时光" in html
     assert f'href="{handbook.document.url}"' in html and "下载 PDF" in html
+    assert Client().get(page.url).status_code == 302, "what a member saw is never kept for visitors"
 
 
 # --- 修订再版
@@ -233,7 +234,16 @@ def test_a_revision_copies_the_handbook_and_its_publish_keeps_the_documents_addr
         assert f.read() != first_bytes
     assert document.file.storage.listdir("documents")[1] == ["handbook-2026-1.pdf"], "the old bytes are gone"
     assert list(Handbook.objects.latest_versions()) == [revision]
-    assert HandbookPage.objects.get().current_handbook() == revision
+    page = HandbookPage.objects.get()
+    assert page.current_handbook() == revision
+
+    # The page (approved now) shows the revision, with the same download address.
+    state = WorkflowState.objects.get(object_id=str(page.pk), status=WorkflowState.STATUS_IN_PROGRESS)
+    state.current_task_state.specific.task.specific.on_action(state.current_task_state, reviewer, "approve")
+    member = Client()
+    member.force_login(make_user(roles.MEMBER, member=members["teacher"]))
+    html = member.get(page.url).content.decode()
+    assert "修订第2版" in html and "医药卫生界" not in html and f'href="{address}"' in html
 
 
 def test_an_editor_cannot_publish_and_a_reviewer_cannot_revise(book, make_user, fake_pdf):
