@@ -81,10 +81,6 @@ def newer_version(handbook):
     )
 
 
-def may_revise(handbook):
-    return handbook.is_published and newer_version(handbook) is None
-
-
 def published_for(user):
     """The handbooks a logged-in account reads and downloads: each (year, 期数)'s newest published
     version that has its PDF, newest first. None for visitors (the collection wants a login)."""
@@ -93,13 +89,21 @@ def published_for(user):
     return Handbook.objects.latest_versions().filter(document__isnull=False).select_related("document")
 
 
+def _locked(handbook):
+    """The handbook's row, locked and read again (call inside atomic())."""
+    row = locked(Handbook.objects.filter(pk=handbook.pk)).first()
+    if row is None:
+        raise PublishError("这本手册已不存在。")
+    return row
+
+
 @transaction.atomic
 def publish(handbook, user, *, make_page=False):
     """Publish the 草稿 `handbook` as `user` (a 审核员): refuses with PublishError listing every
     problem, or that someone published it first, writing nothing. Returns the handbook."""
     if not user.has_perm(PUBLISH):
         raise PermissionDenied("只有审核员可以发布委员履职手册。")
-    handbook = locked(Handbook.objects.filter(pk=handbook.pk)).get()
+    handbook = _locked(handbook)
     if handbook.is_published:
         raise PublishError(already_published(handbook))
     newer = newer_version(handbook)
@@ -129,7 +133,7 @@ def revise(handbook, user):
     items (the same reflections) and 委员风采 highlights. Returns the new draft."""
     if not user.has_perm(REVISE):
         raise PermissionDenied("只有编辑可以修订再版。")
-    handbook = locked(Handbook.objects.filter(pk=handbook.pk)).get()
+    handbook = _locked(handbook)
     if not handbook.is_published:
         raise PublishError(f"{handbook.document_title()}还没有发布，可以直接修改，不需要修订再版。")
     newer = newer_version(handbook)

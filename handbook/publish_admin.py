@@ -34,7 +34,8 @@ def publish_view(request, pk):
             if len(exc.problems) == 1:
                 messages.error(request, f"没有发布：{exc.problems[0]}。")
             else:
-                messages.error(request, f"没有发布：发现 {len(exc.problems)} 个问题，见下方列表。")
+                listed = "；".join(exc.problems)
+                messages.error(request, f"没有发布：发现 {len(exc.problems)} 个问题（{listed}）。")
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         else:
@@ -78,6 +79,6 @@ def revise_view(request, pk):
 
 
 publish_urls = [
-    path("handbook/<int:pk>/publish/", publish_view, name="handbook_publish"),
-    path("handbook/<int:pk>/revise/", revise_view, name="handbook_revise"),
+    path("handbook/handbooks/<int:pk>/publish/", publish_view, name="handbook_publish"),
+    path("handbook/handbooks/<int:pk>/revise/", revise_view, name="handbook_revise"),
 ]

@@ -9,6 +9,7 @@ import sys
 import types
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -254,7 +255,7 @@ def test_an_editor_cannot_publish_and_a_reviewer_cannot_revise(book, make_user, 
     # The admin answers a refused admin page by sending the user back to its dashboard with a message.
     assert client.get(publish_url(handbook))["Location"] == reverse("wagtailadmin_home")
     assert client.post(publish_url(handbook))["Location"] == reverse("wagtailadmin_home")
-    with pytest.raises(publish.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         publish.publish(handbook, editor)
     nothing_written(handbook)
 
@@ -327,3 +328,21 @@ def test_two_reviewers_publishing_at_once_one_wins_and_the_other_is_told(book, m
     assert any("不能再次发布" in t for t in told)
     assert Document.objects.count() == 1 and Handbook.objects.get().is_published
     assert Page.objects.type(HandbookPage).count() <= 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_editors_revising_at_once_make_one_draft(book, make_user, fake_pdf):
+    handbook = publish.publish(book["handbook"], make_user(roles.REVIEWER))
+    editors = [make_user(roles.EDITOR) for _ in range(2)]
+
+    def revise_as(editor):
+        try:
+            return publish.revise(handbook, editor).version
+        except publish.PublishError as exc:
+            return str(exc)
+
+    results = at_once(lambda: revise_as(editors[0]), lambda: revise_as(editors[1]))
+    assert 2 in results
+    assert any(isinstance(r, str) and "已有修订第 2 版（草稿）" in r for r in results)
+    assert Handbook.objects.filter(version=2).count() == 1
+    assert HandbookSection.objects.filter(handbook__version=2).count() == 2
