@@ -93,37 +93,76 @@ def _locked(handbook):
     """The handbook's row, locked and read again (call inside atomic())."""
     row = locked(Handbook.objects.filter(pk=handbook.pk)).first()
     if row is None:
-        raise PublishError("这本手册已不存在。")
+        raise PublishError("这本手册已不存在")
     return row
 
 
-@transaction.atomic
-def publish(handbook, user, *, make_page=False):
-    """Publish the 草稿 `handbook` as `user` (a 审核员): refuses with PublishError listing every
-    problem, or that someone published it first, writing nothing. Returns the handbook."""
-    if not user.has_perm(PUBLISH):
-        raise PermissionDenied("只有审核员可以发布委员履职手册。")
-    handbook = _locked(handbook)
+def _refusals(handbook, make_page):
+    """Why `handbook` (read just now) cannot be published: someone did first, a newer version
+    exists, or its problems. [] when it may be."""
     if handbook.is_published:
-        raise PublishError(already_published(handbook))
+        return [already_published(handbook)]
     newer = newer_version(handbook)
     if newer is not None:
-        raise PublishError(f"{handbook.document_title()}已有第 {newer.version} 版，只能发布最新的版本。")
-    problems = publish_problems(handbook, make_page=make_page)
-    if problems:
-        raise PublishError(problems)
+        return [f"{handbook.document_title()}已有第 {newer.version} 版，只能发布最新的版本"]
+    return publish_problems(handbook, make_page=make_page)
+
+
+def _fingerprint(handbook):
+    """Everything of the handbook its PDF prints, to tell whether an editor changed it meanwhile."""
+    contents = contents_of(handbook)
+    return (
+        Handbook.objects.filter(pk=handbook.pk)
+        .values_list("year", "issue", "title", "subtitle", "cover_image", "preface")
+        .first(),
+        [
+            (
+                s.pk,
+                s.title,
+                s.intro,
+                [(e.number, e.text, e.reflection.genre, e.reflection.mark, e.withdrawn) for e in s.entries],
+            )
+            for s in contents.sections
+        ],
+        [(h.item.pk, h.item.story_id, h.excerpt, h.photo.pk if h.photo else None) for h in contents.highlights],
+    )
+
+
+def publish(handbook, user, *, make_page=False):
+    """Publish the 草稿 `handbook` as `user` (a 审核员): refuses with PublishError listing every
+    problem, or that someone published it first, writing nothing. Returns the handbook.
+
+    The PDF is rendered before the write transaction (a long handbook takes seconds, and SQLite
+    would hold its one write lock all that time); under the lock everything is checked again and
+    the handbook must be as it was rendered, or nothing is written."""
+    if not user.has_perm(PUBLISH):
+        raise PermissionDenied("只有审核员可以发布委员履职手册。")
+    handbook = Handbook.objects.filter(pk=handbook.pk).first()
+    if handbook is None:
+        raise PublishError("这本手册已不存在")
+    refusals = _refusals(handbook, make_page)
+    if refusals:
+        raise PublishError(refusals)
+    rendered = _fingerprint(handbook)
 
     from .pdf import render_handbook  # WeasyPrint loads only when a handbook is rendered
 
     data = render_handbook(handbook)
-    handbook.document = _store(handbook, data, user)
-    page = kept_page(handbook)
-    if page is None and make_page:
-        page = _draft_page(handbook, user)
-    handbook.page = page
-    handbook.status = Handbook.Status.PUBLISHED
-    handbook.published_by, handbook.published_at = user, timezone.now()
-    handbook.save(update_fields=["document", "page", "status", "published_by", "published_at"])
+    with transaction.atomic():
+        handbook = _locked(handbook)
+        refusals = _refusals(handbook, make_page)
+        if refusals:
+            raise PublishError(refusals)
+        if _fingerprint(handbook) != rendered:
+            raise PublishError("发布过程中手册被编辑修改过，没有发布；请查看后重新发布")
+        handbook.document = _store(handbook, data, user)
+        page = kept_page(handbook)
+        if page is None and make_page:
+            page = _draft_page(handbook, user)
+        handbook.page = page
+        handbook.status = Handbook.Status.PUBLISHED
+        handbook.published_by, handbook.published_at = user, timezone.now()
+        handbook.save(update_fields=["document", "page", "status", "published_by", "published_at"])
     return handbook
 
 
@@ -135,11 +174,11 @@ def revise(handbook, user):
         raise PermissionDenied("只有编辑可以修订再版。")
     handbook = _locked(handbook)
     if not handbook.is_published:
-        raise PublishError(f"{handbook.document_title()}还没有发布，可以直接修改，不需要修订再版。")
+        raise PublishError(f"{handbook.document_title()}还没有发布，可以直接修改，不需要修订再版")
     newer = newer_version(handbook)
     if newer is not None:
         state = "草稿" if not newer.is_published else "已发布"
-        raise PublishError(f"{handbook.document_title()}已有修订第 {newer.version} 版（{state}），请在最新版本上修改。")
+        raise PublishError(f"{handbook.document_title()}已有修订第 {newer.version} 版（{state}），请在最新版本上修改")
     copy = Handbook.objects.create(
         year=handbook.year,
         issue=handbook.issue,
@@ -180,7 +219,7 @@ def already_published(handbook):
     who = handbook.published_by
     name = (who.get_full_name() or who.get_username()) if who else "他人"
     when = f"于 {timezone.localtime(handbook.published_at):%m月%d日 %H:%M} " if handbook.published_at else ""
-    return f"{handbook.document_title()}已由{name}{when}发布，不能再次发布；如需更正，请用「修订再版」。"
+    return f"{handbook.document_title()}已由{name}{when}发布，不能再次发布；如需更正，请用「修订再版」"
 
 
 def handbook_collection():

@@ -69,7 +69,7 @@ def revise_view(request, pk):
     try:
         draft = publish.revise(handbook, request.user)
     except publish.PublishError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, f"没有修订再版：{exc}。")
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse(ARRANGE_URL, args=[pk])

@@ -129,6 +129,22 @@ def test_every_problem_is_listed_in_the_committees_words_and_nothing_is_written(
     nothing_written(handbook)
 
 
+def test_a_handbook_changed_while_its_pdf_renders_is_not_published(book, make_user, monkeypatch):
+    handbook = book["handbook"]
+
+    def render_while_an_editor_renames(rendering):
+        HandbookSection.objects.filter(pk=book["health"].pk).update(title="医卫界")
+        return fake_render(rendering)
+
+    monkeypatch.setitem(
+        sys.modules, "handbook.pdf", types.SimpleNamespace(render_handbook=render_while_an_editor_renames)
+    )
+    with pytest.raises(publish.PublishError) as refused:
+        publish.publish(handbook, make_user(roles.REVIEWER), make_page=True)
+    assert refused.value.problems == ["发布过程中手册被编辑修改过，没有发布；请查看后重新发布"]
+    nothing_written(handbook)
+
+
 def test_an_empty_handbook_is_not_published(db, make_user, fake_pdf):
     handbook = Handbook.objects.create(year=2026, issue=2)
     with pytest.raises(publish.PublishError) as refused:
