@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
 from contacts import rules as contacts
+from handbook import publish as handbook_publish
 from handbook import rules as handbook
 from lianxin_site.dates import this_year
 from performance import rules as performance
@@ -44,6 +45,7 @@ def forms_context(user):
         "has_record": performance.member_of(user) is not None,
         "has_contacts": contacts.member_of(user) is not None,
         "writes_reflections": handbook.member_of(user) is not None,
+        "handbooks": handbook_publish.published_for(user),
         "convened_station": stations.convener_station(user),
         "street_group": stations.liaison_group(user),
         "applications": WorkstationApplication.objects.filter(applicant=user).select_related("committee"),

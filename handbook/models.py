@@ -228,3 +228,12 @@ class HandbookPage(Page):
             Handbook.objects.latest_versions().filter(year=self.handbook.year, issue=self.handbook.issue).first()
             or self.handbook
         )
+
+    def get_context(self, request, *args, **kwargs):
+        """The newest version's sections and highlights (contents.contents_of), as its PDF has them."""
+        from .contents import contents_of
+
+        context = super().get_context(request, *args, **kwargs)
+        current = self.current_handbook()
+        context.update(current=current, contents=contents_of(current))
+        return context

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
@@ -47,7 +49,9 @@ if settings.DEBUG:
 if settings.SERVE_MEDIA:  # dev and tests; in production the web server serves /media/
     from django.views.static import serve
 
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # documents/ is left out, as nginx leaves it out: documents go through Wagtail's checked view.
+    media = re.escape(settings.MEDIA_URL.strip("/"))
+    urlpatterns += [re_path(rf"^{media}/(?!documents/)(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 # Wagtail's own addresses, then its pages through content.views.serve (the route from the cache).
 urlpatterns += [pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"]

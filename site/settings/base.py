@@ -245,6 +245,9 @@ AXES_VERBOSE = False
 # LoginRequiredMixin) sends them to the front end's login page, which brings them back.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_home"
+# Pages and documents open to logged-in users only (the 委员履职手册) send visitors to the same page,
+# not to Wagtail's own login form at /_util/login/.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 # Uploaded rosters can be large spreadsheets.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -279,6 +282,10 @@ PUBLIC_URL = public_url(os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"))
 WAGTAILADMIN_BASE_URL = PUBLIC_URL
 WAGTAILAPI_BASE_URL = PUBLIC_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Documents go out only through Wagtail's view at /documents/<id>/<name>, which checks the collection's
+# restriction (the 委员履职手册 are for logged-in users) and streams the file: never a redirect to
+# /media/documents/, which nginx refuses (deploy/nginx.conf) and the dev server does not serve (urls.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # PostgreSQL's "simple" configuration: no English stemming; Chinese is indexed as
 # bigrams by content/cjk.py, which both databases then match the same way.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
