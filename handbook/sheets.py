@@ -213,7 +213,7 @@ def _change(row, kind, **more):
     member = row.member
     return {
         "line": row.line,
-        "type": kind,  # new, exists, error
+        "type": kind,  # new, exists, error; ok: a good row of a file with problems
         "member": f"{member.name}（{member.code}）" if member else "",
         "code": row.cells["code"],
         "name": row.cells["name"],
@@ -253,8 +253,13 @@ def import_paper(data, user, dry_run=True):
             first_line[row.key()] = row.line
             new.append(row)
             report.changes.append(_change(row, "new"))
+    if not report.ok:  # nothing is added from a file with a problem: its good rows are only 无误
+        for change in report.changes:
+            if change["type"] == "new":
+                change["type"] = "ok"
+        return report
     report.created = len(new)
-    if not dry_run and new and report.ok:
+    if not dry_run and new:
         _write(report, new, user)
     return report
 
