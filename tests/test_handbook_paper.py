@@ -356,3 +356,41 @@ def test_the_blank_template_reads_back_as_the_import_expects(client, editor):
     response = client.post(IMPORT, {"file": ContentFile(response.content, name="空白.xlsx")})
     record = ReflectionImport.objects.get()
     assert (record.report["total"], record.report["created"], record.report["errors"]) == (0, 0, [])
+
+
+# --- two at once, in threads with their own connections, as two server workers would
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirms_at_once_import_once_and_the_other_is_told(make_user, roster):
+    from .test_concurrency import at_once, client_of, messages_of
+
+    editor = make_user(roles.EDITOR)
+    record, _page = upload(client_of(editor), GOOD[:2])
+    url = reverse("handbook_paper_import_preview", args=[record.pk])
+    tabs = [client_of(editor), client_of(editor)]
+
+    responses = at_once(lambda: tabs[0].post(url), lambda: tabs[1].post(url))
+
+    assert [r.status_code for r in responses] == [302, 302], "no error page for either"
+    told = [messages_of(tab, url) for tab in tabs]
+    done = [words for words in told if "纸质履职心语已导入：新增 2 条" in words]
+    refused = [
+        words for words in told if "这份纸质履职心语表已经导入过了" in words or "这份纸质履职心语表正在导入" in words
+    ]
+    assert len(done) == 1 and len(refused) == 1, told
+    assert Reflection.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_editors_typing_in_the_same_paper_at_once_keep_one(make_user, roster):
+    from .test_concurrency import at_once, client_of
+
+    editors = [client_of(make_user(roles.EDITOR)), client_of(make_user(roles.EDITOR))]
+
+    responses = at_once(*(lambda client=client: type_in(client, roster["zhao"]) for client in editors))
+
+    assert sorted(r.status_code for r in responses) == [200, 302], "one saves, the other sees the form again"
+    loser = next(r for r in responses if r.status_code == 200).content.decode()
+    assert "赵敏" in loser and "已有内容相同的纸质录入" in loser
+    assert Reflection.objects.count() == 1
