@@ -162,18 +162,24 @@ def paper_twins(keys):
     return twins
 
 
-@transaction.atomic
-def save_paper(user, member, *, year, genre, text, image=None):
-    """Keep a 履职心语 handed in on paper, typed in or imported by an editor: source 纸质录入,
-    submitted by the editor. Refuses (PaperError) what paper_problems() finds, and (PaperTwin) an
-    entry the member already has on paper, same year and text: the member's row is locked first,
-    so of two editors typing in the same sheet at once, one keeps it. `image`: a checked upload, or None."""
+def _checked_paper(user, member, year, genre, text):
+    """(member, year, genre, text as kept), or PaperError for what paper_problems() finds."""
     if not user.has_perm(MARK):
         raise PermissionDenied("只有编辑可以录入纸质投稿。")
     text = paper_text(text)
     problems = paper_problems(year=year, genre=genre, text=text)
     if problems:
         raise PaperError(problems)
+    return member, year, genre, text
+
+
+@transaction.atomic
+def save_paper(user, member, *, year, genre, text, image=None):
+    """Keep a 履职心语 handed in on paper, typed in by an editor: source 纸质录入, submitted by the
+    editor. Refuses (PaperError) what paper_problems() finds, and (PaperTwin) an entry the member
+    already has on paper, same year and text: the member's row is locked first, so of two editors
+    typing in the same paper at once, one keeps it. `image`: a checked upload, or None."""
+    member, year, genre, text = _checked_paper(user, member, year, genre, text)
     locked(Member.objects.filter(pk=member.pk)).get()
     twin = paper_twins([(member.pk, year, text)]).get((member.pk, year, text))
     if twin is not None:
@@ -183,6 +189,38 @@ def save_paper(user, member, *, year, genre, text, image=None):
     )
     transaction.on_commit(check_copies, robust=True)
     return reflection
+
+
+@transaction.atomic
+def save_papers(user, papers):
+    """Keep many paper entries at once (an import), each checked as save_paper checks one.
+    `papers`: [(member, year, genre, text)]. One the member already has on paper (typed in since
+    the preview, or earlier in `papers`) is skipped, not refused. All or nothing: a PaperError
+    (its `index` says which paper) writes none. Returns [(created, entry pk)], one per paper; pk
+    is the entry already there when skipped (None for a repeat within `papers`)."""
+    checked = []
+    for index, paper in enumerate(papers):
+        try:
+            checked.append(_checked_paper(user, *paper))
+        except PaperError as exc:
+            exc.index = index
+            raise
+    list(locked(Member.objects.filter(pk__in={member.pk for member, *_rest in checked})).only("pk"))
+    twins = paper_twins((member.pk, year, text) for member, year, _genre, text in checked)
+    results, fresh, first = [], [], {}
+    for member, year, genre, text in checked:
+        key = (member.pk, year, text)
+        if key in twins or key in first:
+            results.append((False, twins.get(key)))
+            continue
+        first[key] = Reflection(
+            member=member, year=year, source=Source.PAPER, genre=genre, text=text, submitted_by=user
+        )
+        fresh.append(first[key])
+        results.append((True, first[key]))
+    Reflection.objects.bulk_create(fresh)
+    transaction.on_commit(check_copies, robust=True)
+    return [(created, entry.pk if created else entry) for created, entry in results]
 
 
 # --- the editors' pool (admin 委员履职手册 › 履职心语)

@@ -10,7 +10,7 @@ put under the sheet's own line as `第 N 行「列」：…`; the sheet adds wha
 unknown 委员证号, a name that is not the member's, an unreadable year, a word that is not a 体裁).
 With any problem nothing is written. A row whose member, year and text already stand as a paper
 entry, or repeat an earlier row of the file, is 已有 and skipped: the same file imported twice
-writes nothing the second time. Writing is rules.save_paper, row by row in one transaction."""
+writes nothing the second time. Writing is rules.save_papers, all rows in one transaction."""
 
 import io
 import re
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 import openpyxl
 from django.conf import settings
-from django.db import transaction
 from django.utils.text import Truncator
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -149,6 +148,11 @@ def read_text(value):
     return rules.paper_text(cell_text(value))
 
 
+def read_words(value):
+    """A 委员证号 or 姓名 cell as typed (an exported sheet's '= undone)."""
+    return unsafe_cell(cell_text(value))
+
+
 def _compact(name):
     return "".join(name.split())
 
@@ -158,7 +162,7 @@ def _row(line, cells, members, formulas):
     `formulas`: {column: message} of the line's formulas without a value, said in place of
     whatever their empty cell would have been told."""
     found = {}  # column -> message
-    code, name = unsafe_cell(cell_text(cells["委员证号"])), unsafe_cell(cell_text(cells["姓名"]))
+    code, name = read_words(cells["委员证号"]), read_words(cells["姓名"])
     member = members.get(code)
     if not code:
         found["委员证号"] = "「委员证号」：请填写投稿委员的委员证号"
@@ -180,8 +184,8 @@ def _row(line, cells, members, formulas):
     if genre_typed and not genre:
         found["体裁"] = f"「体裁」：“{genre_typed}”不是可选的体裁，应为{rules.GENRE_WORDS}"
     text = read_text(cells["履职心语"])
-    for name_, message in rules.paper_problems(year=year, genre=genre, text=text).items():
-        found.setdefault(COLUMN_OF[name_], message)
+    for field_name, message in rules.paper_problems(year=year, genre=genre, text=text).items():
+        found.setdefault(COLUMN_OF[field_name], message)  # an unreadable year or 体裁 is named above
     found.update(formulas)
     typed = {"code": code, "name": name, "year": year_typed, "genre": genre_typed}
     row = Row(line, member, year, genre, text, typed)
@@ -199,7 +203,7 @@ def check_rows(table, formulas):
             name = table.header[column]
             message = f"「{name}」：这一格是公式{formula}，表格里没有它的计算结果，请改为直接填写内容后再上传。"
             formula_at.setdefault(line, {})[name] = message
-    codes = {cell_text(values[index["委员证号"]]) for values in table.rows if index["委员证号"] < len(values)}
+    codes = {read_words(values[index["委员证号"]]) for values in table.rows if index["委员证号"] < len(values)}
     members = {m.code: m for m in Member.objects.filter(code__in=codes - {""}).only("pk", "code", "name")}
     rows = []
     for line, values in zip(table.lines, table.rows, strict=True):
@@ -265,20 +269,24 @@ def import_paper(data, user, dry_run=True):
 
 
 def _write(report, rows, user):
-    """rules.save_paper for each new row, all in one transaction: an entry typed in by a colleague
-    since the preview is skipped as 已有; nothing else can be refused that the check let through."""
+    """rules.save_papers, all rows at once: an entry typed in by a colleague since the preview is
+    skipped as 已有; a row refused now (it passed the same checks a moment ago) writes nothing."""
     by_line = {change["line"]: change for change in report.changes}
-    with transaction.atomic():
-        for row in rows:
-            change = by_line[row.line]
-            try:
-                entry = rules.save_paper(user, row.member, year=row.year, genre=row.genre, text=row.text)
-            except rules.PaperTwin as twin:
-                report.created -= 1
-                report.unchanged += 1
-                change.update(type="exists", entry=twin.pk)
-            else:
-                change["entry"] = entry.pk
+    try:
+        results = rules.save_papers(user, [(row.member, row.year, row.genre, row.text) for row in rows])
+    except rules.PaperError as exc:
+        row = rows[exc.index]
+        report.created = 0
+        report.errors += [f"第 {row.line} 行{message}" for message in exc.errors.values()]
+        return
+    for row, (created, pk) in zip(rows, results, strict=True):
+        change = by_line[row.line]
+        if created:
+            change["entry"] = pk
+        else:
+            report.created -= 1
+            report.unchanged += 1
+            change.update(type="exists", entry=pk)
 
 
 def confirm_import(record_id, user):

@@ -394,3 +394,19 @@ def test_two_editors_typing_in_the_same_paper_at_once_keep_one(make_user, roster
     loser = next(r for r in responses if r.status_code == 200).content.decode()
     assert "赵敏" in loser and "已有内容相同的纸质录入" in loser
     assert Reflection.objects.count() == 1
+
+
+def test_save_papers_writes_all_or_nothing_and_skips_what_stands(editor, roster):
+    typed = rules.save_paper(editor, roster["li"], year=YEAR, genre="story", text="一个故事")
+    with pytest.raises(rules.PaperError) as refused:
+        rules.save_papers(editor, [(roster["wang"], YEAR, "poem", "一首诗"), (roster["zhao"], YEAR, "prose", "散文")])
+    assert refused.value.index == 1 and "「体裁」：应为一句话、诗词、故事、歌词或书法作品" in str(refused.value)
+    assert list(Reflection.objects.all()) == [typed], "the good paper before it was not kept either"
+
+    results = rules.save_papers(
+        editor,
+        [(roster["wang"], YEAR, "poem", "一首诗\r\n第二句"), (roster["li"], YEAR, "story", "\n一个故事\n")],
+    )
+    created = Reflection.objects.get(member=roster["wang"])
+    assert results == [(True, created.pk), (False, typed.pk)]
+    assert (created.text, created.source, created.submitted_by) == ("一首诗\n第二句", "paper", editor)
