@@ -113,7 +113,7 @@ def import_page(request):
             "form": form,
             "page": Paginator(records, PER_PAGE).get_page(request.GET.get("p")),
             "limit": sheets.max_upload_bytes(),
-            "guide": sheets.GUIDE,
+            "guide": sheets.guide(),
             "pool_url": reverse(INDEX_URL),
         },
     )

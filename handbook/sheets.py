@@ -55,18 +55,21 @@ def max_upload_bytes():
 # ---------------------------------------------------------------------------
 # The blank template
 
-GUIDE = (
-    ("序号", "可不填，导入时不读取。"),
-    ("年度", f"四位年份，如 {this_year()}；履职心语归入这一年度的遴选。"),
-    ("委员证号", "投稿委员的委员证号，须在委员名册中。请设为文本格式，否则 Excel 会去掉开头的 0。"),
-    ("姓名", "投稿委员的姓名，须与委员证号相符（用来核对委员证号有没有填错）。"),
-    ("体裁", f"{rules.GENRE_WORDS}，必填。"),
-    ("履职心语", f"纸质稿的全文，不超过 {rules.TEXT_MAX} 字；单元格内的换行（Alt+回车）会保留，诗词请每句一行。"),
-    (
-        "",
-        "每行一条履职心语。同一委员、同一年度、内容相同的纸质录入已有时显示为“已有，跳过”，同一文件再次导入不会重复。",
-    ),
-)
+
+def guide():
+    """How to fill each column, for the template's 填写说明 and the upload page (this year read now)."""
+    return (
+        ("序号", "可不填，导入时不读取。"),
+        ("年度", f"四位年份，如 {this_year()}；履职心语归入这一年度的遴选。"),
+        ("委员证号", "投稿委员的委员证号，须在委员名册中。请设为文本格式，否则 Excel 会去掉开头的 0。"),
+        ("姓名", "投稿委员的姓名，须与委员证号相符（用来核对委员证号有没有填错）。"),
+        ("体裁", f"{rules.GENRE_WORDS}，必填。"),
+        ("履职心语", f"纸质稿的全文，不超过 {rules.TEXT_MAX} 字；单元格内的换行（Alt+回车）会保留，诗词请每句一行。"),
+        (
+            "",
+            "每行一条履职心语。同一委员、同一年度、内容相同的纸质录入已有时显示为“已有，跳过”，同一文件再次导入不会重复。",
+        ),
+    )
 
 
 def blank_template():
@@ -89,15 +92,15 @@ def blank_template():
     for column, width in zip("ABCDEF", (6, 8, 14, 10, 10, 80), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列", "填写方法"])
-    for cell in guide[1]:
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列", "填写方法"])
+    for cell in notes[1]:
         cell.font = Font(bold=True)
-    for row in GUIDE:
-        guide.append(list(row))
-    guide.column_dimensions["A"].width = 12
-    guide.column_dimensions["B"].width = 90
-    for row in guide.iter_rows(min_row=2):
+    for row in guide():
+        notes.append(list(row))
+    notes.column_dimensions["A"].width = 12
+    notes.column_dimensions["B"].width = 90
+    for row in notes.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()

@@ -349,6 +349,7 @@ def test_imported_entries_are_compared_for_copies(client, editor, roster, django
 
 def test_the_blank_template_reads_back_as_the_import_expects(client, editor):
     client.force_login(editor)
+    assert "须与委员证号相符" in client.get(IMPORT).content.decode(), "how to fill each column"
     response = client.get(reverse("handbook_paper_import_template"))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert [cell.value for cell in workbook.worksheets[0][1]] == HEADER
