@@ -5,6 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from lianxin_site.imports import KeptUpload
+from lianxin_site.storage import private_storage
+
 
 class ReflectionCopy(models.Model):
     """`reflection` may be copied from `original` (切忌抄袭): `share` of its bigrams are in it
@@ -21,6 +24,18 @@ class ReflectionCopy(models.Model):
 
     def __str__(self):
         return f"#{self.reflection_id} 与 #{self.original_id} 相同 {self.share:.0%}"
+
+
+class ReflectionImport(KeptUpload):
+    """One uploaded xlsx of 履职心语 handed in on paper (sheets.py), kept like the other imports."""
+
+    # Members' names and their texts: kept where the web server never serves it.
+    file = models.FileField(_("文件"), upload_to="reflection_imports/%Y/%m/", storage=private_storage, max_length=255)
+
+    class Meta:
+        verbose_name = _("履职心语导入记录")
+        verbose_name_plural = _("履职心语导入记录")
+        ordering = ["-uploaded_at", "-pk"]
 
 
 # ---------------------------------------------------------------------------
