@@ -120,7 +120,7 @@ class ReflectionAdmin(ModelAdmin):
         get_object_or_404(rules.pool_visible_to(request.user), pk=id_or_404(instance_pk))
         return super().inspect_view(request, instance_pk)
 
-    @admin.display(description=mark_safe('<span class="visually-hidden">选择</span>'))
+    @admin.display(description=mark_safe('<span class="w-sr-only">选择</span>'))
     def pick(self, obj):
         return format_html(
             '<input type="checkbox" name="pk" value="{}" form="mark-form" aria-label="选择 #{}">', obj.pk, obj.pk
