@@ -92,6 +92,7 @@ def test_an_editor_types_one_in_and_it_stands_in_the_pool_as_paper(client, edito
     assert "纸质录入" in pool and "王丽" in pool
     page = client.get(reverse("handbook_reflections_modeladmin_inspect", args=[entry.pk])).content.decode()
     assert "春风化雨，<br>润物无声。" in page and "纸质录入" in page
+    assert f"{editor.username} 于" in page and "录入" in page, "the entry page says who typed it in"
 
 
 def test_save_and_type_in_the_next_comes_back_with_the_year(client, editor, roster):
