@@ -31,6 +31,7 @@ DEMO_ACCOUNTS = [
     ("leader_health", "医药卫生界 · 界别组长", roles.SECTOR_LEADER, {"sector": "医药卫生界"}),
     ("leader_culture", "文化艺术界 · 界别组长", roles.SECTOR_LEADER, {"sector": "文化艺术界"}),
     ("editor", "宣传编辑 · 周编辑", roles.EDITOR, {}),
+    ("reviewer", "审核员 · 吴主任", roles.REVIEWER, {}),
     ("secretary", "秘书长", roles.SECRETARY_GENERAL, {}),
     ("vicechair", "分管副主席", roles.VICE_CHAIR, {}),
     ("chairs", "主席会议", roles.CHAIRS_MEETING, {}),
