@@ -62,13 +62,29 @@ SONG_LINES = [
     "为民履职 我们在路上",
 ]
 THEMES = ["社区养老", "垃圾分类", "课后服务", "背街小巷", "营商环境", "义诊下乡", "法律援助", "非遗传承"]
+# A sentence is put together from when, where, what and what the member took from it: thousands of
+# different ones, so that the pool's copy check (handbook/copies.py) flags what it would in life.
+WHEN = ["今年春天", "入夏以来", "去年冬天", "换届以后", "每个周三", "汛期前后", "开学前夕", "年底之前"]
+WHERE = ["在胡同里", "在养老驿站", "在学校门口", "在菜市场", "在委员工作室", "在田间地头", "在企业车间", "在议事厅"]
+DID = [
+    "听老人讲了半天停车难",
+    "和家长们商量接送的事",
+    "把居民的意见一条条记下",
+    "帮商户算了一笔房租账",
+    "陪医生走了三个村",
+    "和年轻人聊就业",
+    "看了垃圾分类的新驿站",
+    "把提案的答复念给大家听",
+]
+
+
+def sentence(rng):
+    return f"{rng.choice(WHEN)}，{rng.choice(WHERE)}{rng.choice(DID)}，{rng.choice(PHRASES)}。"
 
 
 def reflection_text(genre, rng):
-    """A 履职心语 of `genre` as a member would write it: a sentence, a poem (lines, a blank line
-    between stanzas), a song, or a story of several paragraphs (one line each)."""
-    if genre == Reflection.Genre.SENTENCE:
-        return "，".join(rng.sample(PHRASES, rng.choice((1, 2, 3)))) + "。"
+    """A 履职心语 of `genre` as a member would write it: mostly a sentence or two; a poem (lines, a
+    blank line between stanzas), a song, or a story of a few paragraphs (one line each)."""
     if genre == Reflection.Genre.POEM:
         stanzas = [rng.sample(POEM_LINES, 4) for _ in range(rng.choice((1, 2)))]
         return "\n\n".join(
@@ -76,19 +92,15 @@ def reflection_text(genre, rng):
         )
     if genre == Reflection.Genre.LYRICS:
         return "\n".join(rng.sample(SONG_LINES, rng.choice((4, 5, 6))))
-    theme = rng.choice(THEMES)
-    paragraphs = []
-    for _ in range(rng.choice((2, 3, 4, 6))):
-        sentences = [
-            f"围绕{theme}，我和界别的委员们{rng.choice(('走访了十几户居民', '召开了三次座谈会', '跑遍了辖区的社区'))}",
-            *rng.sample(PHRASES, 4),
-        ]
-        paragraphs.append("，".join(sentences) + "。")
-    return "\n".join(paragraphs)
+    if genre == Reflection.Genre.STORY:
+        theme = rng.choice(THEMES)
+        return "\n".join(f"围绕{theme}，{sentence(rng)}{sentence(rng)}" for _ in range(rng.choice((1, 2, 3))))
+    return sentence(rng) + (sentence(rng) if rng.random() < 0.4 else "")
 
 
-GENRES = [Reflection.Genre.SENTENCE] * 8 + [Reflection.Genre.POEM] * 4 + [Reflection.Genre.STORY] * 5
-GENRES += [Reflection.Genre.LYRICS] * 2 + [""]
+# Most 履职心语 are a sentence or two (seed 000: 可以是一句话、一首诗、一篇故事、一首歌).
+GENRES = [Reflection.Genre.SENTENCE] * 14 + [Reflection.Genre.POEM] * 2 + [Reflection.Genre.STORY] * 2
+GENRES += [Reflection.Genre.LYRICS, ""]
 
 
 def photo_bytes(size, seed, noise=60, grain=0.3):

@@ -9,6 +9,7 @@ transaction rolled back afterwards."""
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.db import transaction
@@ -17,7 +18,7 @@ from forms_app.models import Reflection
 from handbook.contents import contents_of
 from handbook.demo import build_demo_handbook
 from handbook.models import Handbook, HandbookItem, HandbookSection
-from handbook.pdf import render_handbook
+from handbook.pdf import handbook_context, render_handbook
 from lianxin_site.committee import committee_name
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -53,7 +54,7 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
     """The fixture handbook's PDF on disk, its pages' text, and what it was built from."""
     folder = tmp_path_factory.mktemp("handbook")
     with django_db_blocker.unblock(), transaction.atomic():
-        handbook = build_demo_handbook(sections=6, reflections=44, highlights=3, photo_size=(1600, 1200))
+        handbook = build_demo_handbook(sections=6, reflections=60, highlights=3, photo_size=(1600, 1200))
         first = handbook.sections.order_by("order").first()
         poem = add_entry(handbook, first, POEM, Reflection.Genre.POEM, order=99)
         add_entry(handbook, first, TRICKY, Reflection.Genre.SENTENCE, order=100)
@@ -61,6 +62,7 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
         handbook.save()
         contents = contents_of(handbook)
         pdf = render_handbook(handbook)
+        context = handbook_context(handbook)
         info = {
             "title": handbook.title,
             "running_title": f"《{handbook.title}》{handbook.year}年第{handbook.issue}期",
@@ -68,6 +70,7 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
             "sections": [section.title for section in contents.sections],
             "poem": poem.pk,
             "bylines": [entry.byline for section in contents.sections for entry in section.entries],
+            "pictures": [context["cover"]] + [item["photo"] for item in context["highlights"]],
         }
         transaction.set_rollback(True)
     path = folder / "handbook.pdf"
@@ -173,6 +176,13 @@ def test_highlight_photos_are_print_renditions(printed):
     start = toc_numbers(printed)["委员风采"]
     pages_with_photos = {int(line.split()[0]) for line in images} - {1}
     assert min(pages_with_photos) == start and max(pages_with_photos) <= start + 2
+
+
+def test_photos_are_read_from_local_files_never_over_the_network(printed):
+    assert len(printed["pictures"]) == 4
+    for uri in printed["pictures"]:
+        assert uri.startswith("file:///"), uri
+        assert Path(unquote(uri.removeprefix("file://"))).is_file()
 
 
 def test_pictures_of_the_cover_and_the_contents_for_a_look(printed):
