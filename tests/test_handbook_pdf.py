@@ -18,7 +18,7 @@ from forms_app.models import Reflection
 from handbook.contents import contents_of
 from handbook.demo import build_demo_handbook
 from handbook.models import Handbook, HandbookItem, HandbookSection
-from handbook.pdf import handbook_context, render_handbook
+from handbook.pdf import PRINT_RENDITION, handbook_context, make_print_renditions, render_handbook
 from lianxin_site.committee import committee_name
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -215,3 +215,15 @@ def test_a_bare_handbook_has_no_preface_page_and_no_stray_punctuation(tmp_path, 
     assert lines_of(texts[0]) == ["委员履职手册", "2026年第2期", committee_name()]  # no empty subtitle, no picture
     assert not texts[1].strip() and lines_of(texts[2])[:2] == ["目录", "目录"]  # the 目录 comes straight after
     assert "前言" not in "".join(texts)
+
+
+@pytest.mark.django_db
+def test_print_renditions_can_be_made_before_the_first_pdf(members):
+    from handbook.demo import demo_image
+
+    cover = demo_image("封面", (1600, 1200), seed=1)
+    handbook = Handbook.objects.create(year=2026, cover_image=cover)
+    assert not cover.renditions.filter(filter_spec=PRINT_RENDITION).exists()
+    assert make_print_renditions.call(handbook.pk) == 1
+    rendition = cover.renditions.get(filter_spec=PRINT_RENDITION)
+    assert (rendition.width, rendition.height) == (1200, 900)
