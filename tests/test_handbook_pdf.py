@@ -21,6 +21,9 @@ from handbook.models import Handbook, HandbookItem, HandbookSection
 from handbook.pdf import PRINT_RENDITION, handbook_context, make_print_renditions, render_handbook
 from lianxin_site.committee import committee_name
 
+# Every test is a database test, so that pytest-django runs the module with them, before any
+# transactional test has flushed the rows migrations made (the root collection, the home page).
+pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).parent / "artifacts"
 POEM = "夜读提案到三更，\n窗外细雨落无声。\n\n明朝再把民情问，\n一纸建言寄深情。"
 TRICKY = "<script>alert(1)</script> 老街 & 新巷 <b>粗</b>"
@@ -204,7 +207,6 @@ def test_pictures_of_the_cover_and_the_contents_for_a_look(printed):
         assert (ARTIFACTS / f"{name}.png").stat().st_size < 200_000
 
 
-@pytest.mark.django_db
 def test_a_bare_handbook_has_no_preface_page_and_no_stray_punctuation(tmp_path, members):
     handbook = Handbook.objects.create(year=2026, issue=2, preface="")
     section = HandbookSection.objects.create(handbook=handbook, title="教育界", order=0)
@@ -217,7 +219,6 @@ def test_a_bare_handbook_has_no_preface_page_and_no_stray_punctuation(tmp_path, 
     assert "前言" not in "".join(texts)
 
 
-@pytest.mark.django_db
 def test_print_renditions_can_be_made_before_the_first_pdf(members):
     from handbook.demo import demo_image
 
