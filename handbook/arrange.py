@@ -28,6 +28,7 @@ from lianxin_site.errors import DomainError
 from people.models import Party, Sector
 
 from .models import Handbook, HandbookItem, HandbookSection, HandbookStory
+from .pdf import make_print_renditions_later
 
 PUBLISHED = "已发布的手册不能再修改，请用「修订再版」。"
 STALE = "页面内容已被其他编辑调整，没有修改；请查看最新的编排后再试。"
@@ -176,11 +177,14 @@ def create_handbook(user, **fields):
         raise ArrangeError(refusal)
     try:
         with transaction.atomic():  # two editors creating the same 期数 at once: the database keeps one
-            return Handbook.objects.create(
+            handbook = Handbook.objects.create(
                 created_by=user, **{name: fields[name] for name in HANDBOOK_FIELDS if name in fields}
             )
     except IntegrityError:
         raise ArrangeError(issue_refusal(fields["year"], fields["issue"]) or "请重新保存。") from None
+    if handbook.cover_image_id:
+        make_print_renditions_later(handbook)
+    return handbook
 
 
 @transaction.atomic
@@ -194,6 +198,7 @@ def save_handbook(handbook, **fields):
         if name in fields:
             setattr(row, name, fields[name])
     row.save()
+    make_print_renditions_later(row)  # the cover may be new: its print copy is made before the preview asks
     return row
 
 
@@ -401,6 +406,7 @@ def set_stories(handbook, story_ids):
     row.stories.exclude(story_id__in=ids).delete()
     rows = [kept.get(pk) or HandbookStory.objects.create(handbook=row, story=stories[pk], order=0) for pk in ids]
     _renumber(rows)
+    make_print_renditions_later(row)
     return rows
 
 
@@ -413,9 +419,11 @@ def add_story(handbook, story_pk, excerpt="", photo=None):
     if row.stories.filter(story=story).exists():
         raise ArrangeError(f"「{story.title}」已经选登。")
     last = row.stories.aggregate(last=Max("order"))["last"] or 0
-    return HandbookStory.objects.create(
+    highlight = HandbookStory.objects.create(
         handbook=row, story=story, excerpt=_excerpt(excerpt), photo=photo, order=last + 1
     )
+    make_print_renditions_later(row)  # the photo's print copy, made in the worker before the preview asks
+    return highlight
 
 
 @transaction.atomic
@@ -424,6 +432,7 @@ def update_story(handbook, highlight_pk, excerpt="", photo=None):
     highlight = _highlight(row, highlight_pk)
     highlight.excerpt, highlight.photo = _excerpt(excerpt), photo
     highlight.save(update_fields=["excerpt", "photo"])
+    make_print_renditions_later(row)
     return highlight
 
 

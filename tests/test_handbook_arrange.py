@@ -12,10 +12,11 @@ from django.utils import timezone
 from forms_app.models import ActivityKind, FiveOnesFiling, Reflection, ResultKind
 from handbook import arrange
 from handbook.models import Handbook, HandbookItem, HandbookSection, HandbookStory
+from handbook.pdf import PRINT_RENDITION
 from lianxin_site.dates import this_year
 from people import roles
 
-from .content_helpers import site_sections, story
+from .content_helpers import make_image, site_sections, story
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -454,3 +455,14 @@ def test_the_handbook_pages_read_in_chinese(client, make_user, pool, handbook, s
             page = VisibleText()
             page.feed(response.content.decode())
             assert not english_words(page.texts), (role, url, english_words(page.texts))
+
+
+def test_picking_a_highlight_makes_its_print_copy_before_the_preview_asks(
+    handbook, stories, django_capture_on_commit_callbacks
+):
+    """A camera's original takes ~0.5 s to shrink for print: the worker makes it when the photo is
+    chosen, so that the preview and publishing find it made."""
+    photo = make_image("课后服务")
+    with django_capture_on_commit_callbacks(execute=True):
+        arrange.add_story(handbook, stories["this"].pk, photo=photo)
+    assert photo.renditions.filter(filter_spec=PRINT_RENDITION).exists()
