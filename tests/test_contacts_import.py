@@ -234,7 +234,7 @@ def test_the_preview_with_errors_reads_on_a_desktop_and_a_phone(
         )
         page.set_input_files("input[type=file]", str(path))
         page.get_by_role("button", name="上传并预览").click()
-        page.wait_for_selector(".contacts-import-errors")
+        page.wait_for_selector(".import-errors")
         text = page.inner_text("main")
         for message in (
             "第 3 行「方式」：应为走访、电话、微信或座谈",
