@@ -29,7 +29,7 @@ from wagtail_modeladmin.views import CreateView, EditView
 from lianxin_site.admin_helpers import IndexView, ModelAdmin, id_or_404
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
+from lianxin_site.imports import XlsxUploadForm, confirm_and_tell, kept_file_response, preview_upload
 from people.models import Member, SpecialCommittee
 from results.admin import forbidden
 
@@ -452,15 +452,13 @@ def import_template(request):
 @managing
 def import_upload(request):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = rules.import_pairings(upload.read(), request.user, dry_run=True)
-        except SheetFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            record = ContactImport.keep(upload, request.user, report, kind=ContactImport.Kind.PAIRINGS)
-            return redirect("contacts_pairings_import_preview", pk=record.pk)
+    record = preview_upload(
+        form,
+        lambda upload: rules.import_pairings(upload.read(), request.user, dry_run=True),
+        lambda upload, report: ContactImport.keep(upload, request.user, report, kind=ContactImport.Kind.PAIRINGS),
+    )
+    if record:
+        return redirect("contacts_pairings_import_preview", pk=record.pk)
     recent = ContactImport.objects.filter(kind=ContactImport.Kind.PAIRINGS).select_related("uploaded_by")[:RECENT]
     return TemplateResponse(
         request,

@@ -17,7 +17,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
+from lianxin_site.imports import XlsxUploadForm, confirm_and_tell, kept_file_response, preview_upload
 from results.admin import forbidden
 
 from . import rules, sheets
@@ -59,15 +59,13 @@ def _record(request, pk):
 def import_page(request):
     """The upload form, how to fill each column, and the 导入记录 the user may see."""
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = sheets.import_activities(upload.read(), request.user, dry_run=True)
-        except SheetFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            record = ContactImport.keep(upload, request.user, report, kind=ContactImport.Kind.ACTIVITIES)
-            return redirect("contacts_import_preview", pk=record.pk)
+    record = preview_upload(
+        form,
+        lambda upload: sheets.import_activities(upload.read(), request.user, dry_run=True),
+        lambda upload, report: ContactImport.keep(upload, request.user, report, kind=ContactImport.Kind.ACTIVITIES),
+    )
+    if record:
+        return redirect("contacts_import_preview", pk=record.pk)
     records = rules.imports_visible_to(request.user).select_related("uploaded_by")
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("p"))
     return render(

@@ -20,7 +20,7 @@ from wagtail.admin import messages
 
 from lianxin_site.dates import year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
+from lianxin_site.imports import XlsxUploadForm, confirm_and_tell, kept_file_response, preview_upload
 from results.admin import forbidden
 
 from . import rules, sheets
@@ -96,15 +96,13 @@ def paper_entry(request):
 def import_page(request):
     """The upload form, how to fill each column, and the earlier uploads."""
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = sheets.import_paper(upload.read(), request.user, dry_run=True)
-        except SheetFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            record = ReflectionImport.keep(upload, request.user, report)
-            return redirect("handbook_paper_import_preview", pk=record.pk)
+    record = preview_upload(
+        form,
+        lambda upload: sheets.import_paper(upload.read(), request.user, dry_run=True),
+        lambda upload, report: ReflectionImport.keep(upload, request.user, report),
+    )
+    if record:
+        return redirect("handbook_paper_import_preview", pk=record.pk)
     records = ReflectionImport.objects.select_related("uploaded_by")
     return render(
         request,

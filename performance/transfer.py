@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
+from lianxin_site.imports import XlsxUploadForm, confirm_and_tell, kept_file_response, preview_upload
 from results.admin import forbidden
 
 from . import rules, sheets
@@ -92,15 +92,13 @@ def blank_sheet(request, pk):
 def sign_in_upload(request, pk):
     activity = _activity(request, pk)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = sheets.import_sign_in(activity, upload.read(), request.user, dry_run=True, filename=upload.name)
-        except SheetFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            record = SignInImport.keep(upload, request.user, report, activity=activity)
-            return redirect("performance_sign_in_preview", pk=record.pk)
+    record = preview_upload(
+        form,
+        lambda upload: sheets.import_sign_in(activity, upload.read(), request.user, dry_run=True, filename=upload.name),
+        lambda upload, report: SignInImport.keep(upload, request.user, report, activity=activity),
+    )
+    if record:
+        return redirect("performance_sign_in_preview", pk=record.pk)
     return render(
         request,
         "performance/transfer/upload.html",

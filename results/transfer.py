@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import this_year, year_param
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
+from lianxin_site.imports import XlsxUploadForm, confirm_and_tell, kept_file_response, preview_upload
 
 from . import rules, sheets
 from .admin import forbidden
@@ -74,16 +74,13 @@ def may_see(user, record):
 @may_import
 def import_upload(request):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            report = sheets.import_results(data, request.user, dry_run=True, filename=upload.name)
-        except SheetFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            record = ResultImport.keep(upload, request.user, report, kinds=report.kinds)
-            return redirect("results_import_preview", pk=record.pk)
+    record = preview_upload(
+        form,
+        lambda upload: sheets.import_results(upload.read(), request.user, dry_run=True, filename=upload.name),
+        lambda upload, report: ResultImport.keep(upload, request.user, report, kinds=report.kinds),
+    )
+    if record:
+        return redirect("results_import_preview", pk=record.pk)
     recent = [r for r in ResultImport.objects.select_related("uploaded_by")[: RECENT * 5] if may_see(request.user, r)]
     return render(
         request,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.dates import this_year
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, confirm_and_tell, kept_file_response
+from lianxin_site.imports import confirm_and_tell, kept_file_response, preview_upload
 from results.admin import forbidden
 
 from . import rules, sheets
@@ -45,16 +45,13 @@ def import_upload(request):
         form = PlanUploadForm(request.POST, request.FILES)
     else:
         form = PlanUploadForm(initial={"year": this_year()})
-    if form.is_bound and form.is_valid():
-        upload, year = form.cleaned_data["file"], form.cleaned_data["year"]
-        data = upload.read()
-        try:
-            report = sheets.import_schedule(data, request.user, year, dry_run=True)
-        except SheetFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            record = ScheduleImport.keep(upload, request.user, report, year=year)
-            return redirect("schedule_import_preview", pk=record.pk)
+    record = preview_upload(
+        form,
+        lambda upload: sheets.import_schedule(upload.read(), request.user, form.cleaned_data["year"], dry_run=True),
+        lambda upload, report: ScheduleImport.keep(upload, request.user, report, year=form.cleaned_data["year"]),
+    )
+    if record:
+        return redirect("schedule_import_preview", pk=record.pk)
     recent = rules.imports_visible_to(request.user).select_related("uploaded_by")[:RECENT]
     return render(
         request,

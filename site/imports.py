@@ -270,6 +270,22 @@ def confirm_and_tell(request, pk, confirm, *, preview, done, changed):
     return redirect(preview, pk=pk)
 
 
+def preview_upload(form, check, keep):
+    """The upload step every import shares: once the form's file passes its checks, `check(upload)`
+    reads it as a dry run (→ ImportReport) and `keep(upload, report)` stores it with its preview
+    (→ the kept record). Returns the record, or None: the form is unbound or invalid, or the file
+    could not be read, which becomes the form's error on 「文件」."""
+    if not (form.is_bound and form.is_valid()):
+        return None
+    upload = form.cleaned_data["file"]
+    try:
+        report = check(upload)
+    except SheetFileError as exc:
+        form.add_error("file", str(exc))
+        return None
+    return keep(upload, report)
+
+
 def kept_file_response(record):
     """A kept upload's own file, from private storage (which the web server never serves)."""
     from django.http import FileResponse, Http404

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lianxin_site.downloads import xlsx_response
-from lianxin_site.imports import SheetFileError, XlsxUploadForm, confirm_and_tell, kept_file_response
+from lianxin_site.imports import XlsxUploadForm, confirm_and_tell, kept_file_response, preview_upload
 from lianxin_site.refusals import refused
 
 from . import rules, sheets, street_activities
@@ -75,15 +75,13 @@ def blank_sheet(request, activity):
 @writer
 def sign_in_upload(request, activity):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = sheets.import_sign_in(activity, upload.read(), request.user, dry_run=True)
-        except SheetFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            record = SignInImport.keep(upload, request.user, report, activity=activity)
-            return redirect("street_group_signin_preview", pk=record.pk)
+    record = preview_upload(
+        form,
+        lambda upload: sheets.import_sign_in(activity, upload.read(), request.user, dry_run=True),
+        lambda upload, report: SignInImport.keep(upload, request.user, report, activity=activity),
+    )
+    if record:
+        return redirect("street_group_signin_preview", pk=record.pk)
     return render(
         request,
         "stations/activities/signin_upload.html",
