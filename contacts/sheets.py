@@ -24,15 +24,11 @@ row of the file, is 已存在 and skipped: the same file imported twice writes n
 Writing is rules.save_entries, all rows at once."""
 
 import datetime
-import io
 import re
 from dataclasses import dataclass
 
-import openpyxl
 from django.conf import settings
 from django.utils import timezone
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from lianxin_site.imports import (
     ImportReport,
@@ -44,7 +40,7 @@ from lianxin_site.imports import (
     formula_messages,
     xlsx_rows,
 )
-from lianxin_site.spreadsheet import unsafe_cell
+from lianxin_site.spreadsheet import import_template, unsafe_cell
 from people.models import Member, StreetGroup
 
 from . import rules
@@ -82,40 +78,17 @@ def max_upload_bytes():
 
 
 def blank_template():
-    """The empty 联系记录表: the header, drop-down lists for 方式 and 联系对象类别, 委员证号 as
-    text (keeps the 0 of 0015), and a second sheet 填写说明 (the import reads the first only)."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "联系记录"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    last = 2000
-    for column, words in (("C", WAY_OF), ("D", CATEGORY_WORDS)):
-        validation = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True)
-        validation.error = f"请从列表中选择：{'、'.join(words)}"
-        validation.add(f"{column}2:{column}{last}")
-        sheet.add_data_validation(validation)
-    for row in range(2, last + 1):
-        sheet.cell(row=row, column=1).number_format = "yyyy-mm-dd"
-        sheet.cell(row=row, column=2).number_format = "@"
-    for column, width in zip("ABCDEF", (12, 20, 8, 14, 30, 40), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列", "填写方法"])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for row in GUIDE:
-        guide.append(list(row))
-    guide.column_dimensions["A"].width = 14
-    guide.column_dimensions["B"].width = 90
-    for row in guide.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The empty 联系记录表: drop-down lists for 方式 and 联系对象类别, dates as dates, 委员证号 as
+    text (keeps the 0 of 0015), and the 填写说明."""
+    return import_template(
+        "联系记录",
+        COLUMNS,
+        guide=GUIDE,
+        widths=(12, 20, 8, 14, 30, 40),
+        lists=[("C", WAY_OF), ("D", CATEGORY_WORDS)],
+        formats=[("A", "yyyy-mm-dd"), ("B", "@")],
+        rows=2000,
+    )
 
 
 GUIDE = (

@@ -12,15 +12,11 @@ With any problem nothing is written. A row whose member, year and text already s
 entry, or repeat an earlier row of the file, is 已有 and skipped: the same file imported twice
 writes nothing the second time. Writing is rules.save_papers, all rows in one transaction."""
 
-import io
 import re
 from dataclasses import dataclass, field
 
-import openpyxl
 from django.conf import settings
 from django.utils.text import Truncator
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from lianxin_site.dates import this_year
 from lianxin_site.imports import (
@@ -32,7 +28,7 @@ from lianxin_site.imports import (
     find_table,
     xlsx_rows,
 )
-from lianxin_site.spreadsheet import unsafe_cell
+from lianxin_site.spreadsheet import import_template, unsafe_cell
 from people.models import Member
 
 from . import rules
@@ -73,39 +69,17 @@ def guide():
 
 
 def blank_template():
-    """The empty 纸质履职心语表: the header, a drop-down list for 体裁, 委员证号 as text (keeps the
-    0 of 0015), 履职心语 wrapped, and a second sheet 填写说明 (the import reads the first only)."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "纸质履职心语"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    last = 1000
-    validation = DataValidation(type="list", formula1='"' + ",".join(rules.GENRE_OF) + '"', allow_blank=True)
-    validation.error = f"请从列表中选择：{'、'.join(rules.GENRE_OF)}"
-    validation.add(f"E2:E{last}")
-    sheet.add_data_validation(validation)
-    for row in range(2, last + 1):
-        sheet.cell(row=row, column=3).number_format = "@"
-        sheet.cell(row=row, column=6).alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDEF", (6, 8, 14, 10, 10, 80), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "填写方法"])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for row in guide():
-        notes.append(list(row))
-    notes.column_dimensions["A"].width = 12
-    notes.column_dimensions["B"].width = 90
-    for row in notes.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The empty 纸质履职心语表: a drop-down list for 体裁, 委员证号 as text (keeps the 0 of 0015),
+    履职心语 wrapped, and the 填写说明."""
+    return import_template(
+        "纸质履职心语",
+        COLUMNS,
+        guide=guide(),
+        widths=(6, 8, 14, 10, 10, 80),
+        lists=[("E", list(rules.GENRE_OF))],
+        formats=[("C", "@")],
+        wrap=["F"],
+    )
 
 
 # ---------------------------------------------------------------------------

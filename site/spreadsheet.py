@@ -61,3 +61,55 @@ def table_xlsx(title, columns, objects):
 
     rows = ([value_of(obj) for _, value_of in columns] for obj in objects)
     return xlsx_bytes([Sheet(title, [header for header, _ in columns], rows, wrap=True)])
+
+
+def import_template(title, columns, *, guide, widths, lists=(), formats=(), wrap=(), rows=1000):
+    """The blank workbook an import hands out: a bold header of `columns` on a sheet `title`, for
+    `rows` rows a drop-down of `lists` [(column letter, words)] and the cell `formats`
+    [(column letter, number format: "@" keeps 0015 as text)], `wrap` columns wrapped, `widths`
+    (one per column), the header frozen; and a second sheet 填写说明 of `guide` [(列, 填写方法)]
+    (imports read the first sheet only). Returns the file's bytes."""
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import column_index_from_string, get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, words in lists:
+        validation = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True)
+        validation.error = f"请从列表中选择：{'、'.join(words)}"
+        validation.add(f"{column}2:{column}{rows + 1}")
+        sheet.add_data_validation(validation)
+    styled = [(column_index_from_string(c), f, None) for c, f in formats]
+    styled += [(column_index_from_string(c), None, Alignment(wrap_text=True, vertical="top")) for c in wrap]
+    for row in range(2, rows + 2):
+        for index, number_format, alignment in styled:
+            cell = sheet.cell(row=row, column=index)
+            if number_format:
+                cell.number_format = number_format
+            if alignment:
+                cell.alignment = alignment
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列", "填写方法"])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for line in guide:
+        notes.append(list(line))
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 90
+    for line in notes.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
