@@ -11,6 +11,11 @@ from forms_app.models import Reflection
 from .models import HandbookItem, HandbookStory
 
 
+def byline(member):
+    """「张三 · 教育界 · 民盟」: the name, 界别 and 党派 under each reflection and highlight."""
+    return " · ".join(part for part in (member.name, member.sector.name, getattr(member.party, "name", "")) if part)
+
+
 @dataclass
 class Entry:
     reflection: Reflection
@@ -24,11 +29,6 @@ class Entry:
         return self.reflection.text
 
     @property
-    def lines(self):
-        """A poem's or song's lines as the author broke them (blank lines kept as stanza breaks)."""
-        return self.reflection.text.splitlines()
-
-    @property
     def keeps_lines(self):
         return self.reflection.genre in (Reflection.Genre.POEM, Reflection.Genre.LYRICS)
 
@@ -38,9 +38,7 @@ class Entry:
 
     @property
     def byline(self):
-        """「张三 · 教育界 · 民盟」: the name, 界别 and 党派 under each reflection."""
-        member = self.reflection.member
-        return " · ".join(part for part in (member.name, member.sector.name, getattr(member.party, "name", "")) if part)
+        return byline(self.reflection.member)
 
     @property
     def withdrawn(self):
@@ -68,6 +66,12 @@ class Section:
     def anchor(self):
         return f"section-{self.section.pk}"
 
+    @property
+    def printed_entries(self):
+        """What the PDF and the handbook's page print: an entry its author has withdrawn is left out
+        (publishing refuses while one is placed; one withdrawn after publishing leaves the page)."""
+        return [entry for entry in self.entries if not entry.withdrawn]
+
 
 @dataclass
 class Highlight:
@@ -88,8 +92,7 @@ class Highlight:
 
     @property
     def byline(self):
-        member = self.item.story.member
-        return " · ".join(part for part in (member.name, member.sector.name, getattr(member.party, "name", "")) if part)
+        return byline(self.item.story.member)
 
 
 @dataclass

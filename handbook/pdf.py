@@ -91,7 +91,7 @@ def handbook_context(handbook):
         "cover": image_uri(handbook.cover_image),
         "preface": paragraphs(handbook.preface),
         "sections": [
-            {"section": section, "entries": [printed(entry) for entry in section.entries if not entry.withdrawn]}
+            {"section": section, "entries": [printed(entry) for entry in section.printed_entries]}
             for section in contents.sections
         ],
         "highlights": [{"highlight": h, "photo": image_uri(h.photo)} for h in contents.highlights],

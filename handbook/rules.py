@@ -62,13 +62,32 @@ def entries_of(member):
 
 
 def may_change(reflection):
-    """An author's own entry may be changed until an editor has marked it."""
-    return reflection.source == Source.MEMBER and reflection.mark == Mark.PENDING and reflection.withdrawn_at is None
+    """An author's own entry may be changed until an editor has marked it or placed it in a handbook
+    (a mark set back to 待选 does not take it out of one)."""
+    return (
+        reflection.source == Source.MEMBER
+        and reflection.mark == Mark.PENDING
+        and reflection.withdrawn_at is None
+        and not reflection.handbook_items.exists()
+    )
+
+
+def printed_in(reflection):
+    """The published handbooks that print this entry, as 「《委员履职手册》2026年第1期」 (one per 期)."""
+    from .models import Handbook
+
+    handbooks = Handbook.objects.published().filter(items__reflection=reflection).order_by("year", "issue")
+    return list(dict.fromkeys(handbook.document_title() for handbook in handbooks))
 
 
 def change_refusal(reflection):
     if reflection.source != Source.MEMBER:
         return f"这条履职心语是随{reflection.get_source_display()}提交的，请联系界别组长或委员联络室修改。"
+    printed = printed_in(reflection)
+    if printed:
+        return f"这条履职心语已刊入{'、'.join(printed)}，不能再修改。"
+    if reflection.mark == Mark.PENDING:
+        return "这条履职心语已编入《委员履职手册》，不能再修改；如不想刊用，可以撤回。"
     return f"这条履职心语已由编辑遴选（{reflection.get_mark_display()}），不能再修改；如不想刊用，可以撤回。"
 
 

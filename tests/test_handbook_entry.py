@@ -141,3 +141,49 @@ def test_no_one_else_sees_or_changes_a_members_entries(client, author, make_user
 def test_the_workbench_links_a_member_to_their_reflections(client, author):
     client.force_login(author)
     assert reverse("my_reflections") in client.get(reverse("my_home")).content.decode()
+
+
+def test_an_entry_placed_in_a_handbook_stays_put_when_marked_back_and_withdrawn(client, author):
+    """An editor places an entry, then sets its mark back to 待选: the author still cannot rewrite
+    what the 编排 holds, and withdrawing keeps it as 撤回 instead of deleting it from under the
+    handbook (which had been a 500)."""
+    from handbook.models import Handbook, HandbookItem, HandbookSection
+
+    client.force_login(author)
+    write(client)
+    entry = Reflection.objects.get()
+    handbook = Handbook.objects.create(year=entry.year, issue=1)
+    section = HandbookSection.objects.create(handbook=handbook, title="教育界")
+    HandbookItem.objects.create(handbook=handbook, section=section, reflection=entry)
+
+    page = client.get(URL).content.decode()
+    assert "已编入《委员履职手册》，不能再修改" in page
+    assert client.get(reverse("reflection_edit", args=[entry.pk]), follow=True).status_code == 200
+    client.post(reverse("reflection_edit", args=[entry.pk]), {"genre": "poem", "text": "改过的"}, follow=True)
+    entry.refresh_from_db()
+    assert entry.text == POEM
+
+    confirm = client.get(reverse("reflection_withdraw", args=[entry.pk])).content.decode()
+    assert "将被删除" not in confirm
+    response = client.post(reverse("reflection_withdraw", args=[entry.pk]), follow=True)
+    assert "已撤回" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.withdrawn_at is not None, "kept as 撤回, still in its section for the editors to see"
+
+
+def test_withdrawing_a_printed_entry_says_the_printed_book_keeps_it(client, author):
+    from handbook.models import Handbook, HandbookItem, HandbookSection
+
+    client.force_login(author)
+    write(client)
+    entry = Reflection.objects.get()
+    entry.mark = Reflection.Mark.CHOSEN
+    entry.save()
+    handbook = Handbook.objects.create(year=2026, issue=1, status=Handbook.Status.PUBLISHED)
+    section = HandbookSection.objects.create(handbook=handbook, title="教育界")
+    HandbookItem.objects.create(handbook=handbook, section=section, reflection=entry)
+
+    assert "已刊入《委员履职手册》2026年第1期，不能再修改" in client.get(URL).content.decode()
+    confirm = client.get(reverse("reflection_withdraw", args=[entry.pk])).content.decode()
+    assert "已刊入《委员履职手册》2026年第1期，已印发的不能收回" in confirm
+    assert "撤回后不会刊入" not in confirm

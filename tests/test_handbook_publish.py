@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, WorkflowState
 
+from forms_app.five_ones.rules import withdraw_reflections
 from forms_app.models import Reflection
 from handbook import publish
 from handbook.models import Handbook, HandbookItem, HandbookPage, HandbookSection, HandbookStory
@@ -213,6 +214,11 @@ def test_make_page_creates_a_draft_page_in_review_for_logged_in_users(book, make
     assert "王丽 · 教育界" in html and "王丽：守护孩子们的课后时光" in html
     assert f'href="{handbook.document.url}"' in html and "下载 PDF" in html
     assert Client().get(page.url).status_code == 302, "what a member saw is never kept for visitors"
+
+    # The author withdraws the poem afterwards: the printed PDF keeps it, the page no longer shows it.
+    withdraw_reflections([book["poem"]])
+    html = member.get(page.url).content.decode()
+    assert "春风吹进社区里" not in html and "把群众的事当成自己的事。" in html
 
 
 # --- 修订再版

@@ -378,12 +378,13 @@ def file_reflections(filing, user, reflections):
 
 
 def withdraw_reflections(reflections):
-    """Take entries out of the pool. One no editor has marked yet goes for good; a marked one is
-    kept as 撤回 (withdrawn_at), so that the editors see what became of their choice and a
-    handbook holding it refuses to publish."""
-    # Asked of the rows as they are now, not as read: an editor may have marked one meanwhile.
+    """Take entries out of the pool. One no editor has marked yet, and no handbook holds, goes for
+    good; any other is kept as 撤回 (withdrawn_at), so that the editors see what became of their
+    choice and a handbook holding it refuses to publish."""
+    # Asked of the rows as they are now, not as read: an editor may have marked one meanwhile, or
+    # marked it back to 待选 after placing it in a handbook (handbook_items: handbook.HandbookItem).
     pks = [r.pk for r in reflections]
-    Reflection.objects.filter(pk__in=pks, mark=Reflection.Mark.PENDING).delete()
+    Reflection.objects.filter(pk__in=pks, mark=Reflection.Mark.PENDING, handbook_items__isnull=True).delete()
     Reflection.objects.filter(pk__in=pks).update(withdrawn_at=timezone.now())
 
 
