@@ -62,6 +62,19 @@ def messages_of(page):
     return page.locator(".messages").inner_text()
 
 
+def whole_page(page, name):
+    """A screenshot of all of an admin page: Wagtail's admin scrolls inside its own box, which
+    full_page alone does not unroll, so the window is made as tall as the content first."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('html, body, main, #main, .content-wrapper')]"
+        ".map(e => e.scrollHeight))"
+    )
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(height, 8000)})
+    page.screenshot(path=ARTIFACTS / name, full_page=True, animations="disabled")
+    page.set_viewport_size(size)
+
+
 def section_named(page, title):
     return page.locator(".arrange-section").filter(has=page.locator("h3", has_text=title))
 
@@ -90,7 +103,7 @@ def test_from_the_pool_to_the_published_handbook(browser, live_server, make_user
     marks = [row(name).locator(".field-state").inner_text() for name in ("poem", "moved", "sentence", "waiting")]
     assert marks == ["入选", "入选", "入选", "待选"], "only the ticked entries are marked"
     assert row("poem").locator(".field-genre_label").inner_text() == "诗词"
-    page.screenshot(path=ARTIFACTS / "handbook-flow-pool.png", full_page=True)
+    whole_page(page, "handbook-flow-pool.png")
 
     # 2. 手册编排: a 草稿 of this year, 期数 1, its sections, a move, a highlight, the preview.
     page.get_by_role("button", name="委员履职手册").click()
@@ -136,7 +149,7 @@ def test_from_the_pool_to_the_published_handbook(browser, live_server, make_user
     assert preview.body().startswith(b"%PDF")
     text = pdf_text(preview.body(), tmp_path, "preview.pdf")
     assert MOVED in text and SENTENCE in text and "委员走访到家门。" in text and STORY in text
-    page.screenshot(path=ARTIFACTS / "handbook-flow-arrange.png", full_page=True)
+    whole_page(page, "handbook-flow-arrange.png")
     context.close()
 
     # 3. A 审核员 publishes it with a page for 内容审核.
@@ -152,6 +165,7 @@ def test_from_the_pool_to_the_published_handbook(browser, live_server, make_user
     assert f"已发布{label}，网页已提交内容审核，审核通过后上线。" in messages_of(page)
     assert "已发布的手册不能再修改" in page.inner_text("main")
     assert page.get_by_role("button", name="发布", exact=True).count() == 0, "published once, no second button"
+    whole_page(page, "handbook-flow-publish.png")
 
     download = page.get_by_role("link", name="下载 PDF").get_attribute("href")
     response = context.request.get(live_server.url + download)
@@ -168,7 +182,13 @@ def test_from_the_pool_to_the_published_handbook(browser, live_server, make_user
     assert not handbook_page.live, "the page waits for 内容审核"
     state = WorkflowState.objects.get(object_id=str(handbook_page.pk), status=WorkflowState.STATUS_IN_PROGRESS)
     page.get_by_role("link", name="查看网页（经内容审核后上线）").click()
-    assert label in page.inner_text("main")
+    page.wait_for_url(f"**/admin/pages/{handbook_page.pk}/edit/")
+    page.locator("[data-side-panel-toggle=status]").click()
+    status = page.locator("[data-side-panel=status]")
+    assert status.get_by_role("heading", name="审核中").is_visible(), "the page waits in 内容审核"
+    assert "送交审核员审核" in status.inner_text()
+    assert page.get_by_role("textbox", name="标题").input_value() == label
+    whole_page(page, "handbook-flow-review.png")
     context.close()
 
     # 内容审核 approves it (Wagtail's task API, as the reviewer); a member reads it at its address.
