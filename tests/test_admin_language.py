@@ -7,6 +7,7 @@ conftest.py) and in templates/wagtailadmin/, templates/modeladmin/ and templates
 the crawl finds the next gap. Then the brand (logo, colours, name, nothing from outside the site)
 and the wording offices asked for."""
 
+import datetime
 import io
 import json
 import re
@@ -451,3 +452,14 @@ def test_imports_name_the_uploader_not_their_login(client, committee):
     page = response.content.decode()
     assert "上传人：委员联络室 · 王主任" in page
     assert liaison.username not in page
+
+
+def test_the_admins_relative_times_read_in_chinese():
+    """Wagtail's status panel says when a page went to 内容审核 through Django's humanize, whose
+    Chinese loads only when the app is installed (it had read 「a second ago送交审核员审核」)."""
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+    from django.utils import timezone, translation
+
+    with translation.override("zh-hans"):
+        said = [naturaltime(timezone.now() - datetime.timedelta(minutes=5)), naturaltime(timezone.now())]
+    assert "分钟" in said[0] and not any("ago" in s or s == "now" for s in said), said

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Wagtail's admin says 「5分钟以前」 through humanize: only an installed app loads its Chinese.
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
