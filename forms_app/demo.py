@@ -20,7 +20,9 @@ DEMO = [
 ]
 
 
-# 履职心语 come in any form (seed 000): a sentence, a poem, a short story.
+# 履职心语 come in any form (seed 000): a sentence, a poem, a short story. One per member of the
+# four demo filings, each its own, but for the last, which copies the first almost word for word:
+# the editors' pool shows one possible copy (切忌抄袭), as it will in a real year.
 REFLECTIONS = [
     "把群众的事当成自己的事，把群众的小事当成履职的大事。",
     "清晨走进胡同口，\n老人拉着手说家常；\n一条建议写成案，\n路灯亮了心也亮。",
@@ -28,6 +30,13 @@ REFLECTIONS = [
     "后来我在提案里写的，就是这样一盏盏“小灯”背后的老旧小区改造。",
     "委员二字，一头连着党委政府，一头连着人民群众。",
     "听民声要走到田间地头，解民忧要落在一件件实事上。",
+    "课后服务不只是看管孩子，更是让每个孩子在放学后也能找到自己的兴趣。",
+    "义诊那天排起长队，一位大爷说：“你们常来，我们就不怕看病难了。”这句话我记了一整年。",
+    "一针一线传古艺，\n一招一式见匠心；\n非遗走进新社区，\n老手艺里有乡音。",
+    "调研不能只听汇报，要到现场看一看、问一问、算一算。",
+    "胡同里的一棵老槐树，见证了几代人的邻里情，也让我懂得保护老城就是守护记忆。",
+    "履职没有休息日，群众的期盼就是我们的考卷。",
+    "把群众的事当成自己的事，把群众的小事当成我们履职的大事。",
 ]
 
 
@@ -70,7 +79,7 @@ def seed_filings():
                 showcase_reason=f"{members[-1].name}委员履职积极，带头开展“{theme}”活动，群众评价很高。",
             ),
             members,
-            [(m, REFLECTIONS[(n + i) % len(REFLECTIONS)]) for i, m in enumerate(members)],
+            [(m, REFLECTIONS[(3 * n + i) % len(REFLECTIONS)]) for i, m in enumerate(members)],
         )
         for action in actions:
             action, note = action if isinstance(action, tuple) else (action, "")

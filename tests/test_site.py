@@ -112,6 +112,12 @@ def test_seed_demo_builds_a_committee_and_is_idempotent(capsys):
     assert counts[0] == 200 and counts[2] == 17
     assert not Sector.objects.filter(contact_committee__isnull=True).exists(), "every sector has its committee"
     assert SpecialCommittee.objects.get(office="专委会工作六室")
+    from handbook.copies import check_copies
+    from handbook.models import ReflectionCopy
+
+    check_copies()
+    flagged = {(c.reflection.text[:11], c.original.text[:11]) for c in ReflectionCopy.objects.all()}
+    assert flagged == {("把群众的事当成自己的事", "把群众的事当成自己的事")}, "the demo pool shows one possible copy, not all"
     assert "用户名 admin" in first and "http://127.0.0.1:8000/admin/" in first
     assert Member.objects.values("name").distinct().count() == 200
 
