@@ -117,7 +117,9 @@ def test_seed_demo_builds_a_committee_and_is_idempotent(capsys):
 
     check_copies()
     flagged = {(c.reflection.text[:11], c.original.text[:11]) for c in ReflectionCopy.objects.all()}
-    assert flagged == {("把群众的事当成自己的事", "把群众的事当成自己的事")}, "the demo pool shows one possible copy, not all"
+    assert flagged == {("把群众的事当成自己的事", "把群众的事当成自己的事")}, (
+        "the demo pool shows one possible copy, not all"
+    )
     assert "用户名 admin" in first and "http://127.0.0.1:8000/admin/" in first
     assert Member.objects.values("name").distinct().count() == 200
 
