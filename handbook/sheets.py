@@ -189,13 +189,23 @@ def check_rows(table, formulas):
     return rows
 
 
+def _member_label(member, typed_name):
+    """The 委员 column: the roster's name and number, and what was typed when it differs (the row's
+    「姓名」 message says only that they do not match)."""
+    if member is None:
+        return ""
+    if typed_name and _compact(typed_name) != _compact(member.name):
+        return f"填写：{typed_name}；名册：{member.name}（{member.code}）"
+    return f"{member.name}（{member.code}）"
+
+
 def _change(row, kind, **more):
     """One line of the preview: what the row holds and what becomes of it."""
     member = row.member
     return {
         "line": row.line,
         "type": kind,  # new, exists, error; ok: a good row of a file with problems
-        "member": f"{member.name}（{member.code}）" if member else "",
+        "member": _member_label(member, row.cells["name"]),
         "code": row.cells["code"],
         "name": row.cells["name"],
         "year": row.year if row.year is not None else row.cells["year"],

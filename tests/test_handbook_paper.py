@@ -252,6 +252,7 @@ def test_a_bad_file_names_every_problem_by_its_line_and_writes_nothing(client, e
         assert message in page, message
     assert record.status == "invalid" and "确认导入</button>" not in page
     assert "整个文件都没有导入" in page and page.count('class="row-error"') == 7
+    assert "填写：李强；名册：王丽（M0001）" in page, "the preview shows what was typed beside the roster's name"
     assert record.report["created"] == 0 and "无误" in page, "the good row is shown, and not as 新增"
     client.post(reverse("handbook_paper_import_preview", args=[record.pk]))  # confirmed anyway
     record.refresh_from_db()
