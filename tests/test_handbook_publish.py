@@ -308,7 +308,9 @@ def test_visitors_are_sent_to_log_in_and_members_download_and_find_it_on_their_p
     document = handbook.document
     response = Client().get(document.url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert Client().get(f"/media/{document.file.name}").status_code == 404, "never straight from the folder"
+    for sneaky in ("", "./", "/", "%2e/", "images/../"):
+        url = f"/media/{sneaky}{document.file.name}"
+        assert Client().get(url).status_code == 404, f"never straight from the folder: {url}"
 
     member = Client()
     member.force_login(make_user(roles.MEMBER, member=members["teacher"]))
