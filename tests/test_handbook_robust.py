@@ -1,6 +1,7 @@
-"""Publishing when something goes wrong half way or two people act at once (issue 20): a
-publishing that fails after the PDF is written leaves the file members download as it was and no
-stray file; two reviewers making two pages under 首页 at once both publish, never a 500."""
+"""Publishing and 编排 when something goes wrong half way or two people act at once (issue 20):
+a publishing that fails after the PDF is written leaves the file members download as it was and
+no stray file; a 草稿 with content keeps its 年度, a revision its 年度 and 期数; two editors moving
+two 草稿 to one 期数, or two reviewers making two pages under 首页, get a message, never a 500."""
 
 import hashlib
 import threading
@@ -9,8 +10,8 @@ import pytest
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
-from handbook import publish
-from handbook.models import Handbook, HandbookItem, HandbookPage, HandbookSection
+from handbook import arrange, publish
+from handbook.models import Handbook, HandbookItem, HandbookPage, HandbookSection, HandbookStory
 from people import roles
 
 from .test_concurrency import at_once
@@ -81,6 +82,61 @@ def test_a_first_publishing_that_fails_leaves_no_file(book, make_user, fake_pdf,
     assert not documents.exists() or list(documents.iterdir()) == []
 
 
+# --- 年度 and 期数 of a 草稿
+
+
+@pytest.fixture
+def draft(db, members):
+    handbook = Handbook.objects.create(year=2026, issue=1)
+    section = HandbookSection.objects.create(handbook=handbook, title="教育界", kind="sector", order=1)
+    return handbook, section
+
+
+def test_a_draft_with_reflections_keeps_its_year(draft, members):
+    handbook, section = draft
+    arrange.save_handbook(handbook, year=2025, issue=1, title=handbook.title)  # sections only: it may move
+    handbook.refresh_from_db()
+    assert handbook.year == 2025
+    reflection = chosen(members["teacher"], "课后服务，守护孩子。")
+    reflection.year = 2025
+    reflection.save()
+    HandbookItem.objects.create(handbook=handbook, section=section, reflection=reflection, order=1)
+
+    with pytest.raises(arrange.ArrangeError) as refused:
+        arrange.save_handbook(handbook, year=2026, issue=1, title="新刊名")
+    assert str(refused.value) == (
+        "「年度」：手册中已编入2025年的履职心语或委员风采，不能改为2026年；请先移出或新建一期。"
+    )
+    handbook.refresh_from_db()
+    assert (handbook.year, handbook.title) == (2025, "委员履职手册")
+    arrange.save_handbook(handbook, year=2025, issue=2, title="新刊名")  # the same year: other fields save
+    handbook.refresh_from_db()
+    assert (handbook.issue, handbook.title) == (2, "新刊名")
+
+
+def test_a_draft_with_stories_keeps_its_year(draft, site):
+    handbook, _ = draft
+    HandbookStory.objects.create(handbook=handbook, story=site["s1"], order=1)
+    with pytest.raises(arrange.ArrangeError, match="「年度」：手册中已编入2026年"):
+        arrange.save_handbook(handbook, year=2025)
+    handbook.refresh_from_db()
+    assert handbook.year == 2026
+
+
+def test_a_revision_keeps_its_year_and_issue(book, make_user, fake_pdf):
+    publish.publish(book["handbook"], make_user(roles.REVIEWER))
+    revision = publish.revise(book["handbook"], make_user(roles.EDITOR))
+    HandbookItem.objects.filter(handbook=revision).delete()
+    HandbookStory.objects.filter(handbook=revision).delete()
+    with pytest.raises(arrange.ArrangeError, match="^「期数」：修订再版沿用原刊的年度和期数（2026年第1期），不能修改$"):
+        arrange.save_handbook(revision, issue=2)
+    with pytest.raises(arrange.ArrangeError, match="^「年度」：修订再版沿用原刊的年度和期数"):
+        arrange.save_handbook(revision, year=2025)
+    arrange.save_handbook(revision, year=2026, issue=1, subtitle="更正版")
+    revision.refresh_from_db()
+    assert (revision.year, revision.issue, revision.subtitle) == (2026, 1, "更正版")
+
+
 # --- two at once
 
 
@@ -100,6 +156,41 @@ def both_past(monkeypatch, module, name, when=lambda result: True):
         return result
 
     monkeypatch.setattr(module, name, waiting)
+
+
+def test_a_save_that_loses_the_race_for_an_issue_is_told_the_issue_is_taken(db, monkeypatch):
+    """What the database does when another editor took the 期数 between the check and the write."""
+    Handbook.objects.create(year=2026, issue=1)
+    second = Handbook.objects.create(year=2026, issue=2)
+    checks = []
+    real = arrange.issue_refusal
+
+    def not_yet_taken(year, issue, handbook=None):
+        checks.append((year, issue))
+        return "" if len(checks) == 1 else real(year, issue, handbook)
+
+    monkeypatch.setattr(arrange, "issue_refusal", not_yet_taken)
+    with pytest.raises(arrange.ArrangeError, match="^「期数」：2026年第1期已有手册，请换一个期数（可用第3期）$"):
+        arrange.save_handbook(second, issue=1, title="抢先")
+    second.refresh_from_db()
+    assert (second.issue, second.title) == (2, "委员履职手册")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_editors_moving_two_drafts_to_one_issue_at_once_one_saves(make_user, monkeypatch):
+    drafts = [Handbook.objects.create(year=2026, issue=n) for n in (1, 2)]
+    both_past(monkeypatch, arrange, "issue_refusal", when=lambda refusal: refusal == "")  # both found 第3期 free
+
+    def move(handbook):
+        try:
+            return arrange.save_handbook(handbook, issue=3).issue
+        except arrange.ArrangeError as exc:
+            return str(exc)
+
+    results = at_once(lambda: move(drafts[0]), lambda: move(drafts[1]))
+    assert 3 in results
+    assert any(isinstance(r, str) and r.startswith("「期数」：2026年第3期已有手册") for r in results), results
+    assert sorted(Handbook.objects.values_list("issue", flat=True)) in ([1, 3], [2, 3])
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
