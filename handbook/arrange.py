@@ -187,17 +187,36 @@ def create_handbook(user, **fields):
     return handbook
 
 
+def year_change_refusal(row, year, issue):
+    """「年度」's or 「期数」's message when a 草稿 (`row`, read under its lock) may not move to
+    `year` and `issue`, else "": a revision (修订再版) keeps its original's; a 草稿 with 履职心语 or
+    委员风采 placed keeps its 年度 (they are that year's and would be printed under the other)."""
+    if row.version > 1 and (year, issue) != (row.year, row.issue):
+        field = "年度" if year != row.year else "期数"
+        return f"「{field}」：修订再版沿用原刊的年度和期数（{row.year}年第{row.issue}期），不能修改"
+    if year != row.year and (row.items.exists() or row.stories.exists()):
+        return f"「年度」：手册中已编入{row.year}年的履职心语或委员风采，不能改为{year}年；请先移出或新建一期。"
+    return issue_refusal(year, issue, row)
+
+
 @transaction.atomic
 def save_handbook(handbook, **fields):
     """Change a 草稿's fields (刊名, 年度, 期数, 副标题, 封面图片, 前言)."""
     row = _locked(handbook)
-    refusal = issue_refusal(fields.get("year", row.year), fields.get("issue", row.issue), row)
+    year, issue = fields.get("year", row.year), fields.get("issue", row.issue)
+    refusal = year_change_refusal(row, year, issue)
     if refusal:
         raise ArrangeError(refusal)
     for name in HANDBOOK_FIELDS:
         if name in fields:
             setattr(row, name, fields[name])
-    row.save()
+    try:
+        # Two editors moving two 草稿 to the same 期数 at once each lock only their own row, and both
+        # pass the check above: the database keeps one, the other is told as the check would.
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise ArrangeError(issue_refusal(year, issue, row) or "请重新保存。") from None
     make_print_renditions_later(row)  # the cover may be new: its print copy is made before the preview asks
     return row
 

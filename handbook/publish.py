@@ -10,15 +10,18 @@ HandbookPage under 首页 goes to 内容审核. Before anything is written every
 the file of the same document (same id, same name), so the address members saved keeps working,
 and keeps the page, which shows the newest version (HandbookPage.current_handbook)."""
 
+import io
 import os
 import uuid
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.utils.file import hash_filelike
 
 from forms_app.models import Reflection
 from lianxin_site.db import locked
@@ -148,14 +151,14 @@ def publish(handbook, user, *, make_page=False):
     from .pdf import render_handbook  # WeasyPrint loads only when a handbook is rendered
 
     data = render_handbook(handbook)
-    with transaction.atomic():
+    with _files_kept_only_if_committed() as written:
         handbook = _locked(handbook)
         refusals = _refusals(handbook, make_page)
         if refusals:
             raise PublishError(refusals)
         if _fingerprint(handbook) != rendered:
             raise PublishError("发布过程中手册被编辑修改过，没有发布；请查看后重新发布")
-        handbook.document = _store(handbook, data, user)
+        handbook.document = _store(handbook, data, user, written)
         page = kept_page(handbook)
         if page is None and make_page:
             page = _draft_page(handbook, user)
@@ -247,35 +250,62 @@ def _previous_document(handbook):
     return None
 
 
-def _store(handbook, data, user):
+@contextmanager
+def _files_kept_only_if_committed():
+    """A transaction (atomic()) that yields a list for the (storage, name) of every file written
+    in it: if it does not commit (an exception inside, or the commit itself failing) those files
+    are deleted, so a publishing that wrote nothing to the database leaves no file either."""
+    written, committed = [], []
+    try:
+        with transaction.atomic():
+            transaction.on_commit(lambda: committed.append(True))  # runs before the files' own callbacks
+            yield written
+    except BaseException:
+        if not committed:
+            for storage, name in written:
+                storage.delete(name)
+        raise
+
+
+def _store(handbook, data, user, written):
     """The handbook's PDF as a document: a revision replaces the file of the document its earlier
-    version published (same id, same file name: the address stays), anything else is a new one."""
+    version published (same id, same file name: the address stays), anything else is a new one.
+    Files written are added to `written` (see _files_kept_only_if_committed)."""
     Document = get_document_model()
     document = _previous_document(handbook)
     if document is None:
         document = Document(title=handbook.document_title(), collection=handbook_collection(), uploaded_by_user=user)
         document.file.save(f"handbook-{handbook.year}-{handbook.issue}.pdf", ContentFile(data), save=False)
+        written.append((document.file.storage, document.file.name))
     else:
-        _replace_file(document.file, data)
-    document._set_document_file_metadata()
+        _replace_file_on_commit(document.file, data, written)
+    # The size and hash of the new bytes, written with the rest of the publishing (or not at all).
+    document.file_size, document.file_hash = len(data), hash_filelike(io.BytesIO(data))
     document.save()
     return document
 
 
-def _replace_file(field_file, data):
-    """New bytes under the same name. On the local disk the new file is written beside the old one
-    and moved over it in one step, so a download never finds no file; the old bytes are gone."""
+def _replace_file_on_commit(field_file, data, written):
+    """New bytes under the same name, once the transaction commits: until then the live file keeps
+    its bytes (a publishing that fails later changes nothing members download). On the local disk
+    the new bytes wait in a file beside the old one and are moved over it in one step, so a download
+    never finds no file; the old bytes are gone."""
     storage, name = field_file.storage, field_file.name
     try:
         target = storage.path(name)
     except NotImplementedError:  # a storage without local paths: free the name, write under it
-        storage.delete(name)
-        storage.save(name, ContentFile(data))
+
+        def write():
+            storage.delete(name)
+            storage.save(name, ContentFile(data))
+
+        transaction.on_commit(write)
         return
     temporary = storage.save(
         os.path.join(os.path.dirname(name), f"replacing-{uuid.uuid4().hex}.pdf"), ContentFile(data)
     )
-    os.replace(storage.path(temporary), target)
+    written.append((storage, temporary))
+    transaction.on_commit(lambda: os.replace(storage.path(temporary), target))
 
 
 # --- the page
@@ -308,8 +338,16 @@ def _free_slug(home, handbook):
 
 
 def _draft_page(handbook, user):
-    """A draft HandbookPage under 首页, for logged-in users only, submitted to 内容审核 as `user`."""
+    """A draft HandbookPage under 首页, for logged-in users only, submitted to 内容审核 as `user`.
+
+    Two reviewers making two pages at once: 首页's row is locked and 首页 read again before the
+    page is added, so the second waits and its page takes the next path under 首页. The treebeard
+    installed now (5.3) locks it in add_child too, but Wagtail 8 allows treebeard 4.8, whose
+    add_child took the path after the children it read: two pages got the same path and one
+    publishing failed with a database error on PostgreSQL."""
     home = _home()
+    locked(Page.objects.filter(pk=home.pk)).get()
+    home = type(home).objects.get(pk=home.pk)
     page = HandbookPage(
         title=handbook.document_title(), slug=_free_slug(home, handbook), handbook=handbook, live=False, owner=user
     )

@@ -224,7 +224,9 @@ def test_make_page_creates_a_draft_page_in_review_for_logged_in_users(book, make
 # --- 修订再版
 
 
-def test_a_revision_copies_the_handbook_and_its_publish_keeps_the_documents_address(book, make_user, members, fake_pdf):
+def test_a_revision_copies_the_handbook_and_its_publish_keeps_the_documents_address(
+    book, make_user, members, fake_pdf, django_capture_on_commit_callbacks
+):
     handbook = book["handbook"]
     reviewer, editor = make_user(roles.REVIEWER), make_user(roles.EDITOR)
     publish.publish(handbook, reviewer, make_page=True)
@@ -247,7 +249,8 @@ def test_a_revision_copies_the_handbook_and_its_publish_keeps_the_documents_addr
 
     HandbookItem.objects.filter(handbook=revision, reflection=book["sentence"]).delete()
     HandbookSection.objects.filter(handbook=revision, title="医药卫生界").delete()
-    publish.publish(revision, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):  # the new bytes go live once it commits
+        publish.publish(revision, reviewer)
     revision.refresh_from_db()
     assert revision.document_id == first.pk and revision.page_id == handbook.page_id
     document = Document.objects.get(pk=first.pk)
