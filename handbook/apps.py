@@ -7,3 +7,8 @@ class HandbookConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "handbook"
     verbose_name = "委员履职手册"
+
+    def ready(self):
+        from .protection import register_in_reference_index
+
+        register_in_reference_index()

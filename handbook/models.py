@@ -1,6 +1,7 @@
 """The 《委员履职手册》's records. The 履职心语 themselves are forms_app.Reflection (the pool)."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -65,7 +66,9 @@ class Handbook(models.Model):
         PUBLISHED = "published", _("已发布")
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    issue = models.PositiveSmallIntegerField(_("期数"), default=1)
+    issue = models.PositiveSmallIntegerField(
+        _("期数"), default=1, validators=[MinValueValidator(1, message=_("期数从 1 开始。"))]
+    )
     version = models.PositiveSmallIntegerField(_("版次"), default=1, editable=False)
     title = models.CharField(_("刊名"), max_length=40, default="委员履职手册")
     subtitle = models.CharField(_("副标题"), max_length=60, blank=True)
@@ -93,7 +96,7 @@ class Handbook(models.Model):
         verbose_name=_("PDF 文件"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # the PDF goes only with its handbook (protection.py)
         related_name="+",
         editable=False,
     )
@@ -230,6 +233,8 @@ class HandbookPage(Page):
     handbook = models.ForeignKey(Handbook, verbose_name=_("委员履职手册"), on_delete=models.PROTECT, related_name="+")
 
     content_panels = Page.content_panels
+    # Only publishing (publish.py) makes one, with its handbook: not offered under 添加子页面.
+    is_creatable = False
     parent_page_types = ["content.HomePage"]
     subpage_types = []
 

@@ -4,6 +4,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from .admin import HandbookGroup, admin_urls
 from .handbook_admin import arrange_urls
 from .paper_admin import paper_urls
+from .protection import refuse_bulk_action, refuse_page_delete
 from .publish_admin import publish_urls
 
 
@@ -14,3 +15,8 @@ def register_admin_urls():
 
 
 modeladmin_register(HandbookGroup)
+
+
+# A published handbook's PDF and the stories it picked stay as published (protection.py).
+hooks.register("before_bulk_action", refuse_bulk_action)
+hooks.register("before_delete_page", refuse_page_delete)

@@ -288,6 +288,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 # restriction (the 委员履职手册 are for logged-in users) and streams the file: never a redirect to
 # /media/documents/, which nginx refuses (deploy/nginx.conf) and the dev server does not serve (urls.py).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Every document form of the admin refuses to change a published 《委员履职手册》 or to put a document
+# into its collection: only publishing writes them (handbook/protection.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "handbook.protection.HandbookDocumentForm"
 # PostgreSQL's "simple" configuration: no English stemming; Chinese is indexed as
 # bigrams by content/cjk.py, which both databases then match the same way.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
