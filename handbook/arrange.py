@@ -85,6 +85,8 @@ def issue_refusal(year, issue, handbook=None):
     sharing allowed."""
     if not FIRST_YEAR <= year <= this_year() + 1:
         return f"「年度」：请填写 {FIRST_YEAR} 至 {this_year() + 1} 之间的年份"
+    if issue < 1:
+        return "「期数」：期数从 1 开始。"
     others = Handbook.objects.filter(year=year, issue=issue)
     if handbook is not None and handbook.pk:
         others = others.exclude(pk=handbook.pk)

@@ -24,7 +24,7 @@ from wagtail.models import Collection, Page, ReferenceIndex
 
 from .models import Handbook, HandbookStory
 
-COLLECTION_NAME = "委员履职手册"  # publish.handbook_collection makes it under the root
+COLLECTION_NAME = "委员履职手册"  # publish.handbook_collection makes it under the root, and fills it
 DOCUMENT_REFUSED = "《委员履职手册》的文件由发布生成，不能在这里修改；如需更正，请「修订再版」后重新发布。"
 COLLECTION_REFUSED = "「委员履职手册」集合只放发布生成的手册，请选择其他集合。"
 

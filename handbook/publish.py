@@ -29,11 +29,11 @@ from lianxin_site.errors import DomainError
 
 from .contents import contents_of
 from .models import Handbook, HandbookItem, HandbookPage, HandbookSection, HandbookStory
+from .protection import COLLECTION_NAME
 from .rules import withdrawn_words
 
 PUBLISH = "handbook.publish_handbook"
 REVISE = "handbook.add_handbook"  # 修订再版 makes a new (draft) handbook: the editors' right
-COLLECTION_NAME = "委员履职手册"
 
 
 class PublishError(DomainError):

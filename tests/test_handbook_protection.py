@@ -216,3 +216,7 @@ def test_issue_zero_is_refused_on_its_field(db, editor):
     form = response.context["form"]
     assert form.errors["issue"] == ["期数从 1 开始。"]
     assert not Handbook.objects.exists()
+    from handbook import arrange
+
+    with pytest.raises(arrange.ArrangeError, match="「期数」：期数从 1 开始。"):
+        arrange.create_handbook(None, year=2026, issue=0)
