@@ -160,7 +160,7 @@ class HandbookPermissionHelper(PermissionHelper):
 
 
 class HandbookButtonHelper(ButtonHelper):
-    BUTTON = "button button-small w-whitespace-nowrap"
+    BUTTON = "button button-small"
 
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         user = self.request.user
@@ -210,6 +210,7 @@ class HandbookAdmin(ModelAdmin):
     list_display = ("title_label", "year", "issue", "version_label", "status_label", "item_count", "published_at")
     list_filter = ("year", "status")
     ordering = ("-year", "-issue", "-version")
+    index_template_name = "handbook/admin/handbook_index.html"
     permission_helper_class = HandbookPermissionHelper
     button_helper_class = HandbookButtonHelper
     create_view_class = HandbookCreateView
