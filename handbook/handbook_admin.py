@@ -9,7 +9,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -26,7 +26,7 @@ from lianxin_site.admin_helpers import ModelAdmin
 from lianxin_site.dates import this_year
 from lianxin_site.downloads import pdf_response
 
-from . import arrange
+from . import arrange, publish
 from .contents import story_photo
 from .models import Handbook, HandbookItem
 
@@ -44,6 +44,22 @@ def may_view(user):
 
 def may_arrange(user, handbook):
     return user.is_active and user.has_perm(CHANGE) and not handbook.is_published
+
+
+def published_with(reflection):
+    """The published handbooks that print `reflection`: of each (year, 期数) the newest version only,
+    so an entry a 修订再版 took out is no longer named."""
+    return Handbook.objects.latest_versions().filter(items__reflection=reflection).order_by("-year", "-issue")
+
+
+def superseded_by(handbook):
+    """The published version that replaced a published `handbook` (修订再版 then 发布), or None.
+    Reads the `current` annotation of the list's queryset (Handbook.objects.latest_versions)."""
+    if not handbook.is_published or getattr(handbook, "current", True):
+        return None
+    if not hasattr(handbook, "newest"):  # the status column and the buttons both ask
+        handbook.newest = Handbook.objects.latest_versions().filter(year=handbook.year, issue=handbook.issue).first()
+    return handbook.newest
 
 
 # --- the list and the fields of a 草稿
@@ -144,13 +160,15 @@ class HandbookPermissionHelper(PermissionHelper):
 
 
 class HandbookButtonHelper(ButtonHelper):
+    BUTTON = "button button-small"
+
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         user = self.request.user
         buttons = [
             {
                 "url": reverse(ARRANGE_URL, args=[obj.pk]),
                 "label": "编排" if may_arrange(user, obj) else "查看",
-                "classname": "button button-small",
+                "classname": self.BUTTON,
                 "title": f"{obj.document_title()}的编排",
             }
         ]
@@ -159,16 +177,26 @@ class HandbookButtonHelper(ButtonHelper):
                 {
                     "url": self.url_helper.get_action_url("edit", obj.pk),
                     "label": "修改",
-                    "classname": "button button-small button-secondary",
+                    "classname": f"{self.BUTTON} button-secondary",
                     "title": "修改刊名、期数、封面和前言",
                 }
             )
+        if not obj.is_published and user.is_active and user.has_perm(publish.PUBLISH):
+            buttons.append(
+                {
+                    "url": reverse("handbook_publish", args=[obj.pk]),
+                    "label": "发布",
+                    "classname": self.BUTTON,
+                    "title": f"检查并发布{obj.document_title()}",
+                }
+            )
+        newer = superseded_by(obj)
         buttons.append(
             {
                 "url": reverse(PREVIEW_URL, args=[obj.pk]),
-                "label": "预览 PDF",
-                "classname": "button button-small button-secondary",
-                "title": "在浏览器中打开 PDF 预览",
+                "label": "预览（旧版）" if newer else "预览 PDF",
+                "classname": f"{self.BUTTON} button-secondary",
+                "title": f"这一版已被第{newer.version}版取代，仅供查阅" if newer else "在浏览器中打开 PDF 预览",
             }
         )
         return buttons
@@ -182,6 +210,7 @@ class HandbookAdmin(ModelAdmin):
     list_display = ("title_label", "year", "issue", "version_label", "status_label", "item_count", "published_at")
     list_filter = ("year", "status")
     ordering = ("-year", "-issue", "-version")
+    index_template_name = "handbook/admin/handbook_index.html"
     permission_helper_class = HandbookPermissionHelper
     button_helper_class = HandbookButtonHelper
     create_view_class = HandbookCreateView
@@ -199,7 +228,8 @@ class HandbookAdmin(ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(entries=Count("items"))
+        current = Handbook.objects.latest_versions().filter(pk=OuterRef("pk"))
+        return super().get_queryset(request).annotate(entries=Count("items"), current=Exists(current))
 
     def title_label(self, obj):
         return obj.title
@@ -212,7 +242,8 @@ class HandbookAdmin(ModelAdmin):
     version_label.short_description = _("版次")
 
     def status_label(self, obj):
-        return obj.get_status_display()
+        newer = superseded_by(obj)
+        return f"已被第{newer.version}版取代" if newer else obj.get_status_display()
 
     status_label.short_description = _("状态")
 

@@ -24,7 +24,7 @@ def version_label(handbook):
 
 @permission_required(publish.PUBLISH, raise_exception=True)
 def publish_view(request, pk):
-    handbook = get_object_or_404(Handbook.objects.select_related("document", "published_by"), pk=pk)
+    handbook = get_object_or_404(Handbook.objects.select_related("document", "published_by", "page"), pk=pk)
     if request.method == "POST":
         make_page = request.POST.get("make_page") == "on"
         kept = publish.kept_page(handbook)
@@ -48,6 +48,7 @@ def publish_view(request, pk):
             messages.success(request, f"已发布{version_label(published)}{done}。")
         return redirect("handbook_publish", pk=pk)
     problems = [] if handbook.is_published else publish.publish_problems(handbook)
+    kept = None if handbook.page_id else publish.kept_page(handbook)
     return render(
         request,
         "handbook/admin/publish.html",
@@ -57,7 +58,8 @@ def publish_view(request, pk):
             "contents": contents_of(handbook),
             "problems": problems,
             "newer": publish.newer_version(handbook),
-            "has_page": publish.kept_page(handbook) is not None,
+            "has_page": kept is not None,
+            "page": handbook.page or kept,  # the handbook's page: its own, or the one an earlier version made
         },
     )
 
