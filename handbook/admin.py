@@ -23,7 +23,7 @@ from lianxin_site.admin_helpers import IndexView, ModelAdmin, ReadOnlyPermission
 
 from . import rules
 from .copies import check_copies
-from .handbook_admin import HandbookAdmin, published_with
+from .handbook_admin import HandbookAdmin
 from .models import ReflectionCopy
 
 POOL_PATH = "handbook/reflections"
@@ -85,7 +85,7 @@ class PoolInspectView(InspectView):
             marks=rules.Mark.choices,
             may_mark=self.request.user.has_perm(rules.MARK),
             note_max=rules.NOTE_MAX,
-            printed_in=list(published_with(entry)),  # 已刊入…, beside the mark that no longer changes them
+            printed_in=list(rules.printed_in(entry)),  # 已刊入…, beside the mark that no longer changes them
         )
         return context
 

@@ -46,12 +46,6 @@ def may_arrange(user, handbook):
     return user.is_active and user.has_perm(CHANGE) and not handbook.is_published
 
 
-def published_with(reflection):
-    """The published handbooks that print `reflection`: of each (year, 期数) the newest version only,
-    so an entry a 修订再版 took out is no longer named."""
-    return Handbook.objects.latest_versions().filter(items__reflection=reflection).order_by("-year", "-issue")
-
-
 def superseded_by(handbook):
     """The published version that replaced a published `handbook` (修订再版 then 发布), or None.
     Reads the `current` annotation of the list's queryset (Handbook.objects.latest_versions)."""

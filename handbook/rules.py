@@ -73,19 +73,19 @@ def may_change(reflection):
 
 
 def printed_in(reflection):
-    """The published handbooks that print this entry, as 「《委员履职手册》2026年第1期」 (one per 期)."""
+    """The published handbooks that print `reflection`: of each (year, 期数) the newest version only,
+    so an entry a 修订再版 took out is no longer named. Their str() is 「《委员履职手册》2026年第1期」."""
     from .models import Handbook
 
-    handbooks = Handbook.objects.published().filter(items__reflection=reflection).order_by("year", "issue")
-    return list(dict.fromkeys(handbook.document_title() for handbook in handbooks))
+    return Handbook.objects.latest_versions().filter(items__reflection=reflection).order_by("-year", "-issue")
 
 
 def change_refusal(reflection):
     if reflection.source != Source.MEMBER:
         return f"这条履职心语是随{reflection.get_source_display()}提交的，请联系界别组长或委员联络室修改。"
-    printed = printed_in(reflection)
+    printed = list(printed_in(reflection))
     if printed:
-        return f"这条履职心语已刊入{'、'.join(printed)}，不能再修改。"
+        return f"这条履职心语已刊入{'、'.join(map(str, printed))}，不能再修改。"
     if reflection.mark == Mark.PENDING:
         return "这条履职心语已编入《委员履职手册》，不能再修改；如不想刊用，可以撤回。"
     return f"这条履职心语已由编辑遴选（{reflection.get_mark_display()}），不能再修改；如不想刊用，可以撤回。"

@@ -93,7 +93,7 @@ def reflection_withdraw(request, member, pk):
             messages.success(request, "已撤回这条履职心语。")
         return redirect("my_reflections")
     entry = get_object_or_404(rules.entries_of(member).filter(source=Reflection.Source.MEMBER), pk=pk)
-    return render(request, "handbook/front/withdraw.html", {"entry": entry, "printed": rules.printed_in(entry)})
+    return render(request, "handbook/front/withdraw.html", {"entry": entry, "printed": list(rules.printed_in(entry))})
 
 
 @member_page
