@@ -138,7 +138,7 @@ def test_from_the_pool_to_the_published_handbook(browser, live_server, make_user
     assert MOVED not in education.inner_text()
     assert headings.all_inner_texts() == ["1. 教育界 （界别，1 条）", "2. 医药卫生界 （界别，2 条）"]
 
-    page.locator("#story-picker ~ table tr").filter(has_text=STORY).get_by_role("button", name="选登").click()
+    page.locator("#story-picker ~ .arrange-table tr").filter(has_text=STORY).get_by_role("button", name="选登").click()
     assert f"已选登委员风采「{STORY}」。" in messages_of(page)
     highlight = page.locator(".arrange-highlight").filter(has_text=STORY)
     assert highlight.get_by_role("img", name="将刊用的照片").is_visible(), "王丽's photo will print"
@@ -181,7 +181,8 @@ def test_from_the_pool_to_the_published_handbook(browser, live_server, make_user
     assert handbook.status == Handbook.Status.PUBLISHED and handbook.page.specific == handbook_page
     assert not handbook_page.live, "the page waits for 内容审核"
     state = WorkflowState.objects.get(object_id=str(handbook_page.pk), status=WorkflowState.STATUS_IN_PROGRESS)
-    page.get_by_role("link", name="查看网页（经内容审核后上线）").click()
+    assert "网页已提交内容审核，审核通过后上线" in page.locator("main").inner_text()
+    page.get_by_role("link", name="在后台编辑网页").click()
     page.wait_for_url(f"**/admin/pages/{handbook_page.pk}/edit/")
     page.locator("[data-side-panel-toggle=status]").click()
     status = page.locator("[data-side-panel=status]")
