@@ -1,4 +1,3 @@
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
