@@ -310,6 +310,22 @@ def rename_section(handbook, section_pk, title):
     return section
 
 
+INTRO_MAX = 1000
+
+
+@transaction.atomic
+def set_section_intro(handbook, section_pk, intro):
+    """The few lines printed under a section's title (blank: none); line breaks kept."""
+    row = _locked(handbook)
+    section = _section(row, section_pk)
+    intro = "\n".join(line.rstrip() for line in (intro or "").strip().splitlines())
+    if len(intro) > INTRO_MAX:
+        raise ArrangeError(f"「导语」：不能超过 {INTRO_MAX} 字（现有 {len(intro)} 字）")
+    section.intro = intro
+    section.save(update_fields=["intro"])
+    return section
+
+
 @transaction.atomic
 def move_section(handbook, section_pk, direction, seen=None):
     """Move a section up or down one place; `seen` is its position as the editor saw it."""

@@ -332,6 +332,7 @@ def arrange_view(request, pk):
             "query": query,
             "media": media,
             "title_max": arrange.TITLE_MAX,
+            "intro_max": arrange.INTRO_MAX,
         },
     )
 
@@ -365,6 +366,13 @@ def _add_section(request, handbook):
 def _rename_section(request, handbook):
     section = arrange.rename_section(handbook, _number(request, "section"), request.POST.get("title", ""))
     return f"分组已改名为「{section.title}」。", f"section-{section.pk}"
+
+
+def _section_intro(request, handbook):
+    section = arrange.set_section_intro(handbook, _number(request, "section"), request.POST.get("intro", ""))
+    return f"已保存分组「{section.title}」的导语。" if section.intro else f"已去掉分组「{section.title}」的导语。", (
+        f"section-{section.pk}"
+    )
 
 
 def _move_section(request, handbook):
@@ -434,6 +442,7 @@ ACTIONS = {
     "build": _build,
     "add-section": _add_section,
     "rename-section": _rename_section,
+    "section-intro": _section_intro,
     "move-section": _move_section,
     "delete-section": _delete_section,
     "place": _place,

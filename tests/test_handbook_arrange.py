@@ -466,3 +466,24 @@ def test_picking_a_highlight_makes_its_print_copy_before_the_preview_asks(
     with django_capture_on_commit_callbacks(execute=True):
         arrange.add_story(handbook, stories["this"].pk, photo=photo)
     assert photo.renditions.filter(filter_spec=PRINT_RENDITION).exists()
+
+
+def test_a_sections_intro_is_written_on_the_page_and_printed_under_its_title(client, make_user, pool, handbook):
+    client.force_login(make_user(roles.EDITOR))
+    arrange.build_default_sections(handbook)
+    section = handbook.sections.get(title="教育界")
+    page = post(client, handbook, "section-intro", section=section.pk, intro="  教育界委员的心声。\n<b>第二行</b>  ")
+    assert "已保存分组「教育界」的导语。" in page.content.decode()
+    section.refresh_from_db()
+    assert section.intro == "教育界委员的心声。\n<b>第二行</b>"
+    assert "&lt;b&gt;第二行&lt;/b&gt;" in page.content.decode(), "shown as typed, not as markup"
+
+    too_long = post(client, handbook, "section-intro", section=section.pk, intro="长" * 1001).content.decode()
+    assert "「导语」：不能超过 1000 字（现有 1001 字）" in too_long
+    section.refresh_from_db()
+    assert section.intro.startswith("教育界委员的心声。"), "the refused one changes nothing"
+
+    from handbook.pdf import handbook_context
+
+    printed = next(s for s in handbook_context(handbook)["sections"] if s["section"].title == "教育界")
+    assert printed["section"].intro == section.intro
