@@ -24,6 +24,9 @@ from .models import Handbook
 
 # What a printer needs of a photo on an A5 page (about 120 mm wide at 250 dpi), no more.
 PRINT_RENDITION = "max-1200x1200|format-jpeg|jpegquality-80"
+# A highlight's photo as the 编排 page and the handbook's web page show it: made with the print copy,
+# so that no reader or editor waits for a camera original to be shrunk.
+SCREEN_RENDITIONS = ("max-160x120", "max-640x480")
 # Characters in a line of the A5 text block at the body size, and the lines an entry (its byline
 # included) may take and still be kept on one page.
 LINE_CHARS = 30
@@ -115,6 +118,9 @@ def make_print_renditions(handbook_id):
     images = printed_images(handbook)
     for image in images:
         image_uri(image)
+    for highlight in contents_of(handbook).highlights:
+        if highlight.photo is not None:
+            highlight.photo.get_renditions(*SCREEN_RENDITIONS)
     return len(images)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from forms_app.models import ActivityKind, FiveOnesFiling, Reflection, ResultKind
 from handbook import arrange
 from handbook.models import Handbook, HandbookItem, HandbookSection, HandbookStory
-from handbook.pdf import PRINT_RENDITION
+from handbook.pdf import PRINT_RENDITION, SCREEN_RENDITIONS
 from lianxin_site.dates import this_year
 from people import roles
 
@@ -465,7 +465,8 @@ def test_picking_a_highlight_makes_its_print_copy_before_the_preview_asks(
     photo = make_image("课后服务")
     with django_capture_on_commit_callbacks(execute=True):
         arrange.add_story(handbook, stories["this"].pk, photo=photo)
-    assert photo.renditions.filter(filter_spec=PRINT_RENDITION).exists()
+    made = set(photo.renditions.values_list("filter_spec", flat=True))
+    assert {PRINT_RENDITION, *SCREEN_RENDITIONS} <= made, "the print copy, and the 编排 page's and web page's"
 
 
 def test_a_sections_intro_is_written_on_the_page_and_printed_under_its_title(client, make_user, pool, handbook):
