@@ -11,6 +11,7 @@ import io
 import random
 
 from django.core.files.images import ImageFile
+from django.utils.html import format_html
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 from wagtail.images import get_image_model
@@ -161,7 +162,7 @@ def _story(index, handbook, member, number, photo, rng):
         lead=f"{member.name}委员围绕{theme}深入调研，提出的建议被有关部门采纳，{rng.choice(PHRASES)}。",
         date=datetime.date(year, 1 + number % 12, 1 + number % 27),
         body=[
-            ("paragraph", f"<p>{member.name}委员来自{member.sector.name}。</p>"),
+            ("paragraph", format_html("<p>{}委员来自{}。</p>", member.name, member.sector.name)),
             ("image", {"image": photo, "caption": f"{member.name}委员在活动现场", "alt": ""}),
         ],
     )
